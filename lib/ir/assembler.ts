@@ -1,0 +1,280 @@
+/**
+ * The one state machine for content, tool-call and thinking blocks. Upstream stream decoders
+ * call it with loose facts as they arrive ("some text", "a piece of call 2's arguments", "the
+ * finish reason"); it turns them into the strict block stream every caller encoder consumes:
+ * one block open at a time, indices in order, no delta outside its block, a signature at the end
+ * of every thinking block, each tool call as exactly one block whose argument deltas join to its
+ * full JSON.
+ */
+import { ProxyError } from "../errors.ts";
+import type { Signature, StopReason, StreamEvent, Usage } from "./types.ts";
+import { emptyUsage } from "./types.ts";
+
+interface CallState {
+  key: string;
+  id?: string;
+  name?: string;
+  /** Argument text received but not yet sent in a delta. */
+  pending: string;
+  /** All argument text received. */
+  args: string;
+  signature?: Signature;
+  state: "waiting" | "open" | "closed";
+}
+
+type OpenBlock =
+  | { kind: "text"; index: number }
+  | { kind: "thinking"; index: number; signature?: Signature }
+  | { kind: "tool_call"; index: number; call: CallState };
+
+export interface AssemblerOptions {
+  /** Used when the upstream gives no message id. */
+  id: string;
+  /** The model name shown to the caller. */
+  model: string;
+  /** Makes ids for tool calls that arrive without one. */
+  newCallId: () => string;
+}
+
+/** Turns loose upstream facts into the strict `StreamEvent` sequence. */
+export class Assembler {
+  #opts: AssemblerOptions;
+  #out: StreamEvent[] = [];
+  #started = false;
+  #done = false;
+  #nextIndex = 0;
+  #open: OpenBlock | undefined;
+  #calls = new Map<string, CallState>();
+  #sawCall = false;
+  #stop: { reason: StopReason; sequence?: string } | undefined;
+  #usage: Usage = emptyUsage();
+  #warnings: string[] = [];
+
+  constructor(opts: AssemblerOptions) {
+    this.#opts = opts;
+  }
+
+  /** Events produced since the last call. */
+  drain(): StreamEvent[] {
+    const out = this.#out;
+    this.#out = [];
+    return out;
+  }
+
+  /** What had to be dropped on the way (logged and sent as `x-proxy-warnings` where possible). */
+  get warnings(): readonly string[] {
+    return this.#warnings;
+  }
+
+  /** True once the stream has closed or failed. */
+  get done(): boolean {
+    return this.#done;
+  }
+
+  /** The usage known so far. */
+  get usage(): Usage {
+    return this.#usage;
+  }
+
+  /** The message begins; sends `message_start` with whatever is known now. */
+  start(info: { id?: string; usage?: Partial<Usage> } = {}): void {
+    if (this.#started || this.#done) return;
+    if (info.usage) this.addUsage(info.usage);
+    this.#started = true;
+    this.#out.push({
+      type: "message_start",
+      id: info.id || this.#opts.id,
+      model: this.#opts.model,
+      usage: { ...this.#usage },
+    });
+  }
+
+  text(text: string): void {
+    if (!text || this.#done) return;
+    const index = this.#ensureBlock("text");
+    this.#out.push({ type: "block_delta", index, delta: { type: "text", text } });
+  }
+
+  thinking(text: string): void {
+    if (!text || this.#done) return;
+    const index = this.#ensureBlock("thinking");
+    this.#out.push({ type: "block_delta", index, delta: { type: "thinking", text } });
+  }
+
+  /** A signature for the open thinking block, or for an empty one when none is open. */
+  thinkingSignature(signature: Signature): void {
+    if (this.#done) return;
+    if (this.#open?.kind !== "thinking") this.#ensureBlock("thinking");
+    (this.#open as { signature?: Signature }).signature = signature;
+  }
+
+  redactedThinking(data: string): void {
+    if (this.#done) return;
+    this.#startMessage();
+    this.#closeOpenBlock();
+    const index = this.#nextIndex++;
+    this.#out.push({ type: "block_start", index, block: { type: "redacted_thinking", data } });
+    this.#out.push({ type: "block_stop", index });
+  }
+
+  /**
+   * A piece of a tool call. `key` tells calls apart (the upstream's index, else its id, else
+   * its position); `id` and `name` may come once or with every piece, `args` in fragments split
+   * anywhere, and several calls may interleave.
+   */
+  toolCall(
+    key: string,
+    piece: { id?: string; name?: string; args?: string; signature?: Signature },
+  ): void {
+    if (this.#done) return;
+    this.#startMessage();
+    this.#sawCall = true;
+    let call = this.#calls.get(key);
+    if (!call) {
+      call = { key, pending: "", args: "", state: "waiting" };
+      this.#calls.set(key, call);
+    }
+    if (piece.id && !call.id) call.id = piece.id;
+    if (piece.name && !call.name) call.name = piece.name;
+    if (piece.signature) call.signature = piece.signature;
+    if (piece.args) {
+      call.args += piece.args;
+      if (call.state === "closed") {
+        this.#warnings.push(`Arguments for tool call "${call.name}" arrived after its block closed`);
+        return;
+      }
+      call.pending += piece.args;
+    }
+    const open = this.#open;
+    if (open?.kind === "tool_call" && open.call === call) {
+      this.#flushArgs(call, open.index);
+      return;
+    }
+    if (call.state !== "waiting" || !call.name) return;
+    if (open?.kind === "tool_call" && !isCompleteJson(open.call.args)) return; // interleaved: wait
+    this.#closeOpenBlock();
+    this.#openCall(call);
+  }
+
+  /** The upstream's finish reason; closing events wait for `end()` (usage may still come). */
+  finish(reason: StopReason, stopSequence?: string): void {
+    this.#stop = { reason, sequence: stopSequence };
+  }
+
+  /** Usage figures as they arrive; later figures replace earlier ones field by field. */
+  addUsage(usage: Partial<Usage>): void {
+    for (const [k, v] of Object.entries(usage) as Array<[keyof Usage, number | undefined]>) {
+      if (typeof v === "number" && Number.isFinite(v)) this.#usage[k] = v;
+    }
+  }
+
+  /** The upstream failed mid-stream: one error event, and nothing after it. */
+  fail(error: ProxyError): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#out.push({ type: "error", error });
+  }
+
+  /** The upstream stream is over: close what is open and send the closing events. */
+  end(): void {
+    if (this.#done) return;
+    this.#startMessage();
+    this.#closeOpenBlock();
+    for (const call of this.#calls.values()) {
+      if (call.state !== "waiting") continue;
+      if (!call.name) {
+        this.#warnings.push("Dropped a tool call that arrived without a name");
+        continue;
+      }
+      this.#openCall(call);
+      this.#closeOpenBlock();
+    }
+    if (!this.#stop) {
+      this.fail(new ProxyError("bad_gateway", "Upstream stream ended before it finished"));
+      return;
+    }
+    let reason = this.#stop.reason;
+    if (this.#sawCall && reason === "end_turn") reason = "tool_use";
+    this.#out.push({
+      type: "message_delta",
+      stopReason: reason,
+      ...(this.#stop.sequence !== undefined ? { stopSequence: this.#stop.sequence } : {}),
+      usage: { ...this.#usage },
+    });
+    this.#out.push({ type: "message_stop" });
+    this.#done = true;
+  }
+
+  #startMessage(): void {
+    if (!this.#started) this.start();
+  }
+
+  #ensureBlock(kind: "text" | "thinking"): number {
+    this.#startMessage();
+    if (this.#open?.kind === kind) return this.#open.index;
+    this.#closeOpenBlock();
+    const index = this.#nextIndex++;
+    this.#open = { kind, index };
+    this.#out.push({ type: "block_start", index, block: { type: kind } });
+    return index;
+  }
+
+  #openCall(call: CallState): void {
+    const index = this.#nextIndex++;
+    call.id ??= this.#opts.newCallId();
+    call.state = "open";
+    this.#open = { kind: "tool_call", index, call };
+    this.#out.push({
+      type: "block_start",
+      index,
+      block: { type: "tool_call", id: call.id, name: call.name!, ...signatureField(call.signature) },
+    });
+    this.#flushArgs(call, index);
+  }
+
+  #flushArgs(call: CallState, index: number): void {
+    if (!call.pending) return;
+    this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json: call.pending } });
+    call.pending = "";
+  }
+
+  #closeOpenBlock(): void {
+    const open = this.#open;
+    if (!open) return;
+    this.#open = undefined;
+    if (open.kind === "thinking") {
+      const signature = open.signature ?? { origin: "proxy", value: "" };
+      this.#out.push({
+        type: "block_delta",
+        index: open.index,
+        delta: { type: "signature", signature },
+      });
+    } else if (open.kind === "tool_call") {
+      if (open.call.args.trim() === "") {
+        this.#out.push({
+          type: "block_delta",
+          index: open.index,
+          delta: { type: "tool_args", json: "{}" },
+        });
+      }
+      open.call.state = "closed";
+    }
+    this.#out.push({ type: "block_stop", index: open.index });
+  }
+}
+
+function signatureField(signature: Signature | undefined): { signature?: Signature } {
+  return signature ? { signature } : {};
+}
+
+/** True when `text` is one whole JSON value: an object closed by its last `}` cannot grow. */
+function isCompleteJson(text: string): boolean {
+  const trimmed = text.trimEnd();
+  if (!trimmed.endsWith("}")) return false;
+  try {
+    JSON.parse(trimmed);
+    return true;
+  } catch {
+    return false;
+  }
+}

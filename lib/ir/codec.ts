@@ -1,0 +1,100 @@
+/**
+ * What each dialect folder provides: a decoder and an encoder for each side, so any caller
+ * works with any upstream through the internal model, and a fourth dialect is one more folder.
+ */
+import type { ProxyError } from "../errors.ts";
+import type { SseEvent } from "../sse/parser.ts";
+import type { Assembler } from "./assembler.ts";
+import type { Converted, Dialect, Effort, Request, Response, StreamEvent } from "./types.ts";
+
+/** What an upstream encoder needs to know of the model entry it is calling. */
+export interface UpstreamTarget {
+  /** The model name the upstream expects (`model_name`). */
+  modelName: string;
+  /** Cap on output tokens (`max_tokens` in models.yaml); the request gets min(cap, asked). */
+  maxTokens: number;
+  /** Used when the request sets none. */
+  temperature?: number;
+  /** A fixed effort that wins over the request's (OpenAI-dialect upstreams). */
+  reasoningEffort?: Effort;
+  /** Whether the upstream call streams. */
+  stream: boolean;
+}
+
+/** An encoded upstream request, and what is needed to read its answer back. */
+export interface UpstreamRequest {
+  body: Record<string, unknown>;
+  /** Upstream tool name → the caller's, for names the encoder had to shorten. */
+  toolNames: Map<string, string>;
+}
+
+/** What an upstream decoder needs to turn an answer into the caller's terms. */
+export interface DecodeContext {
+  /** Upstream tool name → the caller's (from `UpstreamRequest.toolNames`). */
+  toolNames: Map<string, string>;
+  /** Makes ids for calls and messages that arrive without one. */
+  newId: (prefix: string) => string;
+}
+
+/** Turns one upstream stream's SSE events into facts for the Assembler. */
+export interface StreamDecoder {
+  /** One parsed SSE event from the upstream. */
+  push(event: SseEvent): void;
+  /** The upstream stream has ended (normally or not); the assembler's `end()` comes after. */
+  end(): void;
+}
+
+/** Turns the strict event stream into the caller's wire text (SSE, or Gemini's JSON array). */
+export interface StreamEncoder {
+  /** The text to write for one event ("" when the event has no wire form in this dialect). */
+  encode(event: StreamEvent): string;
+  /** Content type of the stream. */
+  readonly contentType: string;
+}
+
+export interface CallerOptions {
+  /** Gemini: the model from the path. */
+  model?: string;
+  /** Gemini: streaming is decided by the method, not the body. */
+  stream?: boolean;
+}
+
+export interface StreamEncoderOptions {
+  /** Gemini: false for the JSON-array form of `streamGenerateContent` (no `?alt=sse`). */
+  sse?: boolean;
+  /** OpenAI: end with a usage chunk (the caller asked `stream_options.include_usage`). */
+  includeUsage?: boolean;
+  /** Makes ids (e.g. `chatcmpl-…`) and gives the clock, so encoders stay pure. */
+  newId: (prefix: string) => string;
+  now: () => number;
+}
+
+export interface ModelInfo {
+  id: string;
+  displayName: string;
+  contextTokens?: number;
+  maxOutputTokens: number;
+  created: number;
+}
+
+/** Everything one dialect provides to the server. */
+export interface DialectCodec {
+  readonly dialect: Dialect;
+
+  // Caller side
+  /** Validates and decodes a caller's body; throws ProxyError (400) for bad input. */
+  decodeRequest(body: unknown, options: CallerOptions): Converted<Request>;
+  encodeResponse(response: Response, options: StreamEncoderOptions): Record<string, unknown>;
+  createStreamEncoder(request: Request, options: StreamEncoderOptions): StreamEncoder;
+  /** The error envelope of this dialect. */
+  errorBody(error: ProxyError): Record<string, unknown>;
+  /** The model list in this dialect's shape. */
+  modelList(models: ModelInfo[]): Record<string, unknown>;
+
+  // Upstream side
+  encodeRequest(request: Request, target: UpstreamTarget): Converted<UpstreamRequest>;
+  decodeResponse(body: unknown, context: DecodeContext): Converted<Response>;
+  createStreamDecoder(assembler: Assembler, context: DecodeContext): StreamDecoder;
+  /** The message inside an upstream's error body of this dialect, if it has one. */
+  errorMessage(body: unknown): string | undefined;
+}

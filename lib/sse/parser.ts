@@ -1,0 +1,96 @@
+/**
+ * A Server-Sent Events parser after the HTML standard: LF, CR and CRLF line ends (also split
+ * across chunks), a leading BOM, comment lines, multi-line `data`, `field:value` with or without
+ * the space, and the last event at the end of input even without its blank line.
+ */
+
+/** One dispatched event. */
+export interface SseEvent {
+  /** The `event:` field, when the event had one. */
+  event?: string;
+  /** The `data:` lines joined by "\n". */
+  data: string;
+  id?: string;
+}
+
+/** An incremental parser: feed text with `push`, then call `end` once. */
+export class SseParser {
+  #buffer = "";
+  #event: string | undefined;
+  #data: string[] = [];
+  #id: string | undefined;
+  #sawFirst = false;
+  /** A CR ended the last chunk: a following LF belongs to it. */
+  #pendingCr = false;
+
+  /** Parses the next piece of text; returns the events it completed. */
+  push(chunk: string): SseEvent[] {
+    if (!this.#sawFirst && chunk.length > 0) {
+      this.#sawFirst = true;
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+    }
+    if (this.#pendingCr && chunk.startsWith("\n")) chunk = chunk.slice(1);
+    this.#pendingCr = false;
+    const out: SseEvent[] = [];
+    let text = this.#buffer + chunk;
+    let start = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      this.#line(text.slice(start, i), out);
+      if (c === 13) {
+        if (i + 1 === text.length) this.#pendingCr = true;
+        else if (text.charCodeAt(i + 1) === 10) i++;
+      }
+      start = i + 1;
+    }
+    text = text.slice(start);
+    this.#buffer = text;
+    return out;
+  }
+
+  /** The input is over: a last line and event without their terminators are still delivered. */
+  end(): SseEvent[] {
+    const out: SseEvent[] = [];
+    if (this.#buffer) this.#line(this.#buffer, out);
+    this.#buffer = "";
+    this.#dispatch(out);
+    return out;
+  }
+
+  #line(line: string, out: SseEvent[]): void {
+    if (line === "") {
+      this.#dispatch(out);
+      return;
+    }
+    if (line.charCodeAt(0) === 58) return; // ":" comment
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    switch (field) {
+      case "data":
+        this.#data.push(value);
+        break;
+      case "event":
+        this.#event = value;
+        break;
+      case "id":
+        if (!value.includes("\0")) this.#id = value;
+        break;
+    }
+  }
+
+  #dispatch(out: SseEvent[]): void {
+    if (this.#data.length === 0) {
+      this.#event = undefined;
+      return;
+    }
+    const event: SseEvent = { data: this.#data.join("\n") };
+    if (this.#event !== undefined) event.event = this.#event;
+    if (this.#id !== undefined) event.id = this.#id;
+    out.push(event);
+    this.#data = [];
+    this.#event = undefined;
+  }
+}
