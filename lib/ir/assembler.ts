@@ -140,7 +140,9 @@ export class Assembler {
     if (piece.args) {
       call.args += piece.args;
       if (call.state === "closed") {
-        this.#warnings.push(`Arguments for tool call "${call.name}" arrived after its block closed`);
+        this.#warnings.push(
+          `Arguments for tool call "${call.name}" arrived after its block closed`,
+        );
         return;
       }
       call.pending += piece.args;
@@ -154,6 +156,11 @@ export class Assembler {
     if (open?.kind === "tool_call" && !isCompleteJson(open.call.args)) return; // interleaved: wait
     this.#closeOpenBlock();
     this.#openCall(call);
+  }
+
+  /** Ends the open block, so the next text or thinking starts a block of its own. */
+  breakBlock(): void {
+    if (!this.#done) this.#closeOpenBlock();
   }
 
   /** The upstream's finish reason; closing events wait for `end()` (usage may still come). */
@@ -227,14 +234,23 @@ export class Assembler {
     this.#out.push({
       type: "block_start",
       index,
-      block: { type: "tool_call", id: call.id, name: call.name!, ...signatureField(call.signature) },
+      block: {
+        type: "tool_call",
+        id: call.id,
+        name: call.name!,
+        ...signatureField(call.signature),
+      },
     });
     this.#flushArgs(call, index);
   }
 
   #flushArgs(call: CallState, index: number): void {
     if (!call.pending) return;
-    this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json: call.pending } });
+    this.#out.push({
+      type: "block_delta",
+      index,
+      delta: { type: "tool_args", json: call.pending },
+    });
     call.pending = "";
   }
 

@@ -212,7 +212,13 @@ export type StreamEvent =
 
 /** Zero usage, for starting a count. */
 export function emptyUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+  return {
+    inputTokens: 0,
+    outputTokens: 0,
+    cacheReadTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+  };
 }
 
 /** Compile-time exhaustiveness check for switches over our own unions. */

@@ -1,0 +1,63 @@
+/**
+ * Reads an Anthropic upstream's whole answer into the internal Response. Lenient: every field
+ * may be missing; server-tool blocks, which no other dialect can show, are dropped with a warning.
+ */
+import type { DecodeContext } from "../ir/codec.ts";
+import type { Converted, Response } from "../ir/types.ts";
+import { emptyUsage } from "../ir/types.ts";
+import { stopReasonFromWire } from "./_stop_reason.ts";
+import { usageFromWire } from "./_usage.ts";
+import { isObject } from "./_validate.ts";
+import type { InboundBlock, InboundMessage } from "./types.ts";
+
+/** Decodes an upstream message; tool names come back to the caller's spelling. */
+export function decodeResponse(body: unknown, context: DecodeContext): Converted<Response> {
+  const message: InboundMessage = isObject(body) ? body : {};
+  const warnings: string[] = [];
+  const content: Response["content"] = [];
+  for (const block of message.content ?? []) {
+    const part = decodeBlock(block, context, warnings);
+    if (part) content.push(part);
+  }
+  const response: Response = {
+    id: message.id || context.newId("msg_"),
+    model: message.model ?? "",
+    content,
+    stopReason: stopReasonFromWire(message.stop_reason),
+    ...(message.stop_sequence ? { stopSequence: message.stop_sequence } : {}),
+    usage: { ...emptyUsage(), ...usageFromWire(message.usage) },
+  };
+  return { value: response, warnings };
+}
+
+function decodeBlock(
+  block: InboundBlock,
+  context: DecodeContext,
+  warnings: string[],
+): Response["content"][number] | undefined {
+  switch (block?.type) {
+    case "text":
+      return block.text ? { type: "text", text: block.text } : undefined;
+    case "thinking": {
+      const signature = block.signature
+        ? { signature: { origin: "anthropic" as const, value: block.signature } }
+        : {};
+      return { type: "thinking", text: block.thinking ?? "", ...signature };
+    }
+    case "redacted_thinking":
+      return { type: "redacted_thinking", data: block.data ?? "" };
+    case "tool_use": {
+      const name = block.name ?? "";
+      return {
+        type: "tool_call",
+        id: block.id || context.newId("toolu_"),
+        name: context.toolNames.get(name) ?? name,
+        input: isObject(block.input) ? block.input : {},
+      };
+    }
+  }
+  warnings.push(
+    `Dropped a "${block?.type}" block from Anthropic's answer: the caller cannot show it`,
+  );
+  return undefined;
+}

@@ -1,0 +1,143 @@
+/**
+ * Writes internal messages as Anthropic `messages` for an Anthropic upstream. Anthropic rejects
+ * empty or blank text, foreign thinking signatures and ids outside `[A-Za-z0-9_-]`, so those are
+ * dropped or fitted here; a mid-conversation system message stays in place as `role: "system"`.
+ */
+import { fitIdentifier } from "../ir/ids.ts";
+import type { MediaSource, Message, Part } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
+import type {
+  AnthropicContentBlock,
+  AnthropicDocumentBlock,
+  AnthropicImageBlock,
+  AnthropicMessage,
+  AnthropicSource,
+  AnthropicTextBlock,
+  AnthropicToolResultBlock,
+} from "./types.ts";
+
+/** Anthropic's limit for tool-use ids, which must also match `[A-Za-z0-9_-]+`. */
+const MAX_ID = 64;
+
+/** The caller's tool name → the name sent upstream. */
+export type NameOf = (callerName: string) => string;
+
+/**
+ * Encodes the conversation: empty messages are dropped, consecutive messages of one role are
+ * merged (tool results first in a merged user message).
+ */
+export function encodeMessages(
+  messages: Message[],
+  nameOf: NameOf,
+  warnings: string[],
+): AnthropicMessage[] {
+  const out: AnthropicMessage[] = [];
+  for (const message of messages) {
+    const content: AnthropicContentBlock[] = [];
+    for (const part of message.content) {
+      if (message.role === "system" && part.type !== "text") {
+        warnings.push(`Dropped a ${part.type} part from a system message`);
+        continue;
+      }
+      const block = encodePart(part, nameOf, warnings);
+      if (block) content.push(block);
+    }
+    if (content.length === 0) continue;
+    const last = out.at(-1);
+    if (last && last.role === message.role) last.content.push(...content);
+    else out.push({ role: message.role, content });
+  }
+  for (const message of out) {
+    if (message.role === "user") message.content = toolResultsFirst(message.content);
+  }
+  return out;
+}
+
+function encodePart(
+  part: Part,
+  nameOf: NameOf,
+  warnings: string[],
+): AnthropicContentBlock | undefined {
+  switch (part.type) {
+    case "text":
+    case "image":
+    case "document":
+      return encodeMedia(part);
+    case "thinking":
+      if (part.signature?.origin === "anthropic" && part.signature.value) {
+        return { type: "thinking", thinking: part.text, signature: part.signature.value };
+      }
+      warnings.push(
+        "Dropped thinking that Anthropic did not sign: it cannot be replayed to Anthropic",
+      );
+      return undefined;
+    case "redacted_thinking":
+      return { type: "redacted_thinking", data: part.data };
+    case "tool_call":
+      return {
+        type: "tool_use",
+        id: fitIdentifier(part.id, MAX_ID),
+        name: nameOf(part.name),
+        input: part.input,
+        ...cache(part.cacheControl),
+      };
+    case "tool_result":
+      return encodeToolResult(part);
+    default:
+      return unreachable(part);
+  }
+}
+
+function encodeToolResult(part: Extract<Part, { type: "tool_result" }>): AnthropicToolResultBlock {
+  const content = part.content.map(encodeMedia).filter((b) => b !== undefined);
+  return {
+    type: "tool_result",
+    tool_use_id: fitIdentifier(part.toolCallId, MAX_ID),
+    ...(content.length ? { content } : {}),
+    ...(part.isError ? { is_error: true } : {}),
+    ...cache(part.cacheControl),
+  };
+}
+
+type MediaPart = Extract<Part, { type: "text" | "image" | "document" }>;
+type MediaBlock = AnthropicTextBlock | AnthropicImageBlock | AnthropicDocumentBlock;
+
+/** Text (unless blank: Anthropic rejects whitespace-only text), images and documents. */
+function encodeMedia(part: MediaPart): MediaBlock | undefined {
+  switch (part.type) {
+    case "text":
+      if (part.text.trim() === "") return undefined;
+      return { type: "text", text: part.text, ...cache(part.cacheControl) };
+    case "image":
+      return { type: "image", source: encodeSource(part.source), ...cache(part.cacheControl) };
+    case "document":
+      return {
+        type: "document",
+        source: encodeSource(part.source),
+        ...(part.filename ? { title: part.filename } : {}),
+        ...cache(part.cacheControl),
+      };
+    default:
+      return unreachable(part);
+  }
+}
+
+/** A media source; a `data:` URL becomes the base64 source Anthropic expects. */
+function encodeSource(source: MediaSource): AnthropicSource {
+  if (source.kind === "base64") {
+    return { type: "base64", media_type: source.mediaType, data: source.data };
+  }
+  const dataUrl = /^data:([^;,]+);base64,(.*)$/s.exec(source.url);
+  if (dataUrl) return { type: "base64", media_type: dataUrl[1], data: dataUrl[2] };
+  return { type: "url", url: source.url };
+}
+
+function cache(value: unknown): { cache_control?: unknown } {
+  return value === undefined || value === null ? {} : { cache_control: value };
+}
+
+function toolResultsFirst(blocks: AnthropicContentBlock[]): AnthropicContentBlock[] {
+  const results = blocks.filter((b) => b.type === "tool_result");
+  if (results.length === 0) return blocks;
+  return [...results, ...blocks.filter((b) => b.type !== "tool_result")];
+}

@@ -1,0 +1,116 @@
+import assert from "node:assert/strict";
+import { callIdWithSignature } from "../ir/ids.ts";
+import type { Response } from "../ir/types.ts";
+import { decodeRequest } from "./decode_request.ts";
+import { encodeResponse } from "./encode_response.ts";
+
+const usage = {
+  inputTokens: 10,
+  outputTokens: 20,
+  cacheReadTokens: 5,
+  cacheWriteTokens: 2,
+  reasoningTokens: 4,
+};
+
+Deno.test("encodeResponse() writes Anthropic's message shape", () => {
+  const response: Response = {
+    id: "chatcmpl-abc",
+    model: "claude-sonnet-4-5",
+    content: [
+      { type: "thinking", text: "hmm", signature: { origin: "anthropic", value: "EqQB" } },
+      { type: "thinking", text: "deepseek thoughts" },
+      { type: "redacted_thinking", data: "EmwK" },
+      { type: "text", text: "" },
+      { type: "text", text: "Done." },
+      { type: "tool_call", id: "call_9", name: "Read", input: { file_path: "a.ts" } },
+    ],
+    stopReason: "tool_use",
+    usage,
+  };
+  assert.deepEqual(encodeResponse(response), {
+    id: "msg_chatcmpl-abc",
+    type: "message",
+    role: "assistant",
+    model: "claude-sonnet-4-5",
+    content: [
+      { type: "thinking", thinking: "hmm", signature: "EqQB" },
+      { type: "thinking", thinking: "deepseek thoughts", signature: "proxy:v1" },
+      { type: "redacted_thinking", data: "EmwK" },
+      { type: "text", text: "Done." },
+      { type: "tool_use", id: "call_9", name: "Read", input: { file_path: "a.ts" } },
+    ],
+    stop_reason: "tool_use",
+    stop_sequence: null,
+    usage: {
+      input_tokens: 10,
+      output_tokens: 20,
+      cache_creation_input_tokens: 2,
+      cache_read_input_tokens: 5,
+    },
+  });
+});
+
+Deno.test("encodeResponse() writes gemini signatures as gemini: strings and inside call ids", () => {
+  const gemini = { origin: "gemini" as const, value: "CiQBsig" };
+  const { content, stop_sequence, id } = encodeResponse({
+    id: "msg_x",
+    model: "m",
+    content: [
+      { type: "thinking", text: "plan", signature: gemini },
+      { type: "tool_call", id: "ls_1", name: "ls", input: {}, signature: gemini },
+      {
+        type: "tool_call",
+        id: callIdWithSignature("ls_2", "CiQBsig"),
+        name: "ls",
+        input: {},
+        signature: gemini,
+      },
+    ],
+    stopReason: "stop_sequence",
+    stopSequence: "END",
+    usage,
+  });
+  assert.equal(id, "msg_x");
+  assert.equal(stop_sequence, "END");
+  assert.deepEqual(content, [
+    { type: "thinking", thinking: "plan", signature: "gemini:CiQBsig" },
+    { type: "tool_use", id: callIdWithSignature("ls_1", "CiQBsig"), name: "ls", input: {} },
+    { type: "tool_use", id: callIdWithSignature("ls_2", "CiQBsig"), name: "ls", input: {} },
+  ]);
+});
+
+Deno.test("encodeResponse() then decodeRequest() round-trips a signed call and its result", () => {
+  const gemini = { origin: "gemini" as const, value: "CiQB/sig+==" };
+  const answer = encodeResponse({
+    id: "msg_1",
+    model: "m",
+    content: [{
+      type: "tool_call",
+      id: "read_1",
+      name: "read",
+      input: { p: 1 },
+      signature: gemini,
+    }],
+    stopReason: "tool_use",
+    usage,
+  });
+  const callerId = (answer.content[0] as { id: string }).id;
+  const { value } = decodeRequest({
+    model: "m",
+    messages: [
+      { role: "user", content: "go" },
+      { role: "assistant", content: answer.content },
+      { role: "user", content: [{ type: "tool_result", tool_use_id: callerId, content: "ok" }] },
+    ],
+  });
+  assert.deepEqual(value.messages[1].content, [
+    { type: "tool_call", id: callerId, name: "read", input: { p: 1 }, signature: gemini },
+  ]);
+  assert.deepEqual(value.messages[2].content, [{
+    type: "tool_result",
+    toolCallId: callerId,
+    name: "read",
+    content: [{ type: "text", text: "ok" }],
+    isError: false,
+  }]);
+});

@@ -1,0 +1,66 @@
+/**
+ * The internal ThinkingConfig as Anthropic's `thinking` (+ `output_config.effort`). Anthropic
+ * requires 1024 ≤ `budget_tokens` < `max_tokens` and refuses thinking when `tool_choice` forces
+ * a tool, so the budget is clamped, and thinking left without room is not sent (with a warning).
+ */
+import type { Effort, Request } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
+import type { AnthropicEffort, AnthropicThinking } from "./types.ts";
+
+/** Anthropic's smallest thinking budget. */
+export const MIN_BUDGET = 1024;
+
+/** The budget an effort stands for (SPEC §4.3). */
+export function budgetOfEffort(effort: Effort): number {
+  switch (effort) {
+    case "minimal":
+    case "low":
+      return 1024;
+    case "medium":
+      return 8192;
+    case "high":
+      return 24576;
+    default:
+      return unreachable(effort);
+  }
+}
+
+function anthropicEffort(effort: Effort): AnthropicEffort {
+  return effort === "minimal" ? "low" : effort;
+}
+
+/** What to send: `thinking` and `effort` are both absent when no thinking goes upstream. */
+export function encodeThinking(
+  request: Request,
+  maxTokens: number,
+  warnings: string[],
+): { thinking?: AnthropicThinking; effort?: AnthropicEffort } {
+  const config = request.thinking;
+  if (!config || config.mode === "disabled") return {};
+  const forced = request.toolChoice?.type === "any" || request.toolChoice?.type === "tool";
+  if (forced) {
+    warnings.push("Thinking was not sent: Anthropic refuses it when tool_choice forces a tool");
+    return {};
+  }
+  if (config.mode === "adaptive") {
+    return {
+      thinking: { type: "adaptive" },
+      ...(config.effort ? { effort: anthropicEffort(config.effort) } : {}),
+    };
+  }
+  const asked = config.budgetTokens ?? budgetOfEffort(config.effort ?? "medium");
+  const ceiling = maxTokens - 1;
+  if (ceiling < MIN_BUDGET) {
+    warnings.push(
+      `Thinking was not sent: max_tokens ${maxTokens} leaves no room for Anthropic's minimum budget of ${MIN_BUDGET}`,
+    );
+    return {};
+  }
+  const budget = Math.min(Math.max(Math.floor(asked), MIN_BUDGET), ceiling);
+  if (budget !== asked) {
+    warnings.push(
+      `Thinking budget ${asked} clamped to ${budget} (Anthropic needs ${MIN_BUDGET} ≤ budget < max_tokens ${maxTokens})`,
+    );
+  }
+  return { thinking: { type: "enabled", budget_tokens: budget } };
+}

@@ -1,0 +1,46 @@
+import assert from "node:assert/strict";
+import { type ErrorKind, ProxyError } from "../errors.ts";
+import { errorBody, errorMessage, kindOfErrorType } from "./errors.ts";
+
+Deno.test("errorBody() writes SPEC §2's Anthropic envelope for every kind", () => {
+  const expected: Record<ErrorKind, string> = {
+    invalid_request: "invalid_request_error",
+    authentication: "authentication_error",
+    permission: "permission_error",
+    not_found: "not_found_error",
+    method_not_allowed: "invalid_request_error",
+    request_too_large: "request_too_large",
+    rate_limit: "rate_limit_error",
+    api_error: "api_error",
+    bad_gateway: "api_error",
+    unavailable: "overloaded_error",
+    timeout: "timeout_error",
+    overloaded: "overloaded_error",
+  };
+  for (const [kind, type] of Object.entries(expected)) {
+    assert.deepEqual(errorBody(new ProxyError(kind as ErrorKind, "Nope")), {
+      type: "error",
+      error: { type, message: "Nope" },
+    });
+  }
+});
+
+Deno.test("kindOfErrorType() reads an upstream's error type back", () => {
+  assert.equal(kindOfErrorType("invalid_request_error"), "invalid_request");
+  assert.equal(kindOfErrorType("rate_limit_error"), "rate_limit");
+  assert.equal(kindOfErrorType("overloaded_error"), "overloaded");
+  assert.equal(kindOfErrorType("billing_error"), "permission");
+  assert.equal(kindOfErrorType("something_new"), "api_error");
+  assert.equal(kindOfErrorType(undefined), "api_error");
+});
+
+Deno.test("errorMessage() reads error.message from Anthropic's envelope only", () => {
+  const body = {
+    type: "error",
+    error: { type: "invalid_request_error", message: "max_tokens: too big" },
+  };
+  assert.equal(errorMessage(body), "max_tokens: too big");
+  assert.equal(errorMessage({ error: "flat" }), undefined);
+  assert.equal(errorMessage({ error: { message: 5 } }), undefined);
+  assert.equal(errorMessage("<html>502</html>"), undefined);
+});

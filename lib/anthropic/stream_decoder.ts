@@ -1,0 +1,136 @@
+/**
+ * Reads an Anthropic upstream's SSE stream and tells the Assembler what arrives. Lenient: unknown
+ * events and block types are skipped (server-tool blocks too, with their deltas), `ping` is
+ * ignored, and an `error` event or unparsable data ends the stream as an error for the caller.
+ */
+import { ProxyError } from "../errors.ts";
+import type { Assembler } from "../ir/assembler.ts";
+import type { DecodeContext, StreamDecoder } from "../ir/codec.ts";
+import type { SseEvent } from "../sse/parser.ts";
+import { kindOfErrorType } from "./errors.ts";
+import { stopReasonFromWire } from "./_stop_reason.ts";
+import { usageFromWire } from "./_usage.ts";
+import { isObject } from "./_validate.ts";
+import type { InboundBlock, InboundDelta, InboundStreamEvent } from "./types.ts";
+
+/** A decoder for one upstream stream, driving `assembler`. */
+export function createStreamDecoder(assembler: Assembler, context: DecodeContext): StreamDecoder {
+  return new AnthropicStreamDecoder(assembler, context);
+}
+
+/** Block kinds the decoder passes on; others (server tools) are skipped with their deltas. */
+type Kind = "text" | "thinking" | "tool_use" | "skipped";
+
+class AnthropicStreamDecoder implements StreamDecoder {
+  #assembler: Assembler;
+  #context: DecodeContext;
+  /** What each upstream block index holds, so its deltas go to the right place. */
+  #kinds = new Map<number, Kind>();
+
+  constructor(assembler: Assembler, context: DecodeContext) {
+    this.#assembler = assembler;
+    this.#context = context;
+  }
+
+  push(event: SseEvent): void {
+    let data: InboundStreamEvent;
+    try {
+      const parsed = JSON.parse(event.data);
+      data = isObject(parsed) ? parsed : {};
+    } catch {
+      this.#assembler.fail(
+        new ProxyError("bad_gateway", "Upstream sent a stream event that is not JSON"),
+      );
+      return;
+    }
+    const a = this.#assembler;
+    switch (data.type ?? event.event) {
+      case "message_start":
+        a.start({ id: data.message?.id ?? undefined, usage: usageFromWire(data.message?.usage) });
+        return;
+      case "content_block_start":
+        this.#blockStart(data.index ?? 0, data.content_block ?? {});
+        return;
+      case "content_block_delta":
+        this.#blockDelta(data.index ?? 0, data.delta ?? {});
+        return;
+      case "message_delta":
+        if (data.delta) {
+          a.finish(
+            stopReasonFromWire(data.delta.stop_reason),
+            data.delta.stop_sequence ?? undefined,
+          );
+        }
+        a.addUsage(usageFromWire(data.usage));
+        return;
+      case "error":
+        a.fail(
+          new ProxyError(
+            kindOfErrorType(data.error?.type),
+            data.error?.message || "Upstream stream failed",
+          ),
+        );
+        return;
+    }
+    // ping, content_block_stop, message_stop and unknown events carry nothing to pass on
+  }
+
+  end(): void {}
+
+  #blockStart(index: number, block: InboundBlock): void {
+    const a = this.#assembler;
+    switch (block.type) {
+      case "text":
+        this.#kinds.set(index, "text");
+        a.breakBlock(); // Anthropic's blocks are real boundaries: keep them apart
+        if (block.text) a.text(block.text);
+        return;
+      case "thinking":
+        this.#kinds.set(index, "thinking");
+        a.breakBlock(); // each thinking block keeps its own signature
+        if (block.thinking) a.thinking(block.thinking);
+        if (block.signature) a.thinkingSignature({ origin: "anthropic", value: block.signature });
+        return;
+      case "redacted_thinking":
+        this.#kinds.set(index, "skipped");
+        a.redactedThinking(block.data ?? "");
+        return;
+      case "tool_use": {
+        this.#kinds.set(index, "tool_use");
+        const name = block.name ?? "";
+        a.toolCall(String(index), {
+          id: block.id ?? undefined,
+          name: this.#context.toolNames.get(name) ?? name,
+        });
+        if (isObject(block.input) && Object.keys(block.input).length > 0) {
+          a.toolCall(String(index), { args: JSON.stringify(block.input) });
+        }
+        return;
+      }
+      default:
+        this.#kinds.set(index, "skipped");
+    }
+  }
+
+  #blockDelta(index: number, delta: InboundDelta): void {
+    const kind = this.#kinds.get(index);
+    if (kind === "skipped") return;
+    const a = this.#assembler;
+    switch (delta.type) {
+      case "text_delta":
+        if (delta.text) a.text(delta.text);
+        return;
+      case "thinking_delta":
+        if (delta.thinking) a.thinking(delta.thinking);
+        return;
+      case "signature_delta":
+        if (delta.signature) a.thinkingSignature({ origin: "anthropic", value: delta.signature });
+        return;
+      case "input_json_delta":
+        if (kind === "tool_use" && delta.partial_json) {
+          a.toolCall(String(index), { args: delta.partial_json });
+        }
+        return;
+    }
+  }
+}

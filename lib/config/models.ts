@@ -1,0 +1,284 @@
+/**
+ * models.yaml: a top-level list, one entry per model name a client may send. Parsed into
+ * `ModelEntry` values with every default applied, and looked up by name, then by alias.
+ */
+import { parse as parseYaml } from "yaml";
+import type { Dialect, Effort } from "../ir/types.ts";
+import { ConfigError } from "./config_error.ts";
+import { parseTokenCount } from "./number.ts";
+
+/** One model as the proxy uses it: every default applied. */
+export interface ModelEntry {
+  /** The name clients send. */
+  modelId: string;
+  /** The name sent upstream. */
+  modelName: string;
+  apiBase: string;
+  format: Dialect;
+  aliases: string[];
+  /** A key that replaces the caller's (from `api_key` or `api_key_env`). */
+  apiKey?: string;
+  maxTokens: number;
+  contextTokens?: number;
+  canStream: boolean;
+  temperature?: number;
+  reasoningEffort?: Effort;
+  extraHeaders: Record<string, string>;
+  extraBody: Record<string, unknown>;
+  maxRetries: number;
+  fallbacks: string[];
+}
+
+const KNOWN_KEYS = new Set([
+  "model_id",
+  "model_name",
+  "api_base",
+  "format",
+  "direct",
+  "aliases",
+  "api_key",
+  "api_key_env",
+  "max_tokens",
+  "context",
+  "max_input_tokens",
+  "can_stream",
+  "temperature",
+  "reasoning_effort",
+  "extra_headers",
+  "extra_body",
+  "max_retries",
+  "fallbacks",
+  "description",
+]);
+
+const FORMATS = new Set(["openai", "anthropic", "gemini"]);
+const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
+const DEFAULT_MAX_TOKENS = 8192;
+
+/** The configured models, with lookup by name and alias. */
+export class ModelRegistry {
+  readonly entries: readonly ModelEntry[];
+  #byId = new Map<string, ModelEntry>();
+  #aliases: Array<{ pattern: RegExp | string; entry: ModelEntry }> = [];
+
+  constructor(entries: ModelEntry[]) {
+    this.entries = entries;
+    for (const entry of entries) this.#byId.set(entry.modelId, entry);
+    for (const entry of entries) {
+      for (const alias of entry.aliases) {
+        this.#aliases.push({ pattern: alias.includes("*") ? globToRegExp(alias) : alias, entry });
+      }
+    }
+  }
+
+  /** The entry for a name a client sent: exact `model_id` first, then aliases in file order. */
+  resolve(name: string): ModelEntry | undefined {
+    const exact = this.#byId.get(name);
+    if (exact) return exact;
+    for (const { pattern, entry } of this.#aliases) {
+      if (typeof pattern === "string" ? pattern === name : pattern.test(name)) return entry;
+    }
+    return undefined;
+  }
+
+  /** The entry with this exact `model_id` (for fallbacks). */
+  get(modelId: string): ModelEntry | undefined {
+    return this.#byId.get(modelId);
+  }
+
+  /** The configured `model_id`s, for error messages. */
+  ids(): string[] {
+    return this.entries.map((e) => e.modelId);
+  }
+}
+
+/** Reads and validates models.yaml; throws ConfigError naming the file, entry and problem. */
+export async function loadModels(
+  path: string,
+  env: (name: string) => string | undefined,
+): Promise<ModelRegistry> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (error) {
+    throw new ConfigError(`Cannot read ${path}: ${(error as Error).message}`);
+  }
+  return parseModels(text, path, env);
+}
+
+/** Parses models.yaml text (see `loadModels`). */
+export function parseModels(
+  text: string,
+  path: string,
+  env: (name: string) => string | undefined,
+): ModelRegistry {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (error) {
+    const first = String((error as Error).message).split("\n")[0];
+    throw new ConfigError(`Cannot parse ${path}: ${first}`);
+  }
+  if (doc === null || doc === undefined) doc = [];
+  if (!Array.isArray(doc)) throw new ConfigError(`Cannot parse ${path}: expected a list of models`);
+  const entries = doc.map((raw, i) => parseEntry(raw, `${path}: entry ${i + 1}`, env));
+  const seen = new Set<string>();
+  for (const [i, entry] of entries.entries()) {
+    if (seen.has(entry.modelId)) {
+      throw new ConfigError(`${path}: entry ${i + 1}: duplicate model_id "${entry.modelId}"`);
+    }
+    seen.add(entry.modelId);
+  }
+  for (const [i, entry] of entries.entries()) {
+    for (const fallback of entry.fallbacks) {
+      if (!seen.has(fallback)) {
+        throw new ConfigError(
+          `${path}: entry ${i + 1} ("${entry.modelId}"): fallback "${fallback}" is not a model_id`,
+        );
+      }
+    }
+  }
+  return new ModelRegistry(entries);
+}
+
+function parseEntry(
+  raw: unknown,
+  where: string,
+  env: (name: string) => string | undefined,
+): ModelEntry {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(`${where}: expected a mapping of keys`);
+  }
+  const o = raw as Record<string, unknown>;
+  const id = o.model_id;
+  if (typeof id !== "string" || id === "") throw new ConfigError(`${where}: no "model_id"`);
+  const at = `${where} ("${id}")`;
+  for (const key of Object.keys(o)) {
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(`${at}: unknown key "${key}"`);
+  }
+  const apiBase = o.api_base;
+  if (typeof apiBase !== "string" || apiBase === "") throw new ConfigError(`${at}: no "api_base"`);
+  try {
+    const url = new URL(apiBase);
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error();
+  } catch {
+    throw new ConfigError(`${at}: "api_base" is not an http(s) URL: "${apiBase}"`);
+  }
+  return {
+    modelId: id,
+    modelName: optString(o, "model_name", at) ?? id,
+    apiBase: apiBase.replace(/\/+$/, ""),
+    format: formatOf(o, apiBase, at),
+    aliases: stringList(o, "aliases", at),
+    apiKey: apiKeyOf(o, at, env),
+    maxTokens: tokenCount(o, "max_tokens", at) ?? DEFAULT_MAX_TOKENS,
+    contextTokens: tokenCount(o, "context", at) ?? tokenCount(o, "max_input_tokens", at),
+    canStream: optBool(o, "can_stream", at) ?? true,
+    temperature: optNumber(o, "temperature", at),
+    reasoningEffort: effortOf(o, at),
+    extraHeaders: stringMap(o, "extra_headers", at),
+    extraBody: objectOf(o, "extra_body", at),
+    maxRetries: optNumber(o, "max_retries", at) ?? 0,
+    fallbacks: stringList(o, "fallbacks", at),
+  };
+}
+
+function formatOf(o: Record<string, unknown>, apiBase: string, at: string): Dialect {
+  const format = o.format;
+  if (format !== undefined) {
+    if (typeof format !== "string" || !FORMATS.has(format)) {
+      throw new ConfigError(
+        `${at}: unknown format "${String(format)}" (use openai, anthropic or gemini)`,
+      );
+    }
+    return format as Dialect;
+  }
+  if (o.direct === true || apiBase.includes("anthropic.com")) return "anthropic";
+  if (apiBase.includes("generativelanguage.googleapis.com")) return "gemini";
+  return "openai";
+}
+
+function apiKeyOf(
+  o: Record<string, unknown>,
+  at: string,
+  env: (name: string) => string | undefined,
+): string | undefined {
+  const key = optString(o, "api_key", at);
+  if (key) return key;
+  const name = optString(o, "api_key_env", at);
+  return name ? env(name) || undefined : undefined;
+}
+
+function effortOf(o: Record<string, unknown>, at: string): Effort | undefined {
+  const effort = optString(o, "reasoning_effort", at);
+  if (effort === undefined) return undefined;
+  if (!EFFORTS.has(effort)) {
+    throw new ConfigError(`${at}: "reasoning_effort" must be minimal, low, medium or high`);
+  }
+  return effort as Effort;
+}
+
+function tokenCount(o: Record<string, unknown>, key: string, at: string): number | undefined {
+  if (o[key] === undefined || o[key] === null) return undefined;
+  const n = parseTokenCount(o[key]);
+  if (n === undefined) {
+    throw new ConfigError(`${at}: "${key}" is not a token count: ${JSON.stringify(o[key])}`);
+  }
+  return n;
+}
+
+function optString(o: Record<string, unknown>, key: string, at: string): string | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "string") throw new ConfigError(`${at}: "${key}" must be a string`);
+  return v;
+}
+
+function optNumber(o: Record<string, unknown>, key: string, at: string): number | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
+    throw new ConfigError(`${at}: "${key}" must be a non-negative number`);
+  }
+  return v;
+}
+
+function optBool(o: Record<string, unknown>, key: string, at: string): boolean | undefined {
+  const v = o[key];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== "boolean") throw new ConfigError(`${at}: "${key}" must be true or false`);
+  return v;
+}
+
+function stringList(o: Record<string, unknown>, key: string, at: string): string[] {
+  const v = o[key];
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
+    throw new ConfigError(`${at}: "${key}" must be a list of strings`);
+  }
+  return v;
+}
+
+function stringMap(o: Record<string, unknown>, key: string, at: string): Record<string, string> {
+  const v = objectOf(o, key, at);
+  for (const [k, value] of Object.entries(v)) {
+    if (typeof value !== "string" || /[\r\n]/.test(value)) {
+      throw new ConfigError(`${at}: "${key}.${k}" must be a one-line string`);
+    }
+  }
+  return v as Record<string, string>;
+}
+
+function objectOf(o: Record<string, unknown>, key: string, at: string): Record<string, unknown> {
+  const v = o[key];
+  if (v === undefined || v === null) return {};
+  if (typeof v !== "object" || Array.isArray(v)) {
+    throw new ConfigError(`${at}: "${key}" must be a mapping`);
+  }
+  return v as Record<string, unknown>;
+}
+
+function globToRegExp(glob: string): RegExp {
+  const body = glob.split("*").map((s) => s.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
+  return new RegExp(`^${body}$`);
+}

@@ -1,0 +1,205 @@
+/**
+ * A Gemini caller's `contents` and `systemInstruction` into the internal messages. Gemini lets
+ * calls and responses go without ids and pairs them by name and order; the internal model pairs
+ * them by id, so calls get deterministic ids (the same on every replay of the history) and
+ * responses find the earliest unanswered call of their name.
+ */
+import { invalidRequest } from "../errors.ts";
+import type { DocumentPart, ImagePart, Message, Part, TextPart } from "../ir/types.ts";
+import {
+  field,
+  isObject,
+  join,
+  type JsonObject,
+  optArray,
+  optBoolean,
+  optObject,
+  optString,
+} from "./_read.ts";
+
+interface PendingCall {
+  id: string;
+  name: string;
+  answered: boolean;
+}
+
+interface PartContext {
+  path: string;
+  turn: number;
+  index: number;
+  role: "user" | "assistant";
+  calls: PendingCall[];
+  warnings: string[];
+}
+
+/** `systemInstruction`: a Content (with or without `role`), or a plain string. */
+export function decodeSystemInstruction(value: unknown, warnings: string[]): TextPart[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value === "string") return value ? [{ type: "text", text: value }] : [];
+  if (!isObject(value)) throw invalidRequest('"systemInstruction" must be an object or a string');
+  const parts = optArray(value, "parts", "systemInstruction") ?? [];
+  const out: TextPart[] = [];
+  parts.forEach((part, i) => {
+    if (!isObject(part)) throw invalidRequest(`systemInstruction.parts[${i}] must be an object`);
+    const text = optString(part, "text", `systemInstruction.parts[${i}]`);
+    if (text === undefined) warnings.push("Dropped a non-text part of systemInstruction");
+    else if (text) out.push({ type: "text", text });
+  });
+  return out;
+}
+
+/** `contents` into messages; turns left with no content are dropped. */
+export function decodeContents(contents: unknown[], warnings: string[]): Message[] {
+  const calls: PendingCall[] = [];
+  const messages: Message[] = [];
+  contents.forEach((content, turn) => {
+    const path = `contents[${turn}]`;
+    if (!isObject(content)) throw invalidRequest(`${path} must be an object`);
+    const role = decodeRole(optString(content, "role", path), path);
+    const parts = optArray(content, "parts", path) ?? [];
+    const decoded: Part[] = [];
+    parts.forEach((part, index) => {
+      const ctx = { path: `${path}.parts[${index}]`, turn, index, role, calls, warnings };
+      const out = decodePart(part, ctx);
+      if (out) decoded.push(out);
+    });
+    if (decoded.length === 0) return;
+    // Tool results come before any other user content of the same turn.
+    const results = decoded.filter((p) => p.type === "tool_result");
+    const others = decoded.filter((p) => p.type !== "tool_result");
+    messages.push({ role, content: [...results, ...others] });
+  });
+  return messages;
+}
+
+function decodeRole(role: string | undefined, path: string): "user" | "assistant" {
+  switch (role) {
+    case undefined:
+    case "":
+    case "user":
+    case "function": // the older API's role for function responses
+      return "user";
+    case "model":
+      return "assistant";
+  }
+  throw invalidRequest(`${path}: "role" must be "user" or "model", got "${role}"`);
+}
+
+function decodePart(part: unknown, ctx: PartContext): Part | undefined {
+  if (!isObject(part)) throw invalidRequest(`${ctx.path} must be an object`);
+  const text = optString(part, "text", ctx.path);
+  if (text !== undefined) return decodeText(part, text, ctx);
+  const inline = optObject(part, "inlineData", ctx.path);
+  if (inline) return decodeInlineData(inline, join(ctx.path, "inlineData"));
+  const file = optObject(part, "fileData", ctx.path);
+  if (file) return decodeFileData(file, join(ctx.path, "fileData"));
+  const call = optObject(part, "functionCall", ctx.path);
+  if (call) return decodeFunctionCall(part, call, ctx);
+  const response = optObject(part, "functionResponse", ctx.path);
+  if (response) return decodeFunctionResponse(response, ctx);
+  if (
+    field(part, "executableCode") !== undefined || field(part, "codeExecutionResult") !== undefined
+  ) {
+    ctx.warnings.push("Dropped code execution parts: only Gemini can run code");
+    return undefined;
+  }
+  if (field(part, "thoughtSignature") !== undefined) return undefined; // a bare signature
+  throw invalidRequest(`${ctx.path}: unsupported part (keys: ${Object.keys(part).join(", ")})`);
+}
+
+function decodeText(part: JsonObject, text: string, ctx: PartContext): Part | undefined {
+  if (optBoolean(part, "thought", ctx.path) !== true) {
+    return text ? { type: "text", text } : undefined;
+  }
+  if (ctx.role !== "assistant") return undefined;
+  const signature = optString(part, "thoughtSignature", ctx.path);
+  if (!text && !signature) return undefined;
+  return {
+    type: "thinking",
+    text,
+    ...(signature ? { signature: { origin: "gemini" as const, value: signature } } : {}),
+  };
+}
+
+/** `inlineData`: images stay images; PDFs and everything else become documents. */
+export function decodeInlineData(blob: JsonObject, path: string): ImagePart | DocumentPart {
+  const mediaType = optString(blob, "mimeType", path);
+  const data = optString(blob, "data", path);
+  if (!mediaType) throw invalidRequest(`${path}: "mimeType" is required`);
+  if (data === undefined) throw invalidRequest(`${path}: "data" is required`);
+  const source = { kind: "base64" as const, mediaType, data };
+  return mediaType.startsWith("image/") ? { type: "image", source } : { type: "document", source };
+}
+
+function decodeFileData(file: JsonObject, path: string): ImagePart | DocumentPart {
+  const url = optString(file, "fileUri", path);
+  const mediaType = optString(file, "mimeType", path);
+  if (!url) throw invalidRequest(`${path}: "fileUri" is required`);
+  const source = { kind: "url" as const, url, ...(mediaType ? { mediaType } : {}) };
+  return mediaType?.startsWith("image/") ? { type: "image", source } : { type: "document", source };
+}
+
+function decodeFunctionCall(part: JsonObject, call: JsonObject, ctx: PartContext): Part {
+  const path = join(ctx.path, "functionCall");
+  if (ctx.role !== "assistant") throw invalidRequest(`${path} is only allowed in "model" turns`);
+  const name = optString(call, "name", path);
+  if (!name) throw invalidRequest(`${path}: "name" is required`);
+  const input = optObject(call, "args", path) ?? {};
+  const id = optString(call, "id", path) || `call_${ctx.turn}_${ctx.index}`;
+  ctx.calls.push({ id, name, answered: false });
+  const signature = optString(part, "thoughtSignature", ctx.path);
+  return {
+    type: "tool_call",
+    id,
+    name,
+    input,
+    ...(signature ? { signature: { origin: "gemini" as const, value: signature } } : {}),
+  };
+}
+
+function decodeFunctionResponse(response: JsonObject, ctx: PartContext): Part {
+  const path = join(ctx.path, "functionResponse");
+  if (ctx.role !== "user") throw invalidRequest(`${path} is only allowed in "user" turns`);
+  const name = optString(response, "name", path);
+  if (!name) throw invalidRequest(`${path}: "name" is required`);
+  const id = optString(response, "id", path);
+  let call = id ? ctx.calls.find((c) => c.id === id) : undefined;
+  call ??= ctx.calls.find((c) => !c.answered && c.name === name);
+  if (call) call.answered = true;
+  else ctx.warnings.push(`Function response "${name}" has no matching call in the history`);
+  const toolCallId = call?.id ?? (id || `call_${ctx.turn}_${ctx.index}`);
+  const { content, isError } = resultContent(response, path);
+  return { type: "tool_result", toolCallId, name, content, isError };
+}
+
+/** `response.output` / `result` / the whole object (or `error`), plus any media parts. */
+function resultContent(
+  response: JsonObject,
+  path: string,
+): { content: Array<TextPart | ImagePart | DocumentPart>; isError: boolean } {
+  const body = field(response, "response");
+  let value: unknown = body;
+  let isError = false;
+  if (isObject(body)) {
+    if (body.error !== undefined && body.error !== null) {
+      value = body.error;
+      isError = true;
+    } else if (body.output !== undefined) value = body.output;
+    else if (body.result !== undefined) value = body.result;
+  }
+  const content: Array<TextPart | ImagePart | DocumentPart> = [];
+  const text = value === undefined || value === null
+    ? ""
+    : typeof value === "string"
+    ? value
+    : JSON.stringify(value);
+  if (text) content.push({ type: "text", text });
+  const parts = optArray(response, "parts", path) ?? [];
+  parts.forEach((part, i) => {
+    const inline = isObject(part)
+      ? optObject(part, "inlineData", `${path}.parts[${i}]`)
+      : undefined;
+    if (inline) content.push(decodeInlineData(inline, `${path}.parts[${i}].inlineData`));
+  });
+  return { content, isError };
+}

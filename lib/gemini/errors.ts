@@ -1,0 +1,67 @@
+/**
+ * Gemini's error envelope, `{"error": {"code", "message", "status"}}`, both ways: rendered for
+ * Gemini callers, read from Gemini upstreams (which sometimes wrap it in a one-item array).
+ */
+import { kindOfStatus, ProxyError } from "../errors.ts";
+import { isObject } from "./_read.ts";
+import type { GeminiErrorBody } from "./types.ts";
+
+/** The google.rpc status name Gemini pairs with an HTTP status. */
+export function statusName(status: number): string {
+  switch (status) {
+    case 401:
+      return "UNAUTHENTICATED";
+    case 403:
+      return "PERMISSION_DENIED";
+    case 404:
+      return "NOT_FOUND";
+    case 409:
+      return "ABORTED";
+    case 429:
+      return "RESOURCE_EXHAUSTED";
+    case 501:
+      return "UNIMPLEMENTED";
+    case 503:
+    case 529:
+      return "UNAVAILABLE";
+    case 504:
+      return "DEADLINE_EXCEEDED";
+  }
+  // 400, 405, 413, 422 and other client errors; 500, 502 and other server errors.
+  return status >= 500 ? "INTERNAL" : "INVALID_ARGUMENT";
+}
+
+/** The error body a Gemini caller receives. */
+export function errorBody(error: ProxyError): GeminiErrorBody {
+  return {
+    error: { code: error.status, message: error.message, status: statusName(error.status) },
+  };
+}
+
+/** The message inside a Gemini error body, if it has one. */
+export function errorMessage(body: unknown): string | undefined {
+  const detail = errorDetail(body);
+  return typeof detail?.message === "string" ? detail.message : undefined;
+}
+
+/** A Gemini `error` object (inside a body or a stream chunk) as a ProxyError. */
+export function errorFromGemini(detail: unknown, fallbackStatus = 502): ProxyError {
+  const fields = isObject(detail) ? detail : {};
+  const code = typeof fields.code === "number" && fields.code >= 400 ? fields.code : fallbackStatus;
+  const message = typeof fields.message === "string" && fields.message
+    ? fields.message
+    : "Upstream reported an error";
+  return new ProxyError(kindOfStatus(code), message, code);
+}
+
+function errorDetail(body: unknown): Record<string, unknown> | undefined {
+  if (typeof body === "string") {
+    try {
+      body = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+  }
+  if (Array.isArray(body)) body = body[0];
+  return isObject(body) && isObject(body.error) ? body.error : undefined;
+}

@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { ProxyError } from "../errors.ts";
+import { errorBody, errorMessage } from "./errors.ts";
+import { modelList } from "./models.ts";
+
+Deno.test("errorBody() renders Gemini's envelope with the status name for each HTTP status", () => {
+  const cases: Array<[ProxyError, string]> = [
+    [new ProxyError("invalid_request", "bad"), "INVALID_ARGUMENT"],
+    [new ProxyError("authentication", "bad"), "UNAUTHENTICATED"],
+    [new ProxyError("permission", "bad"), "PERMISSION_DENIED"],
+    [new ProxyError("not_found", "bad"), "NOT_FOUND"],
+    [new ProxyError("method_not_allowed", "bad"), "INVALID_ARGUMENT"],
+    [new ProxyError("request_too_large", "bad"), "INVALID_ARGUMENT"],
+    [new ProxyError("rate_limit", "bad"), "RESOURCE_EXHAUSTED"],
+    [new ProxyError("api_error", "bad"), "INTERNAL"],
+    [new ProxyError("bad_gateway", "bad"), "INTERNAL"],
+    [new ProxyError("unavailable", "bad"), "UNAVAILABLE"],
+    [new ProxyError("overloaded", "bad"), "UNAVAILABLE"],
+    [new ProxyError("timeout", "bad"), "DEADLINE_EXCEEDED"],
+  ];
+  for (const [error, status] of cases) {
+    assert.deepEqual(errorBody(error), { error: { code: error.status, message: "bad", status } });
+  }
+  assert.deepEqual(errorBody(new ProxyError("invalid_request", "Unknown model", 422)), {
+    error: { code: 422, message: "Unknown model", status: "INVALID_ARGUMENT" },
+  });
+});
+
+Deno.test("errorMessage() reads Gemini error bodies, also inside a one-item array", () => {
+  const detail = { code: 400, message: "Invalid JSON payload", status: "INVALID_ARGUMENT" };
+  assert.equal(errorMessage({ error: detail }), "Invalid JSON payload");
+  assert.equal(errorMessage([{ error: detail }]), "Invalid JSON payload");
+  assert.equal(errorMessage(JSON.stringify({ error: detail })), "Invalid JSON payload");
+  assert.equal(errorMessage({ message: "not gemini" }), undefined);
+  assert.equal(errorMessage("<html>"), undefined);
+});
+
+Deno.test("modelList() lists models in Gemini's shape", () => {
+  assert.deepEqual(
+    modelList([
+      {
+        id: "sonnet",
+        displayName: "Sonnet",
+        contextTokens: 200000,
+        maxOutputTokens: 64000,
+        created: 0,
+      },
+      { id: "small", displayName: "Small", maxOutputTokens: 8192, created: 0 },
+    ]),
+    {
+      models: [
+        {
+          name: "models/sonnet",
+          version: "001",
+          displayName: "Sonnet",
+          inputTokenLimit: 200000,
+          outputTokenLimit: 64000,
+          supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
+        },
+        {
+          name: "models/small",
+          version: "001",
+          displayName: "Small",
+          outputTokenLimit: 8192,
+          supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
+        },
+      ],
+    },
+  );
+});

@@ -1,0 +1,113 @@
+/**
+ * Upstream side: the internal Request as a Gemini `generateContent` body (the model and
+ * streaming go in the URL, so neither is in the body).
+ */
+import type { Converted, Request, ToolChoice } from "../ir/types.ts";
+import type { UpstreamRequest, UpstreamTarget } from "../ir/codec.ts";
+import { fitToolNames } from "../ir/ids.ts";
+import type { JsonObject } from "./_read.ts";
+import { encodeContents } from "./contents_encoder.ts";
+import { cleanSchema } from "./schema.ts";
+import { encodeThinkingConfig, geminiGeneration } from "./thinking_config.ts";
+import type {
+  GeminiFunctionDeclaration,
+  GeminiGenerationConfig,
+  GeminiRequest,
+  GeminiToolConfig,
+} from "./types.ts";
+
+/** Gemini takes at most this many stop sequences. */
+const MAX_STOP_SEQUENCES = 5;
+
+/** Encodes a request for a Gemini upstream; what Gemini cannot take is dropped with a warning. */
+export function encodeRequest(
+  request: Request,
+  target: UpstreamTarget,
+): Converted<UpstreamRequest> {
+  const warnings: string[] = [];
+  const { toUpstream, toCaller } = fitToolNames(request.tools.map((t) => t.name), 64);
+  const requireCallSignatures = (geminiGeneration(target.modelName) ?? 0) >= 3;
+  const { contents, system } = encodeContents(
+    request,
+    { names: toUpstream, requireCallSignatures },
+    warnings,
+  );
+  const body: GeminiRequest = { contents };
+  if (system.length > 0) body.systemInstruction = { parts: system };
+  if (request.serverTools?.length) {
+    warnings.push(`Dropped ${request.serverTools.length} server tool(s): only Anthropic runs them`);
+  }
+  if (request.tools.length > 0) {
+    const functionDeclarations = request.tools.map((tool): GeminiFunctionDeclaration => {
+      const parameters = cleanSchema(tool.inputSchema);
+      const hasProperties = Object.keys(parameters.properties ?? {}).length > 0;
+      return {
+        name: toUpstream.get(tool.name) ?? tool.name,
+        ...(tool.description ? { description: tool.description } : {}),
+        ...(hasProperties ? { parameters } : {}),
+      };
+    });
+    body.tools = [{ functionDeclarations }];
+    if (request.toolChoice) body.toolConfig = toolConfig(request.toolChoice, toUpstream);
+  }
+  const generationConfig = encodeGenerationConfig(request, target, warnings);
+  if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
+  return { value: { body: body as unknown as JsonObject, toolNames: toCaller }, warnings };
+}
+
+function toolConfig(choice: ToolChoice, names: Map<string, string>): GeminiToolConfig {
+  switch (choice.type) {
+    case "auto":
+      return { functionCallingConfig: { mode: "AUTO" } };
+    case "any":
+      return { functionCallingConfig: { mode: "ANY" } };
+    case "none":
+      return { functionCallingConfig: { mode: "NONE" } };
+    case "tool":
+      return {
+        functionCallingConfig: {
+          mode: "ANY",
+          allowedFunctionNames: [names.get(choice.name) ?? choice.name],
+        },
+      };
+  }
+}
+
+function encodeGenerationConfig(
+  request: Request,
+  target: UpstreamTarget,
+  warnings: string[],
+): GeminiGenerationConfig {
+  const config: GeminiGenerationConfig = {
+    maxOutputTokens: Math.min(target.maxTokens, request.maxTokens ?? target.maxTokens),
+  };
+  const temperature = request.temperature ?? target.temperature;
+  if (temperature !== undefined) {
+    config.temperature = Math.min(2, Math.max(0, temperature));
+    if (config.temperature !== temperature) {
+      warnings.push(`Temperature ${temperature} is outside 0–2; sent ${config.temperature}`);
+    }
+  }
+  if (request.topP !== undefined) config.topP = request.topP;
+  if (request.topK !== undefined) config.topK = request.topK;
+  if (request.stopSequences?.length) {
+    config.stopSequences = request.stopSequences.slice(0, MAX_STOP_SEQUENCES);
+    if (request.stopSequences.length > MAX_STOP_SEQUENCES) {
+      warnings.push(`Gemini takes ${MAX_STOP_SEQUENCES} stop sequences; dropped the rest`);
+    }
+  }
+  if (request.seed !== undefined) config.seed = request.seed;
+  if (request.presencePenalty !== undefined) config.presencePenalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) config.frequencyPenalty = request.frequencyPenalty;
+  const format = request.responseFormat;
+  if (format) {
+    config.responseMimeType = "application/json";
+    if (format.type === "json_schema") {
+      const { $schema: _, ...schema } = format.schema;
+      config.responseJsonSchema = schema;
+    }
+  }
+  const thinking = encodeThinkingConfig(request.thinking, target.modelName, warnings);
+  if (thinking) config.thinkingConfig = thinking;
+  return config;
+}

@@ -1,0 +1,57 @@
+/** Caller side: the internal Response as a Gemini `generateContent` answer. */
+import type { Response, Signature } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
+import { finishReasonOf } from "./finish_reason.ts";
+import type { GeminiPart, GeminiResponse } from "./types.ts";
+import { usageToGemini } from "./usage.ts";
+
+/** Encodes a whole answer for a Gemini caller. */
+export function encodeResponse(response: Response): GeminiResponse {
+  const parts: GeminiPart[] = [];
+  for (const part of response.content) {
+    switch (part.type) {
+      case "text":
+        if (part.text) parts.push({ text: part.text });
+        break;
+      case "thinking":
+        if (part.text || part.signature?.origin === "gemini") {
+          parts.push({ text: part.text, thought: true, ...signatureField(part.signature) });
+        }
+        break;
+      case "redacted_thinking":
+        break; // encrypted for another vendor: nothing a Gemini caller can use
+      case "tool_call":
+        parts.push(functionCallPart(part.id, part.name, part.input, part.signature));
+        break;
+      default:
+        unreachable(part);
+    }
+  }
+  return {
+    candidates: [{
+      content: { role: "model", parts },
+      finishReason: finishReasonOf(response.stopReason),
+      index: 0,
+    }],
+    usageMetadata: usageToGemini(response.usage),
+    modelVersion: response.model,
+    responseId: response.id,
+  };
+}
+
+/** `thoughtSignature` for a Gemini-made signature; others mean nothing to a Gemini caller. */
+export function signatureField(signature: Signature | undefined): { thoughtSignature?: string } {
+  return signature?.origin === "gemini" && signature.value
+    ? { thoughtSignature: signature.value }
+    : {};
+}
+
+/** A whole `functionCall` part. */
+export function functionCallPart(
+  id: string,
+  name: string,
+  args: Record<string, unknown>,
+  signature: Signature | undefined,
+): GeminiPart {
+  return { functionCall: { name, args, id }, ...signatureField(signature) };
+}

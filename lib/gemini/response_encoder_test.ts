@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { encodeResponse } from "./response_encoder.ts";
+
+Deno.test("encodeResponse() writes parts, finish reason and Gemini usage", () => {
+  const body = encodeResponse({
+    id: "msg_1",
+    model: "gemini-via-proxy",
+    content: [
+      { type: "thinking", text: "hmm", signature: { origin: "anthropic", value: "EqQB" } },
+      { type: "redacted_thinking", data: "xyz" },
+      { type: "text", text: "" },
+      { type: "text", text: "Reading." },
+      { type: "tool_call", id: "toolu_1", name: "read_file", input: { path: "a" } },
+      {
+        type: "tool_call",
+        id: "toolu_2",
+        name: "read_file",
+        input: {},
+        signature: { origin: "gemini", value: "sig" },
+      },
+    ],
+    stopReason: "tool_use",
+    usage: {
+      inputTokens: 100,
+      outputTokens: 40,
+      cacheReadTokens: 20,
+      cacheWriteTokens: 5,
+      reasoningTokens: 10,
+    },
+  });
+  assert.deepEqual(body, {
+    candidates: [{
+      content: {
+        role: "model",
+        parts: [
+          { text: "hmm", thought: true },
+          { text: "Reading." },
+          { functionCall: { name: "read_file", args: { path: "a" }, id: "toolu_1" } },
+          { functionCall: { name: "read_file", args: {}, id: "toolu_2" }, thoughtSignature: "sig" },
+        ],
+      },
+      finishReason: "STOP",
+      index: 0,
+    }],
+    usageMetadata: {
+      promptTokenCount: 125,
+      candidatesTokenCount: 30,
+      thoughtsTokenCount: 10,
+      cachedContentTokenCount: 20,
+      totalTokenCount: 165,
+    },
+    modelVersion: "gemini-via-proxy",
+    responseId: "msg_1",
+  });
+});
+
+Deno.test("encodeResponse() maps stop reasons to finish reasons and leaves out zero counts", () => {
+  const finish = (stopReason: "max_tokens" | "refusal" | "end_turn" | "stop_sequence") =>
+    encodeResponse({
+      id: "m",
+      model: "x",
+      content: [],
+      stopReason,
+      usage: {
+        inputTokens: 3,
+        outputTokens: 2,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        reasoningTokens: 0,
+      },
+    });
+  assert.equal(finish("max_tokens").candidates![0].finishReason, "MAX_TOKENS");
+  assert.equal(finish("refusal").candidates![0].finishReason, "SAFETY");
+  assert.equal(finish("stop_sequence").candidates![0].finishReason, "STOP");
+  assert.deepEqual(finish("end_turn").usageMetadata, {
+    promptTokenCount: 3,
+    candidatesTokenCount: 2,
+    totalTokenCount: 5,
+  });
+});

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { Assembler } from "./assembler.ts";
+import type { StreamEvent } from "./types.ts";
+
+function assembler() {
+  let n = 0;
+  return new Assembler({ id: "msg_1", model: "m", newCallId: () => `call_${++n}` });
+}
+
+/** Checks the strict-stream rules every encoder relies on and returns the events. */
+function checkStrict(events: StreamEvent[]): StreamEvent[] {
+  let open: number | undefined;
+  let next = 0;
+  for (const e of events) {
+    if (e.type === "block_start") {
+      assert.equal(open, undefined, "one block open at a time");
+      assert.equal(e.index, next++, "indices in order");
+      open = e.index;
+    } else if (e.type === "block_delta") {
+      assert.equal(e.index, open, "no delta outside its block");
+    } else if (e.type === "block_stop") {
+      assert.equal(e.index, open);
+      open = undefined;
+    }
+  }
+  return events;
+}
+
+function argsOf(events: StreamEvent[], index: number): string {
+  return events.flatMap((e) =>
+    e.type === "block_delta" && e.index === index && e.delta.type === "tool_args"
+      ? [e.delta.json]
+      : []
+  ).join("");
+}
+
+Deno.test("Assembler gives thinking, text and a call their own blocks in order", () => {
+  const a = assembler();
+  a.start({ id: "up_1", usage: { inputTokens: 5 } });
+  a.thinking("hmm");
+  a.text("Hi");
+  a.toolCall("0", { id: "c1", name: "Read", args: '{"path":' });
+  a.toolCall("0", { args: '"a"}' });
+  a.finish("end_turn");
+  a.addUsage({ outputTokens: 9 });
+  a.end();
+  const events = checkStrict(a.drain());
+  assert.deepEqual(events.map((e) => e.type), [
+    "message_start",
+    "block_start",
+    "block_delta",
+    "block_delta",
+    "block_stop",
+    "block_start",
+    "block_delta",
+    "block_stop",
+    "block_start",
+    "block_delta",
+    "block_delta",
+    "block_stop",
+    "message_delta",
+    "message_stop",
+  ]);
+  assert.deepEqual(events[0], {
+    type: "message_start",
+    id: "up_1",
+    model: "m",
+    usage: {
+      inputTokens: 5,
+      outputTokens: 0,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    },
+  });
+  assert.deepEqual(events[3], {
+    type: "block_delta",
+    index: 0,
+    delta: { type: "signature", signature: { origin: "proxy", value: "" } },
+  });
+  assert.equal(argsOf(events, 2), '{"path":"a"}');
+  const delta = events[12];
+  assert.equal(delta.type === "message_delta" && delta.stopReason, "tool_use");
+  assert.equal(delta.type === "message_delta" && delta.usage.outputTokens, 9);
+});
+
+Deno.test("Assembler keeps interleaved tool calls apart, each one block of valid JSON", () => {
+  const a = assembler();
+  a.toolCall("0", { id: "a", name: "A", args: '{"x":' });
+  a.toolCall("1", { id: "b", name: "B", args: '{"y":' });
+  a.toolCall("0", { args: "1}" });
+  a.toolCall("1", { args: "2}" });
+  a.finish("tool_use");
+  a.end();
+  const events = checkStrict(a.drain());
+  const starts = events.filter((e) => e.type === "block_start");
+  assert.deepEqual(starts.map((e) => e.type === "block_start" && e.block), [
+    { type: "tool_call", id: "a", name: "A" },
+    { type: "tool_call", id: "b", name: "B" },
+  ]);
+  assert.deepEqual(JSON.parse(argsOf(events, 0)), { x: 1 });
+  assert.deepEqual(JSON.parse(argsOf(events, 1)), { y: 2 });
+});
+
+Deno.test("Assembler streams sequential calls live: the next call closes a complete one", () => {
+  const a = assembler();
+  a.toolCall("0", { id: "a", name: "A", args: '{"x":1}' });
+  a.toolCall("1", { id: "b", name: "B" });
+  const events = checkStrict(a.drain());
+  assert.deepEqual(events.map((e) => e.type), [
+    "message_start",
+    "block_start",
+    "block_delta",
+    "block_stop",
+    "block_start",
+  ]);
+});
+
+Deno.test("Assembler sends {} for a call without arguments and makes missing ids", () => {
+  const a = assembler();
+  a.toolCall("0", { name: "Now" });
+  a.finish("tool_use");
+  a.end();
+  const events = checkStrict(a.drain());
+  const start = events.find((e) => e.type === "block_start");
+  assert.deepEqual(start?.type === "block_start" && start.block, {
+    type: "tool_call",
+    id: "call_1",
+    name: "Now",
+  });
+  assert.equal(argsOf(events, 0), "{}");
+});
+
+Deno.test("Assembler ignores empty text and holds a thinking signature to the block's end", () => {
+  const a = assembler();
+  a.text("");
+  a.thinking("a");
+  a.thinkingSignature({ origin: "anthropic", value: "sig" });
+  a.thinking("b");
+  a.text("answer");
+  a.finish("end_turn");
+  a.end();
+  const events = checkStrict(a.drain());
+  const deltas = events.filter((e) => e.type === "block_delta" && e.index === 0);
+  assert.deepEqual(deltas.map((e) => e.type === "block_delta" && e.delta), [
+    { type: "thinking", text: "a" },
+    { type: "thinking", text: "b" },
+    { type: "signature", signature: { origin: "anthropic", value: "sig" } },
+  ]);
+});
+
+Deno.test("Assembler turns a stream without a finish into an error, not a normal end", () => {
+  const a = assembler();
+  a.text("partial");
+  a.end();
+  const events = checkStrict(a.drain());
+  const last = events.at(-1)!;
+  assert.equal(last.type, "error");
+  assert.equal(last.type === "error" && last.error.status, 502);
+  assert.ok(!events.some((e) => e.type === "message_stop"));
+});
+
+Deno.test("Assembler emits nothing after a failure", () => {
+  const a = assembler();
+  a.text("x");
+  a.fail(new (class extends Error {})() as never);
+  a.text("more");
+  a.end();
+  const types = a.drain().map((e) => e.type);
+  assert.deepEqual(types, ["message_start", "block_start", "block_delta", "error"]);
+});

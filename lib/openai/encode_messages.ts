@@ -1,0 +1,193 @@
+/**
+ * The internal conversation as OpenAI `messages` for an upstream: one leading `system` message,
+ * mid-conversation system messages in place, tool results as `tool` messages right after the
+ * assistant turn that called them, and every thinking text back as `reasoning_content` (DeepSeek
+ * demands it on tool turns).
+ */
+import { fitIdentifier } from "../ir/ids.ts";
+import type {
+  DocumentPart,
+  ImagePart,
+  Message,
+  Part,
+  Request,
+  TextPart,
+  ToolResultPart,
+} from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
+import { urlOfSource } from "./_media.ts";
+import type { ChatContentPartOut, ChatMessageOut, ChatToolCallOut } from "./types.ts";
+
+/** OpenAI rejects call ids longer than this. */
+export const MAX_CALL_ID = 40;
+
+/** Encodes the conversation; `toolName` gives a tool's upstream (fitted) name. */
+export function encodeMessages(
+  request: Request,
+  toolName: (name: string) => string,
+  warnings: string[],
+): ChatMessageOut[] {
+  const out: ChatMessageOut[] = [];
+  const system = joinText(request.system, "\n\n");
+  if (system) out.push({ role: "system", content: system });
+  let unanswered: string[] = []; // call ids of the last assistant turn without a tool message yet
+  for (const message of request.messages) {
+    const encoded = encodeMessage(message, toolName, warnings);
+    const answered = new Set(encoded.flatMap((m) => m.role === "tool" ? [m.tool_call_id] : []));
+    const missing = unanswered.filter((id) => !answered.has(id));
+    const toolCount = encoded.filter((m) => m.role === "tool").length;
+    out.push(...encoded.slice(0, toolCount), ...missing.map(missingResult));
+    out.push(...encoded.slice(toolCount));
+    if (missing.length > 0) {
+      warnings.push(`Added a placeholder result for ${missing.length} unanswered tool call(s)`);
+    }
+    unanswered = encoded.flatMap((m) =>
+      m.role === "assistant" ? (m.tool_calls ?? []).map((c) => c.id) : []
+    );
+  }
+  return out;
+}
+
+function encodeMessage(
+  message: Message,
+  toolName: (name: string) => string,
+  warnings: string[],
+): ChatMessageOut[] {
+  switch (message.role) {
+    case "system": {
+      const text = joinText(onlyText(message.content, "system message", warnings), "\n\n");
+      return text ? [{ role: "system", content: text }] : [];
+    }
+    case "user":
+      return encodeUserTurn(message.content, warnings);
+    case "assistant":
+      return encodeAssistant(message.content, toolName, warnings);
+    default:
+      return unreachable(message.role);
+  }
+}
+
+/** Tool messages first, then one user message with the results' images and the user's content. */
+function encodeUserTurn(content: Part[], warnings: string[]): ChatMessageOut[] {
+  const tools: ChatMessageOut[] = [];
+  const media: Array<ImagePart | DocumentPart> = [];
+  const rest: Array<TextPart | ImagePart | DocumentPart> = [];
+  for (const part of content) {
+    if (part.type === "tool_result") {
+      tools.push(toolMessage(part));
+      media.push(...part.content.filter((p) => p.type !== "text"));
+    } else if (part.type === "text" || part.type === "image" || part.type === "document") {
+      rest.push(part);
+    } else {
+      warnings.push(`Dropped a ${part.type} part from a user message`);
+    }
+  }
+  const parts = [...media, ...rest].map((p) => contentPartOf(p, warnings));
+  if (parts.length === 0) return tools;
+  const textOnly = parts.every((p) => p.type === "text");
+  const user: ChatMessageOut = {
+    role: "user",
+    content: textOnly ? parts.map((p) => (p as { text: string }).text).join("\n\n") : parts,
+  };
+  return [...tools, user];
+}
+
+function toolMessage(part: ToolResultPart): ChatMessageOut {
+  let text = joinText(part.content, "\n");
+  if (!text) {
+    const hasMedia = part.content.some((p) => p.type !== "text");
+    text = hasMedia ? "(the result's attachments follow in the next message)" : "(no output)";
+  }
+  return {
+    role: "tool",
+    tool_call_id: fitIdentifier(part.toolCallId, MAX_CALL_ID),
+    content: part.isError ? `Error: ${text}` : text,
+  };
+}
+
+function missingResult(id: string): ChatMessageOut {
+  return { role: "tool", tool_call_id: id, content: "(no result: the call was not answered)" };
+}
+
+function encodeAssistant(
+  content: Part[],
+  toolName: (name: string) => string,
+  warnings: string[],
+): ChatMessageOut[] {
+  const texts: string[] = [];
+  const reasoning: string[] = [];
+  const calls: ChatToolCallOut[] = [];
+  for (const part of content) {
+    if (part.type === "text") texts.push(part.text);
+    else if (part.type === "thinking") reasoning.push(part.text);
+    else if (part.type === "tool_call") {
+      calls.push({
+        id: fitIdentifier(part.id, MAX_CALL_ID),
+        type: "function",
+        function: { name: toolName(part.name), arguments: JSON.stringify(part.input) },
+        ...(part.signature?.origin === "gemini"
+          ? { extra_content: { google: { thought_signature: part.signature.value } } }
+          : {}),
+      });
+    } else if (part.type === "redacted_thinking") {
+      warnings.push("Dropped a redacted thinking block: OpenAI-dialect upstreams cannot read it");
+    } else warnings.push(`Dropped a ${part.type} part from an assistant message`);
+  }
+  const text = texts.filter((t) => t !== "").join("\n\n");
+  if (!text && calls.length === 0) return [];
+  const joinedReasoning = reasoning.filter((t) => t !== "").join("\n\n");
+  return [{
+    role: "assistant",
+    content: text || null,
+    ...(joinedReasoning ? { reasoning_content: joinedReasoning } : {}),
+    ...(calls.length > 0 ? { tool_calls: calls } : {}),
+  }];
+}
+
+function contentPartOf(
+  part: TextPart | ImagePart | DocumentPart,
+  warnings: string[],
+): ChatContentPartOut {
+  switch (part.type) {
+    case "text":
+      return { type: "text", text: part.text };
+    case "image":
+      return { type: "image_url", image_url: { url: urlOfSource(part.source) } };
+    case "document":
+      return documentPartOf(part, warnings);
+    default:
+      return unreachable(part);
+  }
+}
+
+/** PDFs go as `file` parts; plain-text documents as text; linked documents as their link. */
+function documentPartOf(part: DocumentPart, warnings: string[]): ChatContentPartOut {
+  const source = part.source;
+  if (source.kind === "url") {
+    warnings.push("Sent a linked document as its URL: OpenAI file parts need inline data");
+    return { type: "text", text: `Document: ${source.url}` };
+  }
+  if (source.mediaType.startsWith("text/")) {
+    return { type: "text", text: decodeBase64Text(source.data) };
+  }
+  return {
+    type: "file",
+    file: { filename: part.filename ?? "document.pdf", file_data: urlOfSource(source) },
+  };
+}
+
+function decodeBase64Text(data: string): string {
+  const binary = atob(data);
+  return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+}
+
+function onlyText(parts: Part[], where: string, warnings: string[]): TextPart[] {
+  const texts = parts.filter((p): p is TextPart => p.type === "text");
+  if (texts.length < parts.length) warnings.push(`Dropped non-text parts from a ${where}`);
+  return texts;
+}
+
+function joinText(parts: Array<{ type: string }>, separator: string): string {
+  return parts.flatMap((p) => p.type === "text" ? [(p as TextPart).text] : [])
+    .filter((t) => t !== "").join(separator);
+}

@@ -1,0 +1,131 @@
+/**
+ * An internal Request as a Chat Completions body for an OpenAI-dialect upstream (OpenAI, DeepSeek,
+ * Kimi, Qwen, GLM, OpenRouter…). Uses only fields every such provider accepts (`max_tokens`, not
+ * `max_completion_tokens`), fits tool names to 64 characters and call ids to 40, and reports
+ * what it had to drop.
+ */
+import type { UpstreamRequest, UpstreamTarget } from "../ir/codec.ts";
+import { fitIdentifier, fitToolNames } from "../ir/ids.ts";
+import type { Converted, Request, ResponseFormat, ToolChoice } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
+import { encodeMessages } from "./encode_messages.ts";
+import { reasoningEffortOf } from "./reasoning_effort.ts";
+import type { ChatToolChoiceOut, ChatToolOut } from "./types.ts";
+
+/** OpenAI rejects function names longer than this. */
+export const MAX_TOOL_NAME = 64;
+const MAX_USER = 64;
+
+/** Encodes a request for an OpenAI-dialect upstream. */
+export function encodeRequest(
+  request: Request,
+  target: UpstreamTarget,
+): Converted<UpstreamRequest> {
+  const warnings: string[] = [];
+  const names = fitToolNames(allToolNames(request), MAX_TOOL_NAME);
+  const toolName = (name: string) => names.toUpstream.get(name) ?? name;
+  const body: Record<string, unknown> = {
+    model: target.modelName,
+    messages: encodeMessages(request, toolName, warnings),
+  };
+  const hasTools = request.tools.length > 0;
+  if (hasTools) body.tools = request.tools.map((t): ChatToolOut => encodeTool(t, toolName));
+  if (request.serverTools?.length) {
+    warnings.push(
+      `Dropped ${request.serverTools.length} server tool(s): only Anthropic upstreams run them`,
+    );
+  }
+  if (hasTools && request.toolChoice) {
+    body.tool_choice = encodeToolChoice(request.toolChoice, toolName);
+  }
+  if (hasTools && request.parallelToolCalls === false) body.parallel_tool_calls = false;
+  body.max_tokens = Math.min(target.maxTokens, request.maxTokens ?? target.maxTokens);
+  const temperature = request.temperature ?? target.temperature;
+  if (temperature !== undefined) body.temperature = clampTemperature(temperature, warnings);
+  if (request.topP !== undefined) body.top_p = request.topP;
+  if (request.topK !== undefined) {
+    warnings.push(`Dropped "top_k": OpenAI-dialect upstreams have none`);
+  }
+  if (request.stopSequences?.length) body.stop = request.stopSequences;
+  if (request.seed !== undefined) body.seed = request.seed;
+  if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
+  if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
+  const effort = reasoningEffortOf(request.thinking, target.reasoningEffort);
+  if (effort) body.reasoning_effort = effort;
+  if (request.responseFormat) body.response_format = encodeResponseFormat(request.responseFormat);
+  if (request.user) body.user = fitIdentifier(request.user, MAX_USER);
+  if (target.stream) {
+    body.stream = true;
+    body.stream_options = { include_usage: true };
+  }
+  const toolNames = new Map(
+    [...names.toCaller].filter(([upstream, caller]) => upstream !== caller),
+  );
+  return { value: { body, toolNames }, warnings };
+}
+
+/** Every tool name the upstream will see: declared tools and calls in the history. */
+function allToolNames(request: Request): Set<string> {
+  const names = new Set(request.tools.map((t) => t.name));
+  for (const message of request.messages) {
+    for (const part of message.content) if (part.type === "tool_call") names.add(part.name);
+  }
+  return names;
+}
+
+function encodeTool(
+  tool: Request["tools"][number],
+  toolName: (name: string) => string,
+): ChatToolOut {
+  return {
+    type: "function",
+    function: {
+      name: toolName(tool.name),
+      ...(tool.description !== undefined ? { description: tool.description } : {}),
+      parameters: tool.inputSchema,
+      ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+    },
+  };
+}
+
+function encodeToolChoice(
+  choice: ToolChoice,
+  toolName: (name: string) => string,
+): ChatToolChoiceOut {
+  switch (choice.type) {
+    case "auto":
+      return "auto";
+    case "any":
+      return "required";
+    case "none":
+      return "none";
+    case "tool":
+      return { type: "function", function: { name: toolName(choice.name) } };
+    default:
+      return unreachable(choice);
+  }
+}
+
+function clampTemperature(value: number, warnings: string[]): number {
+  const clamped = Math.min(2, Math.max(0, value));
+  if (clamped !== value) warnings.push(`Clamped "temperature" ${value} to ${clamped}`);
+  return clamped;
+}
+
+function encodeResponseFormat(format: ResponseFormat): Record<string, unknown> {
+  switch (format.type) {
+    case "json_object":
+      return { type: "json_object" };
+    case "json_schema":
+      return {
+        type: "json_schema",
+        json_schema: {
+          name: fitIdentifier(format.name ?? "response", 64),
+          schema: format.schema,
+          ...(format.strict !== undefined ? { strict: format.strict } : {}),
+        },
+      };
+    default:
+      return unreachable(format);
+  }
+}

@@ -1,0 +1,77 @@
+/**
+ * OpenAI's error envelope both ways: the body an OpenAI caller receives (SPEC §2), and the
+ * message and kind inside an error an OpenAI-dialect upstream sent.
+ */
+import { type ErrorKind, kindOfStatus, type ProxyError } from "../errors.ts";
+import { unreachable } from "../ir/types.ts";
+import { isObject } from "./_fields.ts";
+
+/** `{"error": {message, type, param, code}}` for a caller. */
+export function errorBody(error: ProxyError): Record<string, unknown> {
+  return {
+    error: {
+      message: error.message,
+      type: errorTypeOf(error.kind),
+      param: null,
+      code: error.kind === "not_found" && /\bmodel\b/i.test(error.message)
+        ? "model_not_found"
+        : null,
+    },
+  };
+}
+
+/** The OpenAI error `type` for a kind. */
+export function errorTypeOf(kind: ErrorKind): string {
+  switch (kind) {
+    case "invalid_request":
+    case "not_found":
+    case "method_not_allowed":
+    case "request_too_large":
+      return "invalid_request_error";
+    case "authentication":
+      return "authentication_error";
+    case "permission":
+      return "permission_error";
+    case "rate_limit":
+      return "rate_limit_error";
+    case "api_error":
+    case "bad_gateway":
+    case "unavailable":
+    case "timeout":
+    case "overloaded":
+      return "server_error";
+    default:
+      return unreachable(kind);
+  }
+}
+
+/**
+ * The message in an upstream's error body: `error.message`, an `error` string, a top-level
+ * `message`, or a FastAPI-style `detail` string (some self-hosted servers).
+ */
+export function errorMessage(body: unknown): string | undefined {
+  if (!isObject(body)) return undefined;
+  const error = body.error;
+  if (typeof error === "string" && error) return error;
+  if (isObject(error) && typeof error.message === "string" && error.message) return error.message;
+  if (typeof body.message === "string" && body.message) return body.message;
+  if (typeof body.detail === "string" && body.detail) return body.detail;
+  return undefined;
+}
+
+/**
+ * The kind of an error object an upstream sent inside a 200 answer or a stream: from a numeric
+ * `code` (an HTTP status), else from its `type`/`code` name; anything else is an upstream failure.
+ */
+export function errorKindOf(error: unknown): ErrorKind {
+  if (!isObject(error)) return "bad_gateway";
+  const status = typeof error.code === "number" ? error.code : Number(error.status);
+  if (Number.isInteger(status) && status >= 400 && status < 600) return kindOfStatus(status);
+  const name = `${error.type ?? ""} ${error.code ?? ""}`;
+  if (/rate_limit|insufficient_quota/.test(name)) return "rate_limit";
+  if (/overloaded/.test(name)) return "overloaded";
+  if (/context_length|invalid_request/.test(name)) return "invalid_request";
+  if (/authentication|invalid_api_key/.test(name)) return "authentication";
+  if (/permission/.test(name)) return "permission";
+  return "bad_gateway";
+}

@@ -1,0 +1,73 @@
+import assert from "node:assert/strict";
+import { ProxyError } from "../errors.ts";
+import { errorBody, errorKindOf, errorMessage } from "./errors.ts";
+import { modelList } from "./models.ts";
+
+Deno.test("errorBody() renders OpenAI's envelope with the type for each status", () => {
+  const typeOf = (error: ProxyError) =>
+    (errorBody(error) as { error: { type: string } }).error.type;
+  assert.deepEqual(errorBody(new ProxyError("invalid_request", `"n" must be 1`)), {
+    error: { message: `"n" must be 1`, type: "invalid_request_error", param: null, code: null },
+  });
+  assert.equal(typeOf(new ProxyError("request_too_large", "x")), "invalid_request_error");
+  assert.equal(typeOf(new ProxyError("method_not_allowed", "x")), "invalid_request_error");
+  assert.equal(typeOf(new ProxyError("authentication", "x")), "authentication_error");
+  assert.equal(typeOf(new ProxyError("permission", "x")), "permission_error");
+  assert.equal(typeOf(new ProxyError("rate_limit", "x")), "rate_limit_error");
+  assert.equal(typeOf(new ProxyError("bad_gateway", "x")), "server_error");
+  assert.equal(typeOf(new ProxyError("timeout", "x")), "server_error");
+  assert.equal(typeOf(new ProxyError("overloaded", "x")), "server_error");
+});
+
+Deno.test("errorBody() marks a 404 about a model with code model_not_found", () => {
+  assert.deepEqual(errorBody(new ProxyError("not_found", 'Unknown model "x"; configured: a, b')), {
+    error: {
+      message: 'Unknown model "x"; configured: a, b',
+      type: "invalid_request_error",
+      param: null,
+      code: "model_not_found",
+    },
+  });
+  const path = errorBody(new ProxyError("not_found", "No route for /v2/x")) as {
+    error: { code: unknown };
+  };
+  assert.equal(path.error.code, null);
+});
+
+Deno.test("errorMessage() finds the message in the shapes OpenAI-compatible servers send", () => {
+  assert.equal(
+    errorMessage({ error: { message: "bad key", type: "invalid_request_error" } }),
+    "bad key",
+  );
+  assert.equal(errorMessage({ error: "model overloaded" }), "model overloaded");
+  assert.equal(errorMessage({ message: "top-level" }), "top-level");
+  assert.equal(errorMessage({ detail: "Not Found" }), "Not Found");
+  assert.equal(errorMessage({ detail: [{ msg: "x" }] }), undefined);
+  assert.equal(errorMessage("oops"), undefined);
+});
+
+Deno.test("errorKindOf() reads an error object's numeric code or type name", () => {
+  assert.equal(errorKindOf({ code: 429, message: "x" }), "rate_limit");
+  assert.equal(errorKindOf({ code: 503 }), "unavailable");
+  assert.equal(
+    errorKindOf({ type: "invalid_request_error", code: "context_length_exceeded" }),
+    "invalid_request",
+  );
+  assert.equal(errorKindOf({ type: "server_error" }), "bad_gateway");
+  assert.equal(errorKindOf("x"), "bad_gateway");
+});
+
+Deno.test("modelList() lists models in OpenAI's shape", () => {
+  assert.deepEqual(
+    modelList([{
+      id: "deepseek",
+      displayName: "DeepSeek",
+      maxOutputTokens: 8192,
+      created: 1700000000,
+    }]),
+    {
+      object: "list",
+      data: [{ id: "deepseek", object: "model", created: 1700000000, owned_by: "llm-proxy" }],
+    },
+  );
+});

@@ -1,0 +1,38 @@
+/** Token usage ↔ OpenAI `usage` (SPEC §4.4): OpenAI counts cached tokens inside `prompt_tokens`. */
+import type { Usage } from "../ir/types.ts";
+import type { ChatUsageIn, ChatUsageOut } from "./types.ts";
+
+/** The `usage` object an OpenAI caller sees. */
+export function chatUsageOf(usage: Usage): ChatUsageOut {
+  const prompt = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: usage.outputTokens,
+    total_tokens: prompt + usage.outputTokens,
+    prompt_tokens_details: { cached_tokens: usage.cacheReadTokens },
+    completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
+  };
+}
+
+/**
+ * Usage from an upstream's `usage`, with only the fields it gave, so a stream's partial figures
+ * do not overwrite earlier ones with zeros. Cached tokens come from `prompt_tokens_details`, or
+ * DeepSeek's `prompt_cache_hit_tokens`.
+ */
+export function usageOfChat(usage: ChatUsageIn): Partial<Usage> {
+  const out: Partial<Usage> = {};
+  const cached = num(usage.prompt_tokens_details?.cached_tokens) ??
+    num(usage.prompt_cache_hit_tokens);
+  const prompt = num(usage.prompt_tokens);
+  if (prompt !== undefined) out.inputTokens = Math.max(0, prompt - (cached ?? 0));
+  if (cached !== undefined) out.cacheReadTokens = cached;
+  const completion = num(usage.completion_tokens);
+  if (completion !== undefined) out.outputTokens = completion;
+  const reasoning = num(usage.completion_tokens_details?.reasoning_tokens);
+  if (reasoning !== undefined) out.reasoningTokens = reasoning;
+  return out;
+}
+
+function num(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}

@@ -1,0 +1,149 @@
+/**
+ * The request handler: routes through the prefix table, renders every failure in the caller's
+ * dialect, and logs and counts each request once. No state besides the counters: any number of
+ * `deno serve --parallel` workers can run it side by side.
+ */
+import { ProxyError } from "../errors.ts";
+import type { ModelEntry } from "../config/models.ts";
+import type { ModelInfo } from "../ir/codec.ts";
+import { CODECS } from "./codecs.ts";
+import { handleCountTokens } from "./count_tokens.ts";
+import { errorResponse, type Exchange, jsonResponse, type ServerDeps } from "./exchange.ts";
+import { handleGenerate } from "./generate.ts";
+import { callerKey, keyTail } from "./keys.ts";
+import { canonicalPath, type Endpoint, isKnownPrefix, matchRoute } from "./routes.ts";
+
+/** Builds the `fetch` handler for a server. */
+export function createHandler(deps: ServerDeps): (request: Request) => Promise<Response> {
+  return async (request) => {
+    const url = new URL(request.url);
+    const response = await serve(deps, request, url);
+    return withCors(deps, request, response);
+  };
+}
+
+async function serve(deps: ServerDeps, http: Request, url: URL): Promise<Response> {
+  if (http.method === "OPTIONS" && deps.settings.cors.length) {
+    return new Response(null, { status: 204 });
+  }
+  if (http.method === "HEAD" && isKnownPrefix(url.pathname)) return new Response(null);
+  const path = canonicalPath(url.pathname, http.headers);
+  const match = matchRoute(http.method, path, http.headers);
+  const key = callerKey(http.headers, url);
+  const ex: Exchange = {
+    deps,
+    http,
+    url,
+    caller: match.ok
+      ? ("dialect" in match.endpoint ? match.endpoint.dialect : "anthropic")
+      : match.dialect,
+    record: {
+      callerDialect: "-",
+      method: http.method,
+      path: url.pathname,
+      stream: false,
+      status: 200,
+      totalMs: 0,
+      warnings: [],
+      keyTail: keyTail(key),
+    },
+    started: performance.now(),
+    key,
+    deferred: false,
+    finish: () => {},
+  };
+  ex.record.callerDialect = ex.caller;
+  let finished = false;
+  ex.finish = () => {
+    if (finished) return;
+    finished = true;
+    deps.stats.inFlight--;
+    ex.record.totalMs = performance.now() - ex.started;
+    ex.record.ttfbMs ??= ex.record.totalMs;
+    if (ex.record.error && key) ex.record.error = ex.record.error.replaceAll(key, keyTail(key));
+    deps.stats.record(ex.record);
+    deps.logger.request(ex.record);
+  };
+  deps.stats.inFlight++;
+  let response: Response;
+  try {
+    if (!match.ok) {
+      const error = match.status === 405
+        ? new ProxyError("method_not_allowed", `${http.method} is not allowed on ${url.pathname}`)
+        : new ProxyError("not_found", `No endpoint at ${http.method} ${url.pathname}`);
+      response = errorResponse(ex.caller, error);
+      if (match.allow) response.headers.set("allow", match.allow);
+    } else {
+      response = await dispatch(ex, match.endpoint);
+    }
+  } catch (error) {
+    ex.deferred = false;
+    const failure = error instanceof ProxyError ? error : internalError(deps, error);
+    if (failure.status === 499) ex.record.error = "Caller went away";
+    else ex.record.error = failure.message;
+    response = errorResponse(ex.caller, failure);
+  }
+  ex.record.status = response.status;
+  if (!ex.deferred) ex.finish();
+  return response;
+}
+
+function dispatch(ex: Exchange, endpoint: Endpoint): Promise<Response> | Response {
+  switch (endpoint.kind) {
+    case "generate":
+      return handleGenerate(ex, endpoint);
+    case "count_tokens":
+      return handleCountTokens(ex, endpoint);
+    case "models":
+      return modelList(ex, endpoint.model);
+    case "health":
+      return jsonResponse({ status: "ok" });
+    case "stats":
+      return jsonResponse(ex.deps.stats.snapshot());
+    case "metrics":
+      return new Response(ex.deps.stats.prometheus(), {
+        headers: { "content-type": "text/plain; version=0.0.4" },
+      });
+  }
+}
+
+function modelList(ex: Exchange, one?: string): Response {
+  const codec = CODECS[ex.caller];
+  const created = Math.floor(ex.deps.stats.startedAt / 1000);
+  const info = (m: ModelEntry, id = m.modelId): ModelInfo => ({
+    id,
+    displayName: id,
+    contextTokens: m.contextTokens,
+    maxOutputTokens: m.maxTokens,
+    created,
+  });
+  if (one === undefined) {
+    return jsonResponse(codec.modelList(ex.deps.models.entries.map((m) => info(m))));
+  }
+  const name = one.replace(/^models\//, "");
+  const model = ex.deps.models.resolve(name);
+  if (!model) throw new ProxyError("not_found", `Model "${name}" is not configured`);
+  const list = codec.modelList([info(model, name)]);
+  const items = (list.data ?? list.models) as unknown[];
+  return jsonResponse(items[0]);
+}
+
+function internalError(deps: ServerDeps, error: unknown): ProxyError {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  deps.logger.message("error", `Unexpected failure: ${detail}`);
+  return new ProxyError("api_error", "The proxy failed to handle this request");
+}
+
+function withCors(deps: ServerDeps, request: Request, response: Response): Response {
+  const origin = request.headers.get("origin");
+  const allowed = deps.settings.cors;
+  if (!origin || allowed.length === 0) return response;
+  if (!allowed.includes("*") && !allowed.includes(origin)) return response;
+  const headers = new Headers(response.headers);
+  headers.set("access-control-allow-origin", allowed.includes("*") ? "*" : origin);
+  headers.set("access-control-allow-headers", "*");
+  headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
+  headers.set("access-control-expose-headers", "x-proxy-warnings, retry-after");
+  headers.set("vary", "origin");
+  return new Response(response.body, { status: response.status, headers });
+}

@@ -1,0 +1,97 @@
+/**
+ * `POST /anthropic/v1/messages/count_tokens` and Gemini `:countTokens`: forwarded to the
+ * upstream's own counter where it has one (the request converted first), else counted locally.
+ * When an upstream counter fails, the local count answers and `x-proxy-token-count: estimated`
+ * says so.
+ */
+import type { ModelEntry } from "../config/models.ts";
+import type { ProxyError } from "../errors.ts";
+import type { Request } from "../ir/types.ts";
+import { estimateRequestTokens } from "../tokens/estimate.ts";
+import { callUpstream } from "../upstream/client.ts";
+import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
+import { readJsonObject } from "./body.ts";
+import { CODECS } from "./codecs.ts";
+import { type Exchange, jsonResponse } from "./exchange.ts";
+import { requestedModel, requireKey, resolveModel } from "./generate.ts";
+import { passthrough } from "./passthrough.ts";
+
+/** Serves a count request from an Anthropic or Gemini caller. */
+export async function handleCountTokens(
+  ex: Exchange,
+  endpoint: { model?: string },
+): Promise<Response> {
+  const { json } = await readJsonObject(ex.http, ex.deps.settings.maxRequestBytes);
+  const name = requestedModel(ex.caller, json, endpoint.model);
+  const model = resolveModel(ex, name);
+  const key = model.apiKey ?? requireKey(ex, model)!;
+  if (model.format === ex.caller) {
+    return passthrough(ex, model, key, json, false, "count_tokens");
+  }
+  const body = ex.caller === "gemini" && isObject(json.generateContentRequest)
+    ? json.generateContentRequest
+    : json;
+  const decoded = CODECS[ex.caller].decodeRequest(
+    ex.caller === "anthropic" ? { max_tokens: 1, ...body } : body,
+    { model: name, stream: false },
+  );
+  const request = decoded.value;
+  ex.record.upstreamDialect = model.format;
+  let tokens: number | undefined;
+  let note = "estimated";
+  if (model.format !== "openai") {
+    try {
+      tokens = await upstreamCount(ex, model, key, request);
+    } catch (error) {
+      note = `estimated; the upstream counter failed (${(error as ProxyError).status ?? "error"})`;
+      ex.record.warnings.push(`Token count estimated: ${(error as Error).message}`);
+    }
+  }
+  const headers: Record<string, string> = tokens === undefined
+    ? { "x-proxy-token-count": note }
+    : {};
+  tokens ??= estimateRequestTokens(request);
+  return jsonResponse(
+    ex.caller === "anthropic" ? { input_tokens: tokens } : { totalTokens: tokens },
+    200,
+    headers,
+  );
+}
+
+/** Asks an Anthropic or Gemini upstream's own counter. */
+async function upstreamCount(
+  ex: Exchange,
+  model: ModelEntry,
+  key: string,
+  request: Request,
+): Promise<number> {
+  const codec = CODECS[model.format];
+  const encoded = codec.encodeRequest(request, {
+    modelName: model.modelName,
+    maxTokens: model.maxTokens,
+    stream: false,
+  }).value.body;
+  let body: Record<string, unknown>;
+  if (model.format === "gemini") {
+    body = { generateContentRequest: { model: `models/${model.modelName}`, ...encoded } };
+  } else {
+    const { max_tokens: _m, stream: _s, temperature: _t, top_p: _p, top_k: _k, ...rest } = encoded;
+    body = rest;
+  }
+  const response = await callUpstream({
+    url: upstreamUrl(model, "count_tokens", false),
+    headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
+    body: JSON.stringify(body),
+    signal: ex.http.signal,
+    timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
+    errorMessage: codec.errorMessage,
+  });
+  const answer = await response.json() as Record<string, unknown>;
+  const n = model.format === "gemini" ? answer.totalTokens : answer.input_tokens;
+  if (typeof n !== "number") throw new Error("The upstream counter gave no count");
+  return n;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}

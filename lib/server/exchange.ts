@@ -1,0 +1,81 @@
+/**
+ * One request being served: what the handlers share (settings, models, counters), the record
+ * that becomes its log line and stats entry, and the rendering of errors in the caller's dialect.
+ */
+import type { ModelRegistry } from "../config/models.ts";
+import type { Settings } from "../config/settings.ts";
+import type { ProxyError } from "../errors.ts";
+import type { Dialect } from "../ir/types.ts";
+import { CODECS } from "./codecs.ts";
+import type { Logger } from "./log.ts";
+import type { RequestRecord, Stats } from "./stats.ts";
+
+/** What every handler may use. */
+export interface ServerDeps {
+  settings: Settings;
+  models: ModelRegistry;
+  stats: Stats;
+  logger: Logger;
+  /** Makes ids such as `msg_…`; replaceable in tests. */
+  newId: (prefix: string) => string;
+  /** Milliseconds since the epoch. */
+  now: () => number;
+}
+
+/** One request in flight. */
+export interface Exchange {
+  deps: ServerDeps;
+  http: Request;
+  url: URL;
+  caller: Dialect;
+  record: RequestRecord;
+  /** Start time, from `performance.now()`. */
+  started: number;
+  /** The caller's key, when it sent one (never logged). */
+  key?: string;
+  /** Set by handlers whose response body keeps running: they call `finish` themselves. */
+  deferred: boolean;
+  /** Logs and counts the request; safe to call more than once. */
+  finish: () => void;
+}
+
+/** A JSON response. */
+export function jsonResponse(
+  body: unknown,
+  status = 200,
+  headers: Record<string, string> = {},
+): Response {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", ...headers },
+  });
+}
+
+/** An error in the caller's envelope, with its status and any Retry-After. */
+export function errorResponse(dialect: Dialect, error: ProxyError): Response {
+  const headers: Record<string, string> = {};
+  if (error.retryAfter) headers["retry-after"] = error.retryAfter;
+  const status = error.status >= 400 && error.status <= 599 ? error.status : 500;
+  return jsonResponse(CODECS[dialect].errorBody(error), status, headers);
+}
+
+/** The `x-proxy-warnings` header value: what a conversion had to drop. */
+export function warningsHeader(warnings: readonly string[]): Record<string, string> {
+  if (warnings.length === 0) return {};
+  const value = warnings.map((w) => w.replace(/[\r\n]+/g, " ")).join("; ");
+  return { "x-proxy-warnings": encodeHeaderValue(value.slice(0, 4000)) };
+}
+
+/** Header values must be ByteStrings: anything outside printable ASCII is percent-encoded. */
+function encodeHeaderValue(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, (c) => encodeURIComponent(c));
+}
+
+/** Random ids for messages and calls (`msg_…`, `call_…`). */
+export function randomId(prefix: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  let text = "";
+  for (const b of bytes) text += (b % 36).toString(36);
+  const sep = prefix.endsWith("-") || prefix.endsWith("_") ? "" : "_";
+  return prefix + sep + text + Date.now().toString(36);
+}

@@ -1,0 +1,102 @@
+/**
+ * One log line per request, as text or JSON, to stderr or a file. Nothing here ever receives a
+ * key: records carry only its last four characters.
+ */
+import type { LogLevel } from "../config/settings.ts";
+import type { RequestRecord } from "./stats.ts";
+
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
+
+export interface Logger {
+  request(record: RequestRecord): void;
+  message(level: LogLevel, text: string): void;
+}
+
+/** A logger writing whole lines synchronously (a line is never interleaved with another). */
+export function createLogger(
+  options: {
+    level: LogLevel;
+    format: "text" | "json";
+    filePath?: string;
+    /** Receives each line instead of stderr or the file (tests). */
+    sink?: (line: string) => void;
+  },
+): Logger {
+  const json = options.format === "json" || options.level === "debug";
+  const encoder = new TextEncoder();
+  const file = options.filePath && !options.sink
+    ? Deno.openSync(options.filePath, { append: true, create: true, write: true })
+    : undefined;
+  const write = options.sink ?? ((line: string) => {
+    const bytes = encoder.encode(line + "\n");
+    if (file) file.writeSync(bytes);
+    else Deno.stderr.writeSync(bytes);
+  });
+  const enabled = (level: LogLevel) => RANK[level] >= RANK[options.level];
+  return {
+    request(r) {
+      const level: LogLevel = r.status >= 500 ? "error" : r.status >= 400 ? "warning" : "info";
+      if (!enabled(level)) return;
+      write(json ? JSON.stringify(jsonRecord(level, r)) : textRecord(r));
+    },
+    message(level, text) {
+      if (!enabled(level)) return;
+      write(
+        json
+          ? JSON.stringify({ time: new Date().toISOString(), level, message: text })
+          : `${new Date().toISOString()} ${level.toUpperCase()} ${text}`,
+      );
+    },
+  };
+}
+
+function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> {
+  return {
+    time: new Date().toISOString(),
+    level,
+    caller: r.callerDialect,
+    method: r.method,
+    path: r.path,
+    model: r.modelId,
+    upstream: r.upstreamDialect,
+    stream: r.stream,
+    status: r.status,
+    ttfb_ms: r.ttfbMs === undefined ? undefined : round(r.ttfbMs),
+    total_ms: round(r.totalMs),
+    input_tokens: r.usage?.inputTokens,
+    output_tokens: r.usage?.outputTokens,
+    cache_read_input_tokens: r.usage?.cacheReadTokens,
+    cache_creation_input_tokens: r.usage?.cacheWriteTokens,
+    reasoning_tokens: r.usage?.reasoningTokens,
+    warnings: r.warnings.length ? r.warnings : undefined,
+    key: r.keyTail,
+    error: r.error,
+  };
+}
+
+function textRecord(r: RequestRecord): string {
+  const parts = [
+    new Date().toISOString(),
+    `${r.method} ${r.path}`,
+    r.status,
+    `${r.callerDialect}→${r.upstreamDialect ?? "-"}`,
+    r.modelId ?? "-",
+    r.stream ? "stream" : "json",
+    `ttfb=${r.ttfbMs === undefined ? "-" : round(r.ttfbMs)}ms`,
+    `total=${round(r.totalMs)}ms`,
+  ];
+  if (r.usage) {
+    const u = r.usage;
+    parts.push(
+      `in=${u.inputTokens} out=${u.outputTokens} cache_read=${u.cacheReadTokens} cache_write=${u.cacheWriteTokens} reasoning=${u.reasoningTokens}`,
+    );
+  }
+  parts.push(`key=${r.keyTail}`);
+  if (r.warnings.length) parts.push(`warnings=${JSON.stringify(r.warnings)}`);
+  if (r.error) parts.push(`error=${JSON.stringify(r.error)}`);
+  return parts.join(" ");
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}

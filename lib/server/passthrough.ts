@@ -1,0 +1,263 @@
+/**
+ * Same-dialect pass-through: the caller's body goes upstream untouched but for the model name,
+ * the output cap and `extra_body`, and the answer comes back byte for byte but for the model
+ * name, streams included, with nothing buffered to the end. Usage is read off on the way through.
+ */
+import type { ModelEntry } from "../config/models.ts";
+import { ProxyError } from "../errors.ts";
+import { Assembler } from "../ir/assembler.ts";
+import type { DialectCodec } from "../ir/codec.ts";
+import { signatureFromString } from "../ir/signature.ts";
+import type { Dialect, Usage } from "../ir/types.ts";
+import { SseParser } from "../sse/parser.ts";
+import { encodeSse } from "../sse/encoder.ts";
+import { callUpstream } from "../upstream/client.ts";
+import { type Operation, upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
+import { CODECS } from "./codecs.ts";
+import { deepMerge } from "./deep_merge.ts";
+import type { Exchange } from "./exchange.ts";
+import { asProxyError, type StreamDone } from "./stream_pipe.ts";
+import { streamHeaders } from "./translate.ts";
+
+/** Forwards a same-dialect request and relays the answer. */
+export async function passthrough(
+  ex: Exchange,
+  model: ModelEntry,
+  key: string,
+  body: Record<string, unknown>,
+  stream: boolean,
+  operation: Operation = "generate",
+): Promise<Response> {
+  const codec = CODECS[model.format];
+  const callerModel = ex.caller === "gemini" ? "" : String(body.model);
+  const sent = operation === "generate" ? prepareBody(model, body) : renameOnly(model, body);
+  let url = upstreamUrl(model, operation, stream);
+  if (model.format === "gemini" && stream && ex.url.searchParams.get("alt") !== "sse") {
+    url = url.replace(/\?alt=sse$/, "");
+  }
+  ex.record.upstreamDialect = model.format;
+  const response = await callUpstream({
+    url,
+    headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
+    body: JSON.stringify(deepMerge(sent, operation === "generate" ? model.extraBody : {})),
+    signal: ex.http.signal,
+    timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
+    errorMessage: codec.errorMessage,
+  });
+  const rename = modelRenamer(model.format, model.modelName, callerModel);
+  const contentType = response.headers.get("content-type") ?? "application/json";
+  if (!stream) {
+    const text = rename(await response.text());
+    if (operation === "generate") ex.record.usage = usageOf(codec, text, ex);
+    return new Response(text, {
+      status: response.status,
+      headers: { "content-type": contentType },
+    });
+  }
+  ex.deferred = true;
+  const sniff = ex.url.searchParams.get("alt") === "sse" || model.format !== "gemini";
+  const piped = relayStream(response.body!, model.format, rename, sniff ? codec : undefined, () => {
+    ex.record.ttfbMs = performance.now() - ex.started;
+  }, ({ usage, error }) => {
+    ex.record.usage = usage;
+    if (error) ex.record.error = error.message;
+    if (error && error.status !== 499) ex.record.status = error.status;
+    ex.finish();
+  });
+  return new Response(piped, { headers: streamHeaders(contentType, []) });
+}
+
+/** Model name, output cap, and (Anthropic) thinking budget that still fits under the cap. */
+function prepareBody(model: ModelEntry, body: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...body };
+  switch (model.format) {
+    case "anthropic": {
+      out.model = model.modelName;
+      const max = capped(out.max_tokens, model.maxTokens);
+      out.max_tokens = max;
+      out.messages = withoutForeignThinking(out.messages);
+      const thinking = out.thinking as { type?: string; budget_tokens?: number } | undefined;
+      if (thinking?.type === "enabled" && typeof thinking.budget_tokens === "number") {
+        if (thinking.budget_tokens >= max) {
+          if (max > 1024) out.thinking = { ...thinking, budget_tokens: max - 1 };
+          else delete out.thinking;
+        }
+      }
+      break;
+    }
+    case "openai": {
+      out.model = model.modelName;
+      if (out.max_completion_tokens !== undefined) {
+        out.max_completion_tokens = capped(out.max_completion_tokens, model.maxTokens);
+      } else {
+        out.max_tokens = capped(out.max_tokens, model.maxTokens);
+      }
+      break;
+    }
+    case "gemini": {
+      const config = { ...(out.generationConfig as Record<string, unknown> | undefined) };
+      config.maxOutputTokens = capped(config.maxOutputTokens, model.maxTokens);
+      out.generationConfig = config;
+      break;
+    }
+  }
+  return out;
+}
+
+function renameOnly(model: ModelEntry, body: Record<string, unknown>): Record<string, unknown> {
+  return model.format === "gemini" ? body : { ...body, model: model.modelName };
+}
+
+function capped(asked: unknown, cap: number): number {
+  return typeof asked === "number" && asked > 0 ? Math.min(asked, cap) : cap;
+}
+
+/**
+ * An Anthropic upstream never receives a signature it did not make: thinking blocks the proxy
+ * signed for another upstream (the session switched models) are dropped.
+ */
+function withoutForeignThinking(messages: unknown): unknown {
+  if (!Array.isArray(messages)) return messages;
+  let changed = false;
+  const out = messages.map((m) => {
+    if (!m || typeof m !== "object" || !Array.isArray(m.content)) return m;
+    const content = m.content.filter((b: { type?: string; signature?: unknown }) =>
+      !(b?.type === "thinking" && typeof b.signature === "string" &&
+        signatureFromString(b.signature).origin !== "anthropic")
+    );
+    if (content.length === m.content.length) return m;
+    changed = true;
+    return { ...m, content };
+  });
+  return changed ? out : messages;
+}
+
+/** Rewrites the first `"model":"<upstream name>"` of a text to the caller's name. */
+function modelRenamer(format: Dialect, upstreamName: string, callerName: string) {
+  if (format === "gemini" || !callerName || upstreamName === callerName) {
+    return (text: string) => text;
+  }
+  const escaped = JSON.stringify(upstreamName).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const pattern = new RegExp(`"model"\\s*:\\s*${escaped}`);
+  const replacement = `"model":${JSON.stringify(callerName)}`;
+  return (text: string) => text.replace(pattern, () => replacement);
+}
+
+function usageOf(codec: DialectCodec, text: string, ex: Exchange): Usage | undefined {
+  try {
+    const decoded = codec.decodeResponse(JSON.parse(text), {
+      toolNames: new Map(),
+      newId: ex.deps.newId,
+    });
+    return decoded.value.usage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Relays upstream stream bytes line by line (renaming the model in `data:` lines), reading
+ * usage with the dialect's own decoder, and ending with the dialect's error event if the
+ * upstream fails mid-stream.
+ */
+function relayStream(
+  upstream: ReadableStream<Uint8Array>,
+  format: Dialect,
+  rename: (line: string) => string,
+  codec: DialectCodec | undefined,
+  onFirstByte: () => void,
+  onDone: StreamDone,
+): ReadableStream<Uint8Array> {
+  const reader = upstream.getReader();
+  const decoder = new TextDecoder();
+  const encoder = new TextEncoder();
+  const assembler = new Assembler({ id: "", model: "", newCallId: () => "" });
+  const sniffer = codec?.createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "" });
+  const parser = new SseParser();
+  let carry = "";
+  let first = true;
+  let finished = false;
+  const complete = (error?: ProxyError) => {
+    if (finished) return;
+    finished = true;
+    onDone({ usage: assembler.usage, error, warnings: [] });
+  };
+  const feed = (text: string) => {
+    if (!sniffer) return;
+    for (const event of parser.push(text)) sniffer.push(event);
+    assembler.drain();
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      for (;;) {
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } catch (error) {
+          const failure = asProxyError(error);
+          // A partial line is dropped; the blank line ends any event that was in progress.
+          const tail = "\n" + streamErrorEvent(format, failure);
+          controller.enqueue(encoder.encode(tail));
+          controller.close();
+          complete(failure);
+          return;
+        }
+        if (result.done) {
+          let tail = carry + decoder.decode();
+          feed(tail);
+          if (tail) tail = rename(tail);
+          const unfinished = sniffer ? endedEarly(sniffer, parser, assembler) : undefined;
+          if (unfinished) tail += "\n" + streamErrorEvent(format, unfinished);
+          if (tail) controller.enqueue(encoder.encode(tail));
+          controller.close();
+          complete(unfinished);
+          return;
+        }
+        const text = carry + decoder.decode(result.value, { stream: true });
+        const cut = text.lastIndexOf("\n") + 1;
+        carry = text.slice(cut);
+        if (cut === 0) continue;
+        const lines = text.slice(0, cut);
+        feed(lines);
+        if (first) {
+          first = false;
+          onFirstByte();
+        }
+        controller.enqueue(
+          encoder.encode(format === "gemini" ? lines : renameLines(lines, rename)),
+        );
+        return;
+      }
+    },
+    cancel(reason) {
+      complete(new ProxyError("invalid_request", "Caller went away", 499));
+      return reader.cancel(reason).catch(() => {});
+    },
+  }, { highWaterMark: 0 });
+}
+
+/** The error a stream that stopped without its closing events amounts to, if it did. */
+function endedEarly(
+  sniffer: { push(e: import("../sse/parser.ts").SseEvent): void; end(): void },
+  parser: SseParser,
+  assembler: Assembler,
+): ProxyError | undefined {
+  for (const event of parser.end()) sniffer.push(event);
+  sniffer.end();
+  assembler.end();
+  const failed = assembler.drain().find((e) => e.type === "error");
+  return failed?.type === "error" ? failed.error : undefined;
+}
+
+function renameLines(lines: string, rename: (line: string) => string): string {
+  if (!lines.includes('"model"')) return lines;
+  return lines.split("\n").map((line) => line.startsWith("data:") ? rename(line) : line).join(
+    "\n",
+  );
+}
+
+/** The error event that ends a stream in a dialect (SPEC §2). */
+export function streamErrorEvent(dialect: Dialect, error: ProxyError): string {
+  const body = JSON.stringify(CODECS[dialect].errorBody(error));
+  return dialect === "anthropic" ? encodeSse(body, "error") : encodeSse(body);
+}

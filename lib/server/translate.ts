@@ -1,0 +1,119 @@
+/**
+ * Serving a request on a model of another dialect: encode for the upstream, call it, and decode
+ * its answer (whole or streamed) back into the caller's dialect through the internal model.
+ */
+import type { ModelEntry } from "../config/models.ts";
+import { ProxyError } from "../errors.ts";
+import { Assembler } from "../ir/assembler.ts";
+import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
+import { responseToEvents } from "../ir/replay.ts";
+import type { Request } from "../ir/types.ts";
+import { callUpstream } from "../upstream/client.ts";
+import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
+import { CODECS } from "./codecs.ts";
+import { deepMerge } from "./deep_merge.ts";
+import { type Exchange, jsonResponse, warningsHeader } from "./exchange.ts";
+import { eventsToStream, translateStream } from "./stream_pipe.ts";
+
+/** Answers `request` (already decoded from the caller) with `model`'s upstream. */
+export async function translate(
+  ex: Exchange,
+  model: ModelEntry,
+  key: string,
+  request: Request,
+  warnings: string[],
+): Promise<Response> {
+  const { deps } = ex;
+  const caller = CODECS[ex.caller];
+  const upstream = CODECS[model.format];
+  const upstreamStreams = request.stream && model.canStream;
+  const target: UpstreamTarget = {
+    modelName: model.modelName,
+    maxTokens: model.maxTokens,
+    temperature: model.temperature,
+    reasoningEffort: model.reasoningEffort,
+    stream: upstreamStreams,
+  };
+  const encoded = upstream.encodeRequest(request, target);
+  const allWarnings = [...warnings, ...encoded.warnings];
+  const body = deepMerge(encoded.value.body, model.extraBody);
+  ex.record.upstreamDialect = model.format;
+  const response = await callUpstream({
+    url: upstreamUrl(model, "generate", upstreamStreams),
+    headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
+    body: JSON.stringify(body),
+    signal: ex.http.signal,
+    timeoutMs: deps.settings.timeoutSeconds * 1000,
+    errorMessage: upstream.errorMessage,
+  });
+  const context: DecodeContext = { toolNames: encoded.value.toolNames, newId: deps.newId };
+  const encoderOptions: StreamEncoderOptions = {
+    sse: ex.url.searchParams.get("alt") === "sse",
+    includeUsage: request.includeUsage,
+    newId: deps.newId,
+    now: deps.now,
+  };
+  const newCallId = () => deps.newId("call");
+
+  if (!upstreamStreams) {
+    const decoded = upstream.decodeResponse(await readJson(response), context);
+    decoded.value.model = request.model;
+    allWarnings.push(...decoded.warnings);
+    ex.record.usage = decoded.value.usage;
+    ex.record.warnings.push(...allWarnings);
+    if (!request.stream) {
+      return jsonResponse(
+        caller.encodeResponse(decoded.value, encoderOptions),
+        200,
+        warningsHeader(allWarnings),
+      );
+    }
+    const out = caller.createStreamEncoder(request, encoderOptions);
+    const bytes = eventsToStream(responseToEvents(decoded.value, newCallId), out);
+    return new Response(bytes, { headers: streamHeaders(out.contentType, allWarnings) });
+  }
+
+  const assembler = new Assembler({ id: deps.newId("msg"), model: request.model, newCallId });
+  const decoder = upstream.createStreamDecoder(assembler, context);
+  const out = caller.createStreamEncoder(request, encoderOptions);
+  ex.deferred = true;
+  ex.record.warnings.push(...allWarnings);
+  const stream = translateStream(response.body!, decoder, assembler, out, () => {
+    ex.record.ttfbMs = performance.now() - ex.started;
+  }, ({ usage, error, warnings: streamWarnings }) => {
+    ex.record.usage = usage;
+    ex.record.warnings.push(...streamWarnings);
+    if (error) ex.record.error = error.message;
+    if (error && error.status !== 499) ex.record.status = error.status;
+    ex.finish();
+  });
+  return new Response(stream, { headers: streamHeaders(out.contentType, allWarnings) });
+}
+
+/** Headers of a stream response to the caller. */
+export function streamHeaders(contentType: string, warnings: readonly string[]): Headers {
+  return new Headers({
+    "content-type": contentType,
+    "cache-control": "no-cache",
+    ...warningsHeader(warnings),
+  });
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    throw error instanceof ProxyError
+      ? error
+      : new ProxyError("bad_gateway", `Upstream connection lost: ${(error as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ProxyError(
+      "bad_gateway",
+      `Upstream answered with invalid JSON: ${JSON.stringify(text.slice(0, 200))}`,
+    );
+  }
+}

@@ -1,0 +1,59 @@
+import assert from "node:assert/strict";
+import { SseParser } from "./parser.ts";
+import { encodeSse } from "./encoder.ts";
+
+function parseAll(chunks: string[]) {
+  const parser = new SseParser();
+  const events = chunks.flatMap((c) => parser.push(c));
+  return [...events, ...parser.end()];
+}
+
+Deno.test("SseParser reads LF, CR and CRLF line ends alike", () => {
+  for (const eol of ["\n", "\r", "\r\n"]) {
+    const events = parseAll([`event: a${eol}data: 1${eol}${eol}data: 2${eol}${eol}`]);
+    assert.deepEqual(events, [{ event: "a", data: "1" }, { data: "2" }], JSON.stringify(eol));
+  }
+});
+
+Deno.test("SseParser keeps a CRLF split across chunks as one line end", () => {
+  const events = parseAll(["data: x\r", "\n\r", "\ndata: y\r\n\r\n"]);
+  assert.deepEqual(events, [{ data: "x" }, { data: "y" }]);
+});
+
+Deno.test("SseParser joins an event split at every byte position", () => {
+  const text = 'event: message_start\r\ndata: {"a":"é€"}\r\n\r\ndata: [DONE]\n\n';
+  for (let cut = 0; cut <= text.length; cut++) {
+    const events = parseAll([text.slice(0, cut), text.slice(cut)]);
+    assert.deepEqual(events, [{ event: "message_start", data: '{"a":"é€"}' }, {
+      data: "[DONE]",
+    }], `cut at ${cut}`);
+  }
+});
+
+Deno.test("SseParser drops a leading BOM, comments and unknown fields", () => {
+  const events = parseAll(["\ufeff: keep-alive\nretry: 10\nfoo: bar\ndata: 1\n\n"]);
+  assert.deepEqual(events, [{ data: "1" }]);
+});
+
+Deno.test("SseParser joins multi-line data with newlines", () => {
+  assert.deepEqual(parseAll(["data: a\ndata:b\ndata\n\n"]), [{ data: "a\nb\n" }]);
+});
+
+Deno.test("SseParser takes field:value with or without the space, and only one space", () => {
+  assert.deepEqual(parseAll(["data:x\n\ndata:  y\n\n"]), [{ data: "x" }, { data: " y" }]);
+});
+
+Deno.test("SseParser delivers the last event at end of input without a blank line", () => {
+  assert.deepEqual(parseAll(["data: 1\n\ndata: last"]), [{ data: "1" }, { data: "last" }]);
+});
+
+Deno.test("SseParser skips events without data and keeps ids", () => {
+  assert.deepEqual(parseAll(["event: ping\n\nid: 7\ndata: x\n\n"]), [{ data: "x", id: "7" }]);
+});
+
+Deno.test("encodeSse() writes one data line per line and round-trips through SseParser", () => {
+  assert.equal(encodeSse('{"a":1}', "message_stop"), 'event: message_stop\ndata: {"a":1}\n\n');
+  const text = encodeSse("line1\nline2\r\nline3");
+  assert.equal(text, "data: line1\ndata: line2\ndata: line3\n\n");
+  assert.deepEqual(parseAll([text]), [{ data: "line1\nline2\nline3" }]);
+});

@@ -1,0 +1,72 @@
+/**
+ * Entry point: `deno task start [--port N] [--host H] [--models F] [--config F] [--log-level L]`.
+ * The only module with side effects. Also `export default { fetch }` for `deno serve --parallel`,
+ * which then reads its settings from the environment and the config files alone.
+ */
+import { ConfigError } from "./lib/config/config_error.ts";
+import { loadModels, type ModelRegistry } from "./lib/config/models.ts";
+import { loadSettings, type Settings } from "./lib/config/settings.ts";
+import { createHandler } from "./lib/server/app.ts";
+import { randomId, type ServerDeps } from "./lib/server/exchange.ts";
+import { createLogger } from "./lib/server/log.ts";
+import { Stats } from "./lib/server/stats.ts";
+
+const env = (name: string) => Deno.env.get(name);
+
+/** Reads settings and models; prints one line and exits non-zero when either is broken. */
+async function load(args: string[]): Promise<{ settings: Settings; models: ModelRegistry }> {
+  try {
+    const settings = await loadSettings(args, env);
+    const models = await loadModels(settings.modelsFile, env);
+    return { settings, models };
+  } catch (error) {
+    const message = error instanceof ConfigError ? error.message : `Start-up failed: ${error}`;
+    console.error(message);
+    Deno.exit(1);
+  }
+}
+
+function deps(settings: Settings, models: ModelRegistry): ServerDeps {
+  return {
+    settings,
+    models,
+    stats: new Stats(),
+    logger: createLogger({
+      level: settings.logLevel,
+      format: settings.logFormat,
+      filePath: settings.logFilePath,
+    }),
+    newId: randomId,
+    now: () => Date.now(),
+  };
+}
+
+let handler: ((request: Request) => Promise<Response>) | undefined;
+
+/** For `deno serve --parallel main.ts`: each worker loads the configuration once. */
+export default {
+  async fetch(request: Request): Promise<Response> {
+    if (!handler) {
+      const { settings, models } = await load([]);
+      handler = createHandler(deps(settings, models));
+    }
+    return handler(request);
+  },
+};
+
+if (import.meta.main) {
+  const { settings, models } = await load(Deno.args);
+  const serveHandler = createHandler(deps(settings, models));
+  Deno.serve({
+    hostname: settings.host,
+    port: settings.port,
+    onListen: ({ hostname, port }) => {
+      const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+      console.error(`Listening on http://${host}:${port}, serving ${models.entries.length} models`);
+    },
+    onError: (error) => {
+      console.error(`Unexpected server error: ${error}`);
+      return new Response(null, { status: 500 });
+    },
+  }, serveHandler);
+}

@@ -1,0 +1,130 @@
+/**
+ * The other two ways to run the proxy: `deno serve --parallel main.ts` (Deno's own multi-core
+ * serving through `export default { fetch }`) and the `deno compile` binary.
+ */
+import assert from "node:assert/strict";
+import { json, startMock } from "./_harness.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+async function waitForHealth(url: string, child: Deno.ChildProcess): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    try {
+      const response = await fetch(`${url}/health`);
+      await response.body?.cancel();
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill();
+  throw new Error("the server did not come up");
+}
+
+Deno.test("deno serve --parallel main.ts serves requests through to the upstream", async () => {
+  const mock = startMock(() =>
+    json({
+      id: "c",
+      object: "chat.completion",
+      created: 1,
+      model: "up",
+      choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
+    })
+  );
+  const models = await Deno.makeTempFile({ suffix: ".yaml" });
+  await Deno.writeTextFile(models, `- model_id: m\n  model_name: up\n  api_base: ${mock.url}\n`);
+  const port = freePort();
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "serve",
+      "--parallel",
+      "--host",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--allow-net",
+      "--allow-read",
+      "--allow-env",
+      "main.ts",
+    ],
+    cwd: ROOT,
+    env: { CUSTOM_MODELS_FILE: models, DENO_JOBS: "2" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  try {
+    await waitForHealth(url, child);
+    const answers = await Promise.all(Array.from({ length: 8 }, async () => {
+      const response = await fetch(`${url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: "Bearer sk-parallel-test" },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      });
+      return await response.json();
+    }));
+    for (const answer of answers) {
+      assert.equal(answer.model, "m");
+      assert.equal(answer.choices[0].message.content, "ok");
+    }
+    assert.equal(mock.received.length, 8);
+  } finally {
+    child.kill();
+    await child.status;
+    await mock.close();
+  }
+});
+
+Deno.test("deno task compile builds a binary that serves (skipped where Deno's runtime cannot be downloaded)", async (t) => {
+  const output = await Deno.makeTempFile({ suffix: ".bin" });
+  const result = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "compile",
+      "--allow-net",
+      "--allow-read",
+      "--allow-env",
+      "--output",
+      output,
+      "main.ts",
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(result.stderr);
+  const unreachable = !result.success &&
+    /download|fetch|network|dns|connect|resolve|denort|timed out/i.test(stderr);
+  if (unreachable) {
+    const reason = stderr.trim().split("\n").at(-1);
+    console.log(`compile skipped: deno compile could not download Deno's runtime (${reason})`);
+  }
+  await t.step({
+    name: "the compiled binary starts and answers /health",
+    ignore: unreachable,
+    fn: async () => {
+      assert.ok(result.success, stderr);
+      const port = freePort();
+      const child = new Deno.Command(output, {
+        args: ["--port", String(port)],
+        cwd: ROOT,
+        stdout: "null",
+        stderr: "null",
+      }).spawn();
+      try {
+        await waitForHealth(`http://127.0.0.1:${port}`, child);
+      } finally {
+        child.kill();
+        await child.status;
+      }
+    },
+  });
+  await Deno.remove(output).catch(() => {});
+});
