@@ -54,7 +54,15 @@ export default {
   },
 };
 
-if (import.meta.main) {
+/**
+ * `deno serve` also runs this module as the main one and then serves the default export itself;
+ * Deno offers no API that tells the two apart, so `deno task serve` sets `DENO_SERVE=1`.
+ */
+function underDenoServe(): boolean {
+  return Deno.env.get("DENO_SERVE") === "1";
+}
+
+if (import.meta.main && !underDenoServe()) {
   const { settings, models } = await load(Deno.args);
   const serveHandler = createHandler(deps(settings, models));
   Deno.serve({
