@@ -41,19 +41,6 @@ function deps(settings: Settings, models: ModelRegistry): ServerDeps {
   };
 }
 
-let handler: ((request: Request) => Promise<Response>) | undefined;
-
-/** For `deno serve --parallel main.ts`: each worker loads the configuration once. */
-export default {
-  async fetch(request: Request): Promise<Response> {
-    if (!handler) {
-      const { settings, models } = await load([]);
-      handler = createHandler(deps(settings, models));
-    }
-    return handler(request);
-  },
-};
-
 /**
  * `deno serve` also runs this module as the main one and then serves the default export itself;
  * Deno offers no API that tells the two apart, so `deno task serve` sets `DENO_SERVE=1`.
@@ -61,6 +48,19 @@ export default {
 function underDenoServe(): boolean {
   return Deno.env.get("DENO_SERVE") === "1";
 }
+
+let handler: Promise<(request: Request) => Promise<Response>> | undefined;
+
+/** The `fetch` that `deno serve --parallel` calls: each worker loads the configuration once. */
+const served = {
+  async fetch(request: Request): Promise<Response> {
+    handler ??= load([]).then(({ settings, models }) => createHandler(deps(settings, models)));
+    return (await handler)(request);
+  },
+};
+
+/** Exported only where it is served, so `deno run main.ts` does not warn about it. */
+export default !import.meta.main || underDenoServe() ? served : {};
 
 if (import.meta.main && !underDenoServe()) {
   const { settings, models } = await load(Deno.args);
@@ -70,7 +70,10 @@ if (import.meta.main && !underDenoServe()) {
     port: settings.port,
     onListen: ({ hostname, port }) => {
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
-      console.error(`Listening on http://${host}:${port}, serving ${models.entries.length} models`);
+      const count = models.entries.length;
+      console.error(
+        `Listening on http://${host}:${port}, serving ${count} model${count === 1 ? "" : "s"}`,
+      );
     },
     onError: (error) => {
       console.error(`Unexpected server error: ${error}`);

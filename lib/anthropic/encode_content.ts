@@ -50,6 +50,38 @@ export function encodeMessages(
   for (const message of out) {
     if (message.role === "user") message.content = toolResultsFirst(message.content);
   }
+  return answerEveryCall(out, warnings);
+}
+
+/**
+ * Anthropic refuses a `tool_use` whose `tool_result` is not in the very next user message (an
+ * OpenAI caller that interrupted a turn leaves calls unanswered): such calls get an error result.
+ */
+function answerEveryCall(messages: AnthropicMessage[], warnings: string[]): AnthropicMessage[] {
+  const out: AnthropicMessage[] = [];
+  messages.forEach((message, i) => {
+    out.push(message);
+    if (message.role !== "assistant") return;
+    const ids = message.content.flatMap((b) => b.type === "tool_use" ? [b.id] : []);
+    if (ids.length === 0) return;
+    let next = messages[i + 1];
+    if (next?.role !== "user") {
+      next = { role: "user", content: [] };
+      out.push(next);
+    }
+    const answered = new Set(
+      next.content.flatMap((b) => b.type === "tool_result" ? [b.tool_use_id] : []),
+    );
+    const missing = ids.filter((id) => !answered.has(id));
+    if (missing.length === 0) return;
+    warnings.push(`Added an error result for ${missing.length} unanswered tool call(s)`);
+    next.content.unshift(...missing.map((id): AnthropicToolResultBlock => ({
+      type: "tool_result",
+      tool_use_id: id,
+      content: [{ type: "text", text: "(no result: the call was not answered)" }],
+      is_error: true,
+    })));
+  });
   return out;
 }
 

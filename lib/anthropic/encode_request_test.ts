@@ -364,3 +364,43 @@ Deno.test("encodeRequest() sends no thinking when the tool turn it continues has
   assert.deepEqual(signed.value.body.thinking, { type: "enabled", budget_tokens: 2048 });
   assert.deepEqual(signed.warnings, []);
 });
+
+Deno.test("encodeRequest() answers a call left unanswered with an error result", () => {
+  const { value, warnings } = encodeRequest(
+    request({
+      tools: [{ name: "f", inputSchema: { type: "object" } }],
+      messages: [
+        user("Go"),
+        {
+          role: "assistant",
+          content: [
+            { type: "tool_call", id: "c1", name: "f", input: {} },
+            { type: "tool_call", id: "c2", name: "f", input: {} },
+          ],
+        },
+        {
+          role: "user",
+          content: [
+            { type: "tool_result", toolCallId: "c2", content: [], isError: false },
+            { type: "text", text: "Stop that." },
+          ],
+        },
+      ],
+    }),
+    target,
+  );
+  assert.deepEqual((value.body.messages as unknown[])[2], {
+    role: "user",
+    content: [
+      {
+        type: "tool_result",
+        tool_use_id: "c1",
+        content: [{ type: "text", text: "(no result: the call was not answered)" }],
+        is_error: true,
+      },
+      { type: "tool_result", tool_use_id: "c2" },
+      { type: "text", text: "Stop that." },
+    ],
+  });
+  assert.ok(warnings.some((w) => w.includes("unanswered")));
+});

@@ -13,13 +13,14 @@ import type { AnthropicMessageResponse, AnthropicResponseBlock } from "./types.t
 /** The signature a thinking block gets when its upstream gave none (proxy-made). */
 export const PROXY_SIGNATURE: Signature = { origin: "proxy", value: "" };
 
-/** Encodes a whole answer; empty text blocks are left out. */
+/** Encodes a whole answer; empty and whitespace-only text blocks are left out. */
 export function encodeResponse(response: Response): AnthropicMessageResponse {
   const content: AnthropicResponseBlock[] = [];
   for (const part of response.content) {
     switch (part.type) {
       case "text":
-        if (part.text) content.push({ type: "text", text: part.text });
+        // Anthropic rejects blank text blocks, and Claude Code replays every block it receives
+        if (part.text.trim()) content.push({ type: "text", text: part.text });
         break;
       case "thinking":
         content.push({

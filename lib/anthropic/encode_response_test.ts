@@ -114,3 +114,23 @@ Deno.test("encodeResponse() then decodeRequest() round-trips a signed call and i
     isError: false,
   }]);
 });
+
+Deno.test("encodeResponse() leaves out whitespace-only text blocks", () => {
+  const body = encodeResponse({
+    id: "msg_1",
+    model: "m",
+    content: [
+      { type: "text", text: "\n\n" },
+      { type: "tool_call", id: "toolu_1", name: "f", input: {} },
+    ],
+    stopReason: "tool_use",
+    usage: {
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    },
+  });
+  assert.deepEqual(body.content, [{ type: "tool_use", id: "toolu_1", name: "f", input: {} }]);
+});

@@ -178,7 +178,7 @@ function parseEntry(
     reasoningEffort: effortOf(o, at),
     extraHeaders: stringMap(o, "extra_headers", at),
     extraBody: objectOf(o, "extra_body", at),
-    maxRetries: optNumber(o, "max_retries", at) ?? 0,
+    maxRetries: retriesOf(o, at),
     fallbacks: stringList(o, "fallbacks", at),
   };
 }
@@ -241,6 +241,15 @@ function optNumber(o: Record<string, unknown>, key: string, at: string): number 
     throw new ConfigError(`${at}: "${key}" must be a non-negative number`);
   }
   return v;
+}
+
+/** `max_retries`: a whole number up to 10 (each retry may wait up to a minute). */
+function retriesOf(o: Record<string, unknown>, at: string): number {
+  const n = optNumber(o, "max_retries", at) ?? 0;
+  if (!Number.isInteger(n) || n > 10) {
+    throw new ConfigError(`${at}: "max_retries" must be a whole number from 0 to 10`);
+  }
+  return n;
 }
 
 function optBool(o: Record<string, unknown>, key: string, at: string): boolean | undefined {

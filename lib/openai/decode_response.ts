@@ -33,8 +33,10 @@ export function decodeResponse(body: unknown, context: DecodeContext): Converted
   if (reasoning) {
     content.push({ type: "thinking", text: reasoning, signature: { origin: "proxy", value: "" } });
   }
+  // whitespace-only text (GLM, Qwen and Kimi put "\n\n" before tool calls) is no answer, and
+  // Anthropic rejects such a block when a client replays it
   const text = textOf(message.content);
-  if (text) content.push({ type: "text", text });
+  if (text.trim()) content.push({ type: "text", text });
   if (typeof message.refusal === "string" && message.refusal) {
     content.push({ type: "text", text: message.refusal });
   }
@@ -44,6 +46,7 @@ export function decodeResponse(body: unknown, context: DecodeContext): Converted
   let stopReason = stopReasonOf(choice.finish_reason);
   if (message.refusal) stopReason = "refusal";
   if (content.some((p) => p.type === "tool_call")) stopReason = "tool_use";
+  else if (stopReason === "tool_use") stopReason = "end_turn"; // "tool_calls" without any call
   return {
     value: {
       id: completion.id || context.newId("msg"),

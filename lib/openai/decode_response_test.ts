@@ -71,7 +71,9 @@ Deno.test("decodeResponse() maps finish reasons and reads `reasoning` and prompt
   assert.equal(decode("stop").stopReason, "end_turn");
   assert.equal(decode("length").stopReason, "max_tokens");
   assert.equal(decode("content_filter").stopReason, "refusal");
-  assert.equal(decode("function_call").stopReason, "tool_use");
+  // "tool_calls" / "function_call" with no call in the message is not a tool stop
+  assert.equal(decode("tool_calls").stopReason, "end_turn");
+  assert.equal(decode("function_call").stopReason, "end_turn");
   assert.equal(decode(null).stopReason, "end_turn");
   const withCall = decode("stop", {
     content: null,
@@ -147,4 +149,18 @@ Deno.test("decodeResponse() rejects an answer without choices as a bad gateway",
     (e: unknown) =>
       e instanceof ProxyError && e.kind === "rate_limit" && e.message === "Rate limited",
   );
+});
+
+Deno.test("decodeResponse() drops whitespace-only text beside tool calls", () => {
+  const { value } = decodeResponse({
+    choices: [{
+      message: {
+        content: "\n\n",
+        tool_calls: [{ id: "c1", type: "function", function: { name: "f", arguments: "{}" } }],
+      },
+      finish_reason: "tool_calls",
+    }],
+  }, CONTEXT);
+  assert.deepEqual(value.content, [{ type: "tool_call", id: "c1", name: "f", input: {} }]);
+  assert.equal(value.stopReason, "tool_use");
 });

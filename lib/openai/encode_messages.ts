@@ -4,7 +4,7 @@
  * assistant turn that called them, and every thinking text back as `reasoning_content` (DeepSeek
  * demands it on tool turns).
  */
-import { fitIdentifier } from "../ir/ids.ts";
+import { fitIdentifier, splitSignedCallId } from "../ir/ids.ts";
 import type {
   DocumentPart,
   ImagePart,
@@ -21,18 +21,31 @@ import type { ChatContentPartOut, ChatMessageOut, ChatToolCallOut } from "./type
 /** OpenAI rejects call ids longer than this. */
 export const MAX_CALL_ID = 40;
 
-/** Encodes the conversation; `toolName` gives a tool's upstream (fitted) name. */
+/**
+ * The id an upstream sees for a call id: without a Gemini signature riding in it (that goes back
+ * only to Gemini), fitted to 40 characters; calls and results map alike, so they still match.
+ */
+export function upstreamCallId(id: string): string {
+  return fitIdentifier(splitSignedCallId(id).baseId, MAX_CALL_ID);
+}
+
+/**
+ * Encodes the conversation; `toolName` gives a tool's upstream (fitted) name. `geminiSignatures`:
+ * the upstream is Gemini behind its OpenAI-compatible endpoint, the one OpenAI-dialect upstream
+ * that reads `extra_content.google.thought_signature` (others get no Gemini signature).
+ */
 export function encodeMessages(
   request: Request,
   toolName: (name: string) => string,
   warnings: string[],
+  geminiSignatures = false,
 ): ChatMessageOut[] {
   const out: ChatMessageOut[] = [];
   const system = joinText(request.system, "\n\n");
   if (system) out.push({ role: "system", content: system });
   let unanswered: string[] = []; // call ids of the last assistant turn without a tool message yet
   for (const message of request.messages) {
-    const encoded = encodeMessage(message, toolName, warnings);
+    const encoded = encodeMessage(message, toolName, warnings, geminiSignatures);
     const answered = new Set(encoded.flatMap((m) => m.role === "tool" ? [m.tool_call_id] : []));
     const missing = unanswered.filter((id) => !answered.has(id));
     const toolCount = encoded.filter((m) => m.role === "tool").length;
@@ -52,6 +65,7 @@ function encodeMessage(
   message: Message,
   toolName: (name: string) => string,
   warnings: string[],
+  geminiSignatures: boolean,
 ): ChatMessageOut[] {
   switch (message.role) {
     case "system": {
@@ -61,7 +75,7 @@ function encodeMessage(
     case "user":
       return encodeUserTurn(message.content, warnings);
     case "assistant":
-      return encodeAssistant(message.content, toolName, warnings);
+      return encodeAssistant(message.content, toolName, warnings, geminiSignatures);
     default:
       return unreachable(message.role);
   }
@@ -100,7 +114,7 @@ function toolMessage(part: ToolResultPart): ChatMessageOut {
   }
   return {
     role: "tool",
-    tool_call_id: fitIdentifier(part.toolCallId, MAX_CALL_ID),
+    tool_call_id: upstreamCallId(part.toolCallId),
     content: part.isError ? `Error: ${text}` : text,
   };
 }
@@ -113,6 +127,7 @@ function encodeAssistant(
   content: Part[],
   toolName: (name: string) => string,
   warnings: string[],
+  geminiSignatures: boolean,
 ): ChatMessageOut[] {
   const texts: string[] = [];
   const reasoning: string[] = [];
@@ -122,10 +137,10 @@ function encodeAssistant(
     else if (part.type === "thinking") reasoning.push(part.text);
     else if (part.type === "tool_call") {
       calls.push({
-        id: fitIdentifier(part.id, MAX_CALL_ID),
+        id: upstreamCallId(part.id),
         type: "function",
         function: { name: toolName(part.name), arguments: JSON.stringify(part.input) },
-        ...(part.signature?.origin === "gemini"
+        ...(geminiSignatures && part.signature?.origin === "gemini"
           ? { extra_content: { google: { thought_signature: part.signature.value } } }
           : {}),
       });

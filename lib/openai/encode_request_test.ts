@@ -292,12 +292,42 @@ Deno.test("encodeRequest() drops redacted thinking with a warning and passes Gem
       id: "c",
       type: "function",
       function: { name: "f", arguments: "{}" },
-      extra_content: { google: { thought_signature: "gs" } },
     }],
   }]);
   assert.deepEqual(warnings, [
     "Dropped a redacted thinking block: OpenAI-dialect upstreams cannot read it",
   ]);
+});
+
+Deno.test("encodeRequest() sends a Gemini signature only to a Gemini model, never inside ids", () => {
+  const signedId = "read_file_1763990000000_0__gsig_c2lnbmF0dXJlLXZhbHVl";
+  const conversation = request({
+    messages: [
+      {
+        role: "assistant",
+        content: [{
+          type: "tool_call",
+          id: signedId,
+          name: "f",
+          input: {},
+          signature: { origin: "gemini", value: "gs" },
+        }],
+      },
+      {
+        role: "user",
+        content: [{ type: "tool_result", toolCallId: signedId, content: [], isError: false }],
+      },
+    ],
+  });
+  const toGpt = encodeRequest(conversation, TARGET).value.body.messages as any[];
+  const toGemini = encodeRequest(conversation, { ...TARGET, modelName: "gemini-2.5-flash" })
+    .value.body.messages as any[];
+  assert.equal(toGpt[0].tool_calls[0].id, "read_file_1763990000000_0");
+  assert.equal(toGpt[1].tool_call_id, "read_file_1763990000000_0");
+  assert.equal(toGpt[0].tool_calls[0].extra_content, undefined);
+  assert.deepEqual(toGemini[0].tool_calls[0].extra_content, {
+    google: { thought_signature: "gs" },
+  });
 });
 
 Deno.test("encodeRequest() gives image-only and empty tool results a readable text", () => {

@@ -2,7 +2,10 @@
  * An OpenAI-dialect upstream's `chat.completion.chunk` stream, fed to the Assembler as loose
  * facts. Copes with what providers really send: `reasoning_content` or `reasoning` deltas,
  * tool-call pieces with or without `index` (several calls interleaved, arguments split anywhere),
- * and usage in a trailing chunk with empty `choices` after the `finish_reason` chunk.
+ * and usage in a trailing chunk with empty `choices` after the `finish_reason` chunk. Text that is
+ * only whitespace before a tool call or reasoning (GLM, Qwen and Kimi send `"\n\n"` there) is
+ * held back and dropped, since Anthropic rejects whitespace-only text blocks when a client replays
+ * them; `[DONE]` without a `finish_reason` still ends the message normally.
  */
 import { ProxyError } from "../errors.ts";
 import type { Assembler } from "../ir/assembler.ts";
@@ -24,6 +27,12 @@ class ChatStreamDecoder implements StreamDecoder {
   #assembler: Assembler;
   #context: DecodeContext;
   #calls = new CallKeys();
+  /** Whitespace-only text not yet passed on: it waits for text that is not blank. */
+  #blank = "";
+  /** Whether the text passed on last is still the open block (no call or reasoning since). */
+  #inText = false;
+  #finished = false;
+  #sawCall = false;
 
   constructor(assembler: Assembler, context: DecodeContext) {
     this.#assembler = assembler;
@@ -32,7 +41,12 @@ class ChatStreamDecoder implements StreamDecoder {
 
   push(event: SseEvent): void {
     const data = event.data.trim();
-    if (data === "" || data === "[DONE]") return; // the server calls assembler.end()
+    if (data === "") return;
+    if (data === "[DONE]") {
+      // the upstream closed the message properly; some providers never send a finish_reason
+      if (!this.#finished && !this.#assembler.done) this.#finish("stop");
+      return; // the server calls assembler.end()
+    }
     let chunk: unknown;
     try {
       chunk = JSON.parse(data);
@@ -63,17 +77,45 @@ class ChatStreamDecoder implements StreamDecoder {
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     const delta = choice?.delta;
     if (delta) {
-      assembler.thinking(reasoningOf(delta));
-      if (typeof delta.content === "string") assembler.text(delta.content);
-      if (typeof delta.refusal === "string") assembler.text(delta.refusal);
+      const reasoning = reasoningOf(delta);
+      if (reasoning) this.#leaveText();
+      assembler.thinking(reasoning);
+      if (typeof delta.content === "string") this.#text(delta.content);
+      if (typeof delta.refusal === "string") this.#text(delta.refusal);
       if (Array.isArray(delta.tool_calls)) {
         delta.tool_calls.forEach((call, position) => this.#toolCall(call, position));
       }
     }
     if (choice?.finish_reason) {
-      assembler.finish(delta?.refusal ? "refusal" : stopReasonOf(choice.finish_reason));
+      this.#finish(delta?.refusal ? "refusal" : choice.finish_reason);
     }
     if (isObject(chunk.usage)) assembler.addUsage(usageOfChat(chunk.usage));
+  }
+
+  /** `tool_calls` with no call seen is a provider glitch: read it as a normal end. */
+  #finish(finishReason: string): void {
+    this.#finished = true;
+    const reason = finishReason === "refusal" ? "refusal" : stopReasonOf(finishReason);
+    this.#assembler.finish(reason === "tool_use" && !this.#sawCall ? "end_turn" : reason);
+  }
+
+  /** Passes text on, holding back whitespace until something that is not blank follows it. */
+  #text(text: string): void {
+    if (this.#inText) {
+      this.#assembler.text(text);
+      return;
+    }
+    this.#blank += text;
+    if (this.#blank.trim() === "") return;
+    this.#assembler.text(this.#blank);
+    this.#blank = "";
+    this.#inText = true;
+  }
+
+  /** A call or reasoning starts: held-back whitespace is dropped, the next text is a new block. */
+  #leaveText(): void {
+    this.#blank = "";
+    this.#inText = false;
   }
 
   #toolCall(raw: unknown, position: number): void {
@@ -82,6 +124,8 @@ class ChatStreamDecoder implements StreamDecoder {
     const fn: Record<string, unknown> = isObject(call.function) ? call.function : {};
     const name = stringOf(fn.name);
     const signature = callSignatureOf(call);
+    this.#leaveText();
+    this.#sawCall = true;
     this.#assembler.toolCall(this.#calls.keyOf(call, position, name !== undefined), {
       id: stringOf(call.id),
       name: name ? this.#context.toolNames.get(name) ?? name : undefined,

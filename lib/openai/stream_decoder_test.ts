@@ -271,3 +271,50 @@ Deno.test("createStreamDecoder() keeps a fragment with a fresh id but no name in
   ]);
   assert.equal(events.length, 7);
 });
+
+Deno.test("createStreamDecoder() drops whitespace-only text before a tool call", () => {
+  const events = run(sse(
+    delta({ role: "assistant", content: "\n" }),
+    delta({ content: "\n" }),
+    delta({ tool_calls: [{ index: 0, id: "c1", type: "function", function: { name: "f" } }] }),
+    delta({ tool_calls: [{ index: 0, function: { arguments: "{}" } }] }),
+    delta({ content: " " }),
+    delta({}, "tool_calls"),
+    "[DONE]",
+  ));
+  assert.deepEqual(events.slice(1).map((e) => e.type === "block_start" ? e.block.type : e.type), [
+    "tool_call",
+    "block_delta",
+    "block_stop",
+    "message_delta",
+    "message_stop",
+  ]);
+});
+
+Deno.test("createStreamDecoder() keeps whitespace that leads real text", () => {
+  const events = run(sse(delta({ content: "\n\n" }), delta({ content: "Hi" }), delta({}, "stop")));
+  assert.deepEqual(
+    events.flatMap((e) =>
+      e.type === "block_delta" && e.delta.type === "text" ? [e.delta.text] : []
+    ),
+    ["\n\nHi"],
+  );
+});
+
+Deno.test("createStreamDecoder() ends normally at [DONE] when no finish_reason came", () => {
+  const events = run(sse(delta({ content: "Hello" }), "[DONE]"));
+  const end = events.find((e) => e.type === "message_delta");
+  assert.equal(end?.type === "message_delta" && end.stopReason, "end_turn");
+  assert.equal(events.at(-1)?.type, "message_stop");
+});
+
+Deno.test("createStreamDecoder() still fails a stream cut off before [DONE] and finish_reason", () => {
+  const events = run(sse(delta({ content: "Hel" })));
+  assert.equal(events.at(-1)?.type, "error");
+});
+
+Deno.test("createStreamDecoder() reads finish_reason tool_calls without any call as end_turn", () => {
+  const events = run(sse(delta({ content: "ok" }), delta({}, "tool_calls"), "[DONE]"));
+  const end = events.find((e) => e.type === "message_delta");
+  assert.equal(end?.type === "message_delta" && end.stopReason, "end_turn");
+});

@@ -134,16 +134,34 @@ function internalError(deps: ServerDeps, error: unknown): ProxyError {
   return new ProxyError("api_error", "The proxy failed to handle this request");
 }
 
+/**
+ * CORS only when `cors` lists origins: the allowed origin (or `*`) is echoed, a preflight gets
+ * the headers it asked for (a `*` in Allow-Headers would not cover Authorization), and the answer
+ * varies by Origin. Without `cors`, no CORS header is ever sent.
+ */
 function withCors(deps: ServerDeps, request: Request, response: Response): Response {
-  const origin = request.headers.get("origin");
   const allowed = deps.settings.cors;
-  if (!origin || allowed.length === 0) return response;
-  if (!allowed.includes("*") && !allowed.includes(origin)) return response;
+  if (allowed.length === 0) return response;
+  const origin = request.headers.get("origin");
   const headers = new Headers(response.headers);
-  headers.set("access-control-allow-origin", allowed.includes("*") ? "*" : origin);
-  headers.set("access-control-allow-headers", "*");
-  headers.set("access-control-allow-methods", "GET, POST, OPTIONS");
-  headers.set("access-control-expose-headers", "x-proxy-warnings, retry-after");
-  headers.set("vary", "origin");
-  return new Response(response.body, { status: response.status, headers });
+  headers.append("vary", "origin");
+  if (origin && (allowed.includes("*") || allowed.includes(origin))) {
+    headers.set("access-control-allow-origin", allowed.includes("*") ? "*" : origin);
+    headers.set("access-control-expose-headers", "x-proxy-warnings, retry-after");
+    if (request.method === "OPTIONS") {
+      const asked = request.headers.get("access-control-request-headers");
+      headers.set("access-control-allow-methods", "GET, POST, HEAD, OPTIONS");
+      headers.set(
+        "access-control-allow-headers",
+        asked ??
+          "authorization, content-type, x-api-key, x-goog-api-key, anthropic-version, anthropic-beta",
+      );
+      headers.set("access-control-max-age", "600");
+    }
+  }
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
 }

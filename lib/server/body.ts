@@ -48,7 +48,33 @@ export async function readJsonObject(
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
     throw invalidRequest("The request body must be a JSON object");
   }
+  if (nestingDepth(json, MAX_DEPTH) > MAX_DEPTH) {
+    throw invalidRequest(`The request body is nested deeper than ${MAX_DEPTH} levels`);
+  }
   return { text, json: json as Record<string, unknown> };
+}
+
+/**
+ * The deepest nesting any real request needs is a few dozen levels (tool schemas); the codecs
+ * walk bodies recursively, so hostile nesting is refused here, before it can overflow a stack.
+ */
+const MAX_DEPTH = 256;
+
+/** The nesting depth of a parsed JSON value, counted without recursion, stopping past `limit`. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== "object" || item === null) continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    const children = Array.isArray(item) ? item : Object.values(item);
+    for (const child of children) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
 }
 
 function tooLarge(limit: number): ProxyError {

@@ -8,7 +8,7 @@ import type { ModelEntry } from "../config/models.ts";
 import type { ProxyError } from "../errors.ts";
 import type { Request } from "../ir/types.ts";
 import { estimateRequestTokens } from "../tokens/estimate.ts";
-import { callUpstream } from "../upstream/client.ts";
+import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
 import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { readJsonObject } from "./body.ts";
 import { CODECS } from "./codecs.ts";
@@ -86,7 +86,8 @@ async function upstreamCount(
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: codec.errorMessage,
   });
-  const answer = await response.json() as Record<string, unknown>;
+  const text = await readUpstreamText(response, answerLimit(ex.deps.settings.maxRequestBytes));
+  const answer = JSON.parse(text) as Record<string, unknown>;
   const n = model.format === "gemini" ? answer.totalTokens : answer.input_tokens;
   if (typeof n !== "number") throw new Error("The upstream counter gave no count");
   return n;

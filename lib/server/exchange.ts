@@ -4,7 +4,7 @@
  */
 import type { ModelRegistry } from "../config/models.ts";
 import type { Settings } from "../config/settings.ts";
-import type { ProxyError } from "../errors.ts";
+import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect } from "../ir/types.ts";
 import { CODECS } from "./codecs.ts";
 import type { Logger } from "./log.ts";
@@ -78,4 +78,21 @@ export function randomId(prefix: string): string {
   for (const b of bytes) text += (b % 36).toString(36);
   const sep = prefix.endsWith("-") || prefix.endsWith("_") ? "" : "_";
   return prefix + sep + text + Date.now().toString(36);
+}
+
+/**
+ * Runs a conversion of the caller's request. Codecs reject bad input with a ProxyError; anything
+ * else they throw (a stack overflow on hostile nesting, a bug) is still caused by this request's
+ * content, so the caller gets a 400, never a 500 that clients such as opencode retry forever.
+ * The unexpected failure is logged as an error so the bug is seen.
+ */
+export function guardConversion<T>(ex: Exchange, what: string, convert: () => T): T {
+  try {
+    return convert();
+  } catch (error) {
+    if (error instanceof ProxyError) throw error;
+    const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    ex.deps.logger.message("error", `${what} failed unexpectedly: ${detail.slice(0, 300)}`);
+    throw invalidRequest(`${what} failed: the request could not be read`);
+  }
 }

@@ -8,9 +8,10 @@ import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect, Request } from "../ir/types.ts";
 import { readJsonObject } from "./body.ts";
 import { CODECS } from "./codecs.ts";
-import type { Exchange } from "./exchange.ts";
+import { type Exchange, guardConversion } from "./exchange.ts";
 import { passthrough } from "./passthrough.ts";
 import { translate } from "./translate.ts";
+import { validateShape } from "./validate.ts";
 
 /** Serves one generate request. */
 export async function handleGenerate(
@@ -28,7 +29,11 @@ export async function handleGenerate(
   let decoded: { request: Request; warnings: string[] } | undefined;
   const decode = () => {
     if (!decoded) {
-      const result = CODECS[ex.caller].decodeRequest(json, { model: name, stream });
+      const result = guardConversion(
+        ex,
+        `Reading the ${ex.caller} request`,
+        () => CODECS[ex.caller].decodeRequest(json, { model: name, stream }),
+      );
       decoded = { request: result.value, warnings: result.warnings };
     }
     return decoded;
@@ -43,6 +48,16 @@ export async function handleGenerate(
   });
 }
 
+/** Longest model name looked up; longer ones cannot be configured and would only cost time. */
+const MAX_MODEL_NAME = 256;
+
+function checkModelName(name: string): string {
+  if (name.length > MAX_MODEL_NAME) {
+    throw invalidRequest(`The model name is longer than ${MAX_MODEL_NAME} characters`);
+  }
+  return name;
+}
+
 /** The model name a caller asked for: the body's `model`, or Gemini's path segment. */
 export function requestedModel(
   dialect: Dialect,
@@ -52,13 +67,13 @@ export function requestedModel(
   if (dialect === "gemini") {
     const name = (fromPath ?? "").replace(/^models\//, "");
     if (!name) throw invalidRequest("The model is missing from the path");
-    return name;
+    return checkModelName(name);
   }
   if (json.model === undefined) throw invalidRequest('"model" is required');
   if (typeof json.model !== "string" || json.model === "") {
     throw invalidRequest('"model" must be a non-empty string');
   }
-  return json.model;
+  return checkModelName(json.model);
 }
 
 /** The entry for a name, or a 404 that lists what is configured. */
@@ -86,24 +101,6 @@ export function requireKey(ex: Exchange, model: ModelEntry): string | undefined 
   return ex.key;
 }
 
-/** The top-level fields every dialect requires, checked even for pass-through. */
-function validateShape(dialect: Dialect, json: Record<string, unknown>): void {
-  const field = dialect === "gemini" ? "contents" : "messages";
-  if (json[field] === undefined) throw invalidRequest(`"${field}" is required`);
-  if (!Array.isArray(json[field])) throw invalidRequest(`"${field}" must be an array`);
-  if (json.stream !== undefined && typeof json.stream !== "boolean") {
-    throw invalidRequest('"stream" must be a boolean');
-  }
-  const max = dialect === "gemini"
-    ? (json.generationConfig as Record<string, unknown> | undefined)?.maxOutputTokens
-    : json.max_tokens;
-  if (max !== undefined && max !== null && (typeof max !== "number" || max < 1)) {
-    throw invalidRequest(
-      `"${dialect === "gemini" ? "maxOutputTokens" : "max_tokens"}" must be a positive number`,
-    );
-  }
-}
-
 /** Statuses worth another try: the connection failed, a rate limit, or a server error. */
 function retryable(error: ProxyError): boolean {
   return error.status === 429 || (error.status >= 500 && error.status !== 501);
@@ -119,16 +116,16 @@ async function withFallbacks(
   callerKey: string | undefined,
   serve: (model: ModelEntry, key: string) => Promise<Response>,
 ): Promise<Response> {
-  const candidates = [primary];
+  const candidates = [{ model: primary, key: primary.apiKey ?? callerKey! }];
   for (const id of primary.fallbacks) {
     const fallback = ex.deps.models.get(id);
     if (!fallback) continue;
-    if (fallback.apiKey || fallback.apiBase === primary.apiBase) candidates.push(fallback);
+    const key = fallbackKey(ex, primary, fallback);
+    if (key) candidates.push({ model: fallback, key });
     else ex.record.warnings.push(`Fallback "${id}" skipped: it has no api_key of its own`);
   }
   let last: ProxyError | undefined;
-  for (const model of candidates) {
-    const key = model.apiKey ?? callerKey!;
+  for (const { model, key } of candidates) {
     for (let attempt = 0;; attempt++) {
       try {
         ex.record.modelId = model.modelId;
@@ -139,19 +136,37 @@ async function withFallbacks(
         }
         last = error;
         if (attempt >= model.maxRetries) break;
-        await sleep(backoffMs(attempt, error.retryAfter), ex.http.signal);
+        const wait = backoffMs(attempt, error.retryAfter);
+        if (wait > MAX_WAIT_MS) break; // the upstream asks for longer than a caller waits
+        await sleep(wait, ex.http.signal);
       }
     }
   }
   throw last!;
 }
 
-/** Exponential backoff with full jitter, or the upstream's Retry-After (capped at a minute). */
+/** The longest pause before a retry; a longer Retry-After moves on to the next fallback. */
+const MAX_WAIT_MS = 60_000;
+
+/**
+ * The key for a fallback: its own, else the caller's when it goes to the same `api_base` the
+ * caller's key was sent for; undefined when there is none it may use.
+ */
+export function fallbackKey(
+  ex: Exchange,
+  primary: ModelEntry,
+  fallback: ModelEntry,
+): string | undefined {
+  if (fallback.apiKey) return fallback.apiKey;
+  return fallback.apiBase === primary.apiBase ? ex.key : undefined;
+}
+
+/** Exponential backoff with jitter (half fixed, half random), or the upstream's Retry-After. */
 export function backoffMs(attempt: number, retryAfter?: string): number {
   if (retryAfter) {
     const seconds = Number(retryAfter);
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-    if (Number.isFinite(ms) && ms >= 0) return Math.min(ms, 60_000);
+    if (Number.isFinite(ms)) return Math.max(ms, 0);
   }
   const ceiling = Math.min(500 * 2 ** attempt, 8000);
   return ceiling / 2 + Math.random() * (ceiling / 2);

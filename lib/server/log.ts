@@ -68,9 +68,10 @@ function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> 
     cache_read_input_tokens: r.usage?.cacheReadTokens,
     cache_creation_input_tokens: r.usage?.cacheWriteTokens,
     reasoning_tokens: r.usage?.reasoningTokens,
-    warnings: r.warnings.length ? r.warnings : undefined,
+    usage_estimated: r.usageEstimated || undefined,
+    warnings: r.warnings.length ? r.warnings.map(maskSecrets) : undefined,
     key: r.keyTail,
-    error: r.error,
+    error: r.error === undefined ? undefined : maskSecrets(r.error),
   };
 }
 
@@ -90,12 +91,24 @@ function textRecord(r: RequestRecord): string {
     parts.push(
       `in=${u.inputTokens} out=${u.outputTokens} cache_read=${u.cacheReadTokens} cache_write=${u.cacheWriteTokens} reasoning=${u.reasoningTokens}`,
     );
+    if (r.usageEstimated) parts.push("usage=estimated");
   }
   parts.push(`key=${r.keyTail}`);
-  if (r.warnings.length) parts.push(`warnings=${JSON.stringify(r.warnings)}`);
-  if (r.error) parts.push(`error=${JSON.stringify(r.error)}`);
+  if (r.warnings.length) parts.push(`warnings=${JSON.stringify(r.warnings.map(maskSecrets))}`);
+  if (r.error) parts.push(`error=${JSON.stringify(maskSecrets(r.error))}`);
   return parts.join(" ");
 }
+
+/**
+ * Key-shaped strings (`sk-…`, `AIza…`) cut to their last four characters: an upstream may echo
+ * the key it was sent in an error message ("Incorrect API key provided: sk-…"), including a
+ * models.yaml key the request never carried.
+ */
+export function maskSecrets(text: string): string {
+  return text.replace(SECRET, (key) => `…${key.slice(-4)}`);
+}
+
+const SECRET = /\b(?:(?:sk|pk|rk|gsk|xai|key)[-_][A-Za-z0-9_-]{12,}|AIza[0-9A-Za-z_-]{30,})/g;
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

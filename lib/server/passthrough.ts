@@ -9,15 +9,15 @@ import { Assembler } from "../ir/assembler.ts";
 import type { DialectCodec } from "../ir/codec.ts";
 import { signatureFromString } from "../ir/signature.ts";
 import type { Dialect, Usage } from "../ir/types.ts";
-import { SseParser } from "../sse/parser.ts";
+import { type SseEvent, SseParser } from "../sse/parser.ts";
 import { encodeSse } from "../sse/encoder.ts";
-import { callUpstream } from "../upstream/client.ts";
+import { answerLimit, callUpstream, readUpstreamText, redact } from "../upstream/client.ts";
 import { type Operation, upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import type { Exchange } from "./exchange.ts";
-import { asProxyError, type StreamDone } from "./stream_pipe.ts";
-import { streamHeaders } from "./translate.ts";
+import { asProxyError, type PipeOptions, redactError } from "./stream_pipe.ts";
+import { emptyBody, streamHeaders } from "./translate.ts";
 
 /** Forwards a same-dialect request and relays the answer. */
 export async function passthrough(
@@ -46,24 +46,45 @@ export async function passthrough(
   });
   const rename = modelRenamer(model.format, model.modelName, callerModel);
   const contentType = response.headers.get("content-type") ?? "application/json";
+  const limit = answerLimit(ex.deps.settings.maxRequestBytes);
   if (!stream) {
-    const text = rename(await response.text());
-    if (operation === "generate") ex.record.usage = usageOf(codec, text, ex);
-    return new Response(text, {
+    const raw = await readUpstreamText(response, limit);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new ProxyError(
+        "bad_gateway",
+        `Upstream answered with invalid JSON: ${JSON.stringify(raw.slice(0, 200))}`,
+      );
+    }
+    if (operation === "generate") ex.record.usage = usageOf(codec, parsed, ex);
+    return new Response(rename(raw), {
       status: response.status,
       headers: { "content-type": contentType },
     });
   }
   ex.deferred = true;
   const sniff = ex.url.searchParams.get("alt") === "sse" || model.format !== "gemini";
-  const piped = relayStream(response.body!, model.format, rename, sniff ? codec : undefined, () => {
-    ex.record.ttfbMs = performance.now() - ex.started;
-  }, ({ usage, error }) => {
-    ex.record.usage = usage;
-    if (error) ex.record.error = error.message;
-    if (error && error.status !== 499) ex.record.status = error.status;
-    ex.finish();
-  });
+  const piped = relayStream(
+    response.body ?? emptyBody(),
+    model.format,
+    rename,
+    sniff ? codec : undefined,
+    {
+      onFirstByte: () => {
+        ex.record.ttfbMs = performance.now() - ex.started;
+      },
+      onDone: ({ usage, error }) => {
+        ex.record.usage = usage;
+        if (error) ex.record.error = error.message;
+        if (error && error.status !== 499) ex.record.status = error.status;
+        ex.finish();
+      },
+      maxEventBytes: limit,
+      secrets: [key],
+    },
+  );
   return new Response(piped, { headers: streamHeaders(contentType, []) });
 }
 
@@ -143,9 +164,9 @@ function modelRenamer(format: Dialect, upstreamName: string, callerName: string)
   return (text: string) => text.replace(pattern, () => replacement);
 }
 
-function usageOf(codec: DialectCodec, text: string, ex: Exchange): Usage | undefined {
+function usageOf(codec: DialectCodec, body: unknown, ex: Exchange): Usage | undefined {
   try {
-    const decoded = codec.decodeResponse(JSON.parse(text), {
+    const decoded = codec.decodeResponse(body, {
       toolNames: new Map(),
       newId: ex.deps.newId,
     });
@@ -158,15 +179,14 @@ function usageOf(codec: DialectCodec, text: string, ex: Exchange): Usage | undef
 /**
  * Relays upstream stream bytes line by line (renaming the model in `data:` lines), reading
  * usage with the dialect's own decoder, and ending with the dialect's error event if the
- * upstream fails mid-stream.
+ * upstream fails mid-stream, sends an event that cannot be read, or stops early.
  */
 function relayStream(
   upstream: ReadableStream<Uint8Array>,
   format: Dialect,
   rename: (line: string) => string,
   codec: DialectCodec | undefined,
-  onFirstByte: () => void,
-  onDone: StreamDone,
+  options: PipeOptions,
 ): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
   const decoder = new TextDecoder();
@@ -177,15 +197,46 @@ function relayStream(
   let carry = "";
   let first = true;
   let finished = false;
+  /** The upstream's own error event ended the stream (already relayed). */
+  let reported = false;
   const complete = (error?: ProxyError) => {
     if (finished) return;
     finished = true;
-    onDone({ usage: assembler.usage, error, warnings: [] });
+    options.onDone({ usage: assembler.usage, error, warnings: [] });
   };
-  const feed = (text: string) => {
-    if (!sniffer) return;
-    for (const event of parser.push(text)) sniffer.push(event);
-    assembler.drain();
+  /** Feeds relayed text to the sniffer; returns a failure the upstream did not report itself. */
+  const feed = (text: string): ProxyError | undefined => {
+    if (!sniffer || reported) return undefined;
+    try {
+      for (const event of parser.push(text)) {
+        sniffer.push(event);
+        const failed = assembler.drain().find((e) => e.type === "error");
+        if (failed?.type !== "error") continue;
+        if (isErrorEvent(format, event)) {
+          reported = true;
+          return undefined;
+        }
+        return failed.error;
+      }
+    } catch (error) {
+      return asProxyError(error, "Upstream stream could not be read");
+    }
+    if (parser.pendingLength > options.maxEventBytes) return tooLarge(options.maxEventBytes);
+    return undefined;
+  };
+  const safe = (text: string) =>
+    options.secrets.some((k) => text.includes(k)) ? redact(text, options.secrets) : text;
+  const stop = (
+    controller: ReadableStreamDefaultController<Uint8Array>,
+    text: string,
+    error: ProxyError | undefined,
+  ) => {
+    const failure = error && redactError(error, options.secrets);
+    const tail = failure ? text + "\n" + streamErrorEvent(format, failure) : text;
+    if (tail) controller.enqueue(encoder.encode(tail));
+    controller.close();
+    reader.cancel().catch(() => {});
+    complete(failure);
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -194,38 +245,35 @@ function relayStream(
         try {
           result = await reader.read();
         } catch (error) {
-          const failure = asProxyError(error);
           // A partial line is dropped; the blank line ends any event that was in progress.
-          const tail = "\n" + streamErrorEvent(format, failure);
-          controller.enqueue(encoder.encode(tail));
-          controller.close();
-          complete(failure);
-          return;
+          return stop(controller, "", asProxyError(error));
         }
         if (result.done) {
-          let tail = carry + decoder.decode();
-          feed(tail);
-          if (tail) tail = rename(tail);
-          const unfinished = sniffer ? endedEarly(sniffer, parser, assembler) : undefined;
-          if (unfinished) tail += "\n" + streamErrorEvent(format, unfinished);
-          if (tail) controller.enqueue(encoder.encode(tail));
-          controller.close();
-          complete(unfinished);
-          return;
+          const tail = carry + decoder.decode();
+          carry = "";
+          const failed = feed(tail) ??
+            (sniffer && !reported ? endedEarly(sniffer, parser, assembler) : undefined);
+          return stop(controller, tail ? safe(rename(tail)) : "", failed);
         }
-        const text = carry + decoder.decode(result.value, { stream: true });
+        const text = decoder.decode(result.value, { stream: true });
         const cut = text.lastIndexOf("\n") + 1;
+        if (cut === 0) {
+          carry += text;
+          if (carry.length > options.maxEventBytes) {
+            return stop(controller, "", tooLarge(options.maxEventBytes));
+          }
+          continue;
+        }
+        const lines = carry + text.slice(0, cut);
         carry = text.slice(cut);
-        if (cut === 0) continue;
-        const lines = text.slice(0, cut);
-        feed(lines);
+        const failed = feed(lines);
         if (first) {
           first = false;
-          onFirstByte();
+          options.onFirstByte();
         }
-        controller.enqueue(
-          encoder.encode(format === "gemini" ? lines : renameLines(lines, rename)),
-        );
+        const out = safe(format === "gemini" ? lines : renameLines(lines, rename));
+        if (failed) return stop(controller, out, failed);
+        controller.enqueue(encoder.encode(out));
         return;
       }
     },
@@ -236,9 +284,19 @@ function relayStream(
   }, { highWaterMark: 0 });
 }
 
+function tooLarge(limit: number): ProxyError {
+  return new ProxyError("bad_gateway", `Upstream stream event is larger than ${limit} bytes`);
+}
+
+/** True for an event in which the upstream itself reports an error (relayed as it is). */
+function isErrorEvent(format: Dialect, event: SseEvent): boolean {
+  if (format === "anthropic" && event.event === "error") return true;
+  return /^\s*\{\s*"(error|type"\s*:\s*"error)"/.test(event.data);
+}
+
 /** The error a stream that stopped without its closing events amounts to, if it did. */
 function endedEarly(
-  sniffer: { push(e: import("../sse/parser.ts").SseEvent): void; end(): void },
+  sniffer: { push(e: SseEvent): void; end(): void },
   parser: SseParser,
   assembler: Assembler,
 ): ProxyError | undefined {

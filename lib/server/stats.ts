@@ -17,6 +17,8 @@ export interface RequestRecord {
   ttfbMs?: number;
   totalMs: number;
   usage?: Usage;
+  /** The upstream reported no usage and `usage` is the proxy's own estimate. */
+  usageEstimated?: boolean;
   warnings: string[];
   keyTail: string;
   error?: string;
@@ -70,11 +72,21 @@ export class Stats {
   #ttfb = new Map<string, Histogram>();
   inFlight = 0;
 
-  /** Adds one finished request. */
+  /**
+   * Adds one finished request. Every request counts in `proxy_requests_total`; only API calls
+   * (POST) count in the usage totals and the latency histograms, so scraping `/metrics` or
+   * reading `/stats` does not dilute them.
+   */
   record(r: RequestRecord): void {
     const model = r.modelId ?? "-";
+    const key = labels({ model, dialect: r.callerDialect, status: String(r.status) });
+    this.#requestCounts.set(key, (this.#requestCounts.get(key) ?? 0) + 1);
+    if (r.method !== "POST") return;
     const isError = r.status >= 400;
-    for (const t of [this.#total, this.#modelTotals(model)]) {
+    const totals = r.modelId === undefined
+      ? [this.#total]
+      : [this.#total, this.#modelTotals(model)];
+    for (const t of totals) {
       t.requests++;
       if (isError) t.errors++;
       if (r.usage) {
@@ -85,9 +97,7 @@ export class Stats {
         t.reasoning_tokens += r.usage.reasoningTokens;
       }
     }
-    const key = labels({ model, dialect: r.callerDialect, status: String(r.status) });
-    this.#requestCounts.set(key, (this.#requestCounts.get(key) ?? 0) + 1);
-    const modelKey = labels({ model });
+    const modelKey = labels({ model, dialect: r.callerDialect });
     histogram(this.#latency, modelKey).observe(r.totalMs / 1000);
     if (r.ttfbMs !== undefined) histogram(this.#ttfb, modelKey).observe(r.ttfbMs / 1000);
   }

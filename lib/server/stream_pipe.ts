@@ -9,9 +9,20 @@ import type { Assembler } from "../ir/assembler.ts";
 import type { StreamDecoder, StreamEncoder } from "../ir/codec.ts";
 import type { StreamEvent, Usage } from "../ir/types.ts";
 import { SseParser } from "../sse/parser.ts";
+import { redact } from "../upstream/client.ts";
 
 /** Called once when a stream ends: its usage and the error it ended with, if any. */
 export type StreamDone = (result: { usage: Usage; error?: ProxyError; warnings: string[] }) => void;
+
+/** What a pipe needs besides its state machines. */
+export interface PipeOptions {
+  onFirstByte: () => void;
+  onDone: StreamDone;
+  /** Largest event (or unfinished line) held while waiting for its end; beyond it, a 502. */
+  maxEventBytes: number;
+  /** Keys that must not reach the caller in an upstream's error message. */
+  secrets: readonly string[];
+}
 
 const encoder = new TextEncoder();
 
@@ -24,8 +35,7 @@ export function translateStream(
   decoder: StreamDecoder,
   assembler: Assembler,
   out: StreamEncoder,
-  onFirstByte: () => void,
-  onDone: StreamDone,
+  options: PipeOptions,
 ): ReadableStream<Uint8Array> {
   const reader = upstream.getReader();
   const text = new TextDecoder();
@@ -37,7 +47,10 @@ export function translateStream(
   const encodeAll = (events: StreamEvent[]): string => {
     let chunk = "";
     for (const event of events) {
-      if (event.type === "error") lastError = event.error;
+      if (event.type === "error") {
+        event.error = redactError(event.error, options.secrets);
+        lastError = event.error;
+      }
       chunk += out.encode(event);
     }
     return chunk;
@@ -45,51 +58,59 @@ export function translateStream(
   const complete = () => {
     if (finished) return;
     finished = true;
-    onDone({ usage: assembler.usage, error: lastError, warnings: [...assembler.warnings] });
+    options.onDone({ usage: assembler.usage, error: lastError, warnings: [...assembler.warnings] });
+  };
+  /** Feeds one upstream read into the state machines; any failure becomes the stream's error. */
+  const step = (result: ReadableStreamReadResult<Uint8Array>) => {
+    try {
+      if (result.done) {
+        for (const event of parser.end()) decoder.push(event);
+        decoder.end();
+        assembler.end();
+        return;
+      }
+      for (const event of parser.push(text.decode(result.value, { stream: true }))) {
+        decoder.push(event);
+      }
+      if (parser.pendingLength > options.maxEventBytes) {
+        assembler.fail(
+          new ProxyError(
+            "bad_gateway",
+            `Upstream stream event is larger than ${options.maxEventBytes} bytes`,
+          ),
+        );
+      }
+    } catch (error) {
+      assembler.fail(asProxyError(error, "Upstream stream could not be converted"));
+    }
   };
 
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       for (;;) {
-        let chunk = "";
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
           result = await reader.read();
         } catch (error) {
           assembler.fail(asProxyError(error));
-          chunk = encodeAll(assembler.drain());
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          complete();
-          return;
+          result = { done: true, value: undefined };
         }
-        if (result.done) {
-          for (const event of parser.end()) decoder.push(event);
-          decoder.end();
-          assembler.end();
-          chunk = encodeAll(assembler.drain());
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          complete();
-          return;
-        }
-        for (const event of parser.push(text.decode(result.value, { stream: true }))) {
-          decoder.push(event);
-        }
-        chunk = encodeAll(assembler.drain());
+        step(result);
+        const chunk = encodeAll(assembler.drain());
         if (chunk) {
           if (!sentFirst) {
             sentFirst = true;
-            onFirstByte();
+            options.onFirstByte();
           }
           controller.enqueue(encoder.encode(chunk));
-          if (assembler.done && lastError) {
-            reader.cancel().catch(() => {});
-            controller.close();
-            complete();
-          }
+        }
+        if (result.done || assembler.done) {
+          if (!result.done) reader.cancel().catch(() => {});
+          controller.close();
+          complete();
           return;
         }
+        if (chunk) return;
       }
     },
     cancel(reason) {
@@ -98,6 +119,15 @@ export function translateStream(
       return reader.cancel(reason).catch(() => {});
     },
   }, { highWaterMark: 0 });
+}
+
+/** An error with every secret in its message replaced by the key's last four characters. */
+export function redactError(error: ProxyError, secrets: readonly string[]): ProxyError {
+  const message = redact(error.message, secrets);
+  if (message === error.message) return error;
+  const copy = new ProxyError(error.kind, message, error.status);
+  copy.retryAfter = error.retryAfter;
+  return copy;
 }
 
 /** Replays events that are all known at once (a non-streaming upstream, a streaming caller). */
@@ -110,9 +140,9 @@ export function eventsToStream(
   return encoder.encode(text);
 }
 
-/** A stream read failure as the error the caller should see. */
-export function asProxyError(error: unknown): ProxyError {
+/** A stream failure as the error the caller should see. */
+export function asProxyError(error: unknown, what = "Upstream connection lost"): ProxyError {
   if (error instanceof ProxyError) return error;
   const message = error instanceof Error ? error.message : String(error);
-  return new ProxyError("bad_gateway", `Upstream connection lost: ${message}`);
+  return new ProxyError("bad_gateway", `${what}: ${message}`);
 }

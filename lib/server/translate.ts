@@ -8,12 +8,12 @@ import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
 import { responseToEvents } from "../ir/replay.ts";
 import type { Request } from "../ir/types.ts";
-import { callUpstream } from "../upstream/client.ts";
+import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
 import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { type Exchange, jsonResponse, warningsHeader } from "./exchange.ts";
-import { eventsToStream, translateStream } from "./stream_pipe.ts";
+import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
 
 /** Answers `request` (already decoded from the caller) with `model`'s upstream. */
 export async function translate(
@@ -56,7 +56,13 @@ export async function translate(
   const newCallId = () => deps.newId("call");
 
   if (!upstreamStreams) {
-    const decoded = upstream.decodeResponse(await readJson(response), context);
+    const answer = await readJson(response, answerLimit(deps.settings.maxRequestBytes));
+    let decoded: ReturnType<typeof upstream.decodeResponse>;
+    try {
+      decoded = upstream.decodeResponse(answer, context);
+    } catch (error) {
+      throw redactError(asProxyError(error, "Upstream answer could not be read"), [key]);
+    }
     decoded.value.model = request.model;
     allWarnings.push(...decoded.warnings);
     ex.record.usage = decoded.value.usage;
@@ -78,14 +84,19 @@ export async function translate(
   const out = caller.createStreamEncoder(request, encoderOptions);
   ex.deferred = true;
   ex.record.warnings.push(...allWarnings);
-  const stream = translateStream(response.body!, decoder, assembler, out, () => {
-    ex.record.ttfbMs = performance.now() - ex.started;
-  }, ({ usage, error, warnings: streamWarnings }) => {
-    ex.record.usage = usage;
-    ex.record.warnings.push(...streamWarnings);
-    if (error) ex.record.error = error.message;
-    if (error && error.status !== 499) ex.record.status = error.status;
-    ex.finish();
+  const stream = translateStream(response.body ?? emptyBody(), decoder, assembler, out, {
+    onFirstByte: () => {
+      ex.record.ttfbMs = performance.now() - ex.started;
+    },
+    onDone: ({ usage, error, warnings: streamWarnings }) => {
+      ex.record.usage = usage;
+      ex.record.warnings.push(...streamWarnings);
+      if (error) ex.record.error = error.message;
+      if (error && error.status !== 499) ex.record.status = error.status;
+      ex.finish();
+    },
+    maxEventBytes: answerLimit(deps.settings.maxRequestBytes),
+    secrets: [key],
   });
   return new Response(stream, { headers: streamHeaders(out.contentType, allWarnings) });
 }
@@ -99,15 +110,13 @@ export function streamHeaders(contentType: string, warnings: readonly string[]):
   });
 }
 
-async function readJson(response: Response): Promise<unknown> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw error instanceof ProxyError
-      ? error
-      : new ProxyError("bad_gateway", `Upstream connection lost: ${(error as Error).message}`);
-  }
+/** An empty byte stream, for a 2xx stream answer that came without a body. */
+export function emptyBody(): ReadableStream<Uint8Array> {
+  return new ReadableStream({ start: (controller) => controller.close() });
+}
+
+async function readJson(response: Response, limit: number): Promise<unknown> {
+  const text = await readUpstreamText(response, limit);
   try {
     return JSON.parse(text);
   } catch {

@@ -19,6 +19,7 @@ export class SseParser {
   #event: string | undefined;
   #data: string[] = [];
   #id: string | undefined;
+  #dataSize = 0;
   #sawFirst = false;
   /** A CR ended the last chunk: a following LF belongs to it. */
   #pendingCr = false;
@@ -32,21 +33,30 @@ export class SseParser {
     if (this.#pendingCr && chunk.startsWith("\n")) chunk = chunk.slice(1);
     this.#pendingCr = false;
     const out: SseEvent[] = [];
-    let text = this.#buffer + chunk;
+    // Only the new text is scanned: a long line arriving in many chunks costs linear time.
     let start = 0;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
-      this.#line(text.slice(start, i), out);
+      const line = this.#buffer + chunk.slice(start, i);
+      this.#buffer = "";
+      this.#line(line, out);
       if (c === 13) {
-        if (i + 1 === text.length) this.#pendingCr = true;
-        else if (text.charCodeAt(i + 1) === 10) i++;
+        if (i + 1 === chunk.length) this.#pendingCr = true;
+        else if (chunk.charCodeAt(i + 1) === 10) i++;
       }
       start = i + 1;
     }
-    text = text.slice(start);
-    this.#buffer = text;
+    if (start < chunk.length) this.#buffer += chunk.slice(start);
     return out;
+  }
+
+  /**
+   * Characters held for the event in progress (its unfinished line and its data lines so far):
+   * callers cap it so an upstream cannot make the proxy buffer without bound.
+   */
+  get pendingLength(): number {
+    return this.#buffer.length + this.#dataSize;
   }
 
   /** The input is over: a last line and event without their terminators are still delivered. */
@@ -71,6 +81,7 @@ export class SseParser {
     switch (field) {
       case "data":
         this.#data.push(value);
+        this.#dataSize += value.length;
         break;
       case "event":
         this.#event = value;
@@ -82,6 +93,7 @@ export class SseParser {
   }
 
   #dispatch(out: SseEvent[]): void {
+    this.#dataSize = 0;
     if (this.#data.length === 0) {
       this.#event = undefined;
       return;

@@ -57,3 +57,23 @@ Deno.test("encodeSse() writes one data line per line and round-trips through Sse
   assert.equal(text, "data: line1\ndata: line2\ndata: line3\n\n");
   assert.deepEqual(parseAll([text]), [{ data: "line1\nline2\nline3" }]);
 });
+
+Deno.test("SseParser reads a long line sent in many small chunks in linear time", () => {
+  const parser = new SseParser();
+  const started = performance.now();
+  parser.push("data: ");
+  for (let i = 0; i < 20_000; i++) parser.push("x".repeat(1000));
+  assert.equal(parser.pendingLength, 20_000_006);
+  const events = parser.push("\n\n");
+  assert.equal(events[0].data.length, 20_000_000);
+  assert.equal(parser.pendingLength, 0);
+  assert.ok(performance.now() - started < 5000, "no rescanning of the held line");
+});
+
+Deno.test("SseParser.pendingLength counts data lines of an unfinished event", () => {
+  const parser = new SseParser();
+  parser.push("data: abc\ndata: de\nda");
+  assert.equal(parser.pendingLength, 5 + 2);
+  parser.push("ta: f\n\n");
+  assert.equal(parser.pendingLength, 0);
+});

@@ -1,0 +1,359 @@
+/**
+ * End-to-end benchmark (`deno task bench:e2e`): a fast mock upstream and the proxy as separate
+ * processes, this process as the load generator, pinned to separate cores with `taskset` where
+ * it exists (proxy on core 0; mock and load generator on core 1). For each lane of issue 7 it
+ * measures the same requests sent to the mock directly and through the proxy: latency
+ * percentiles and time to first byte at concurrency 1, throughput at concurrency 8, the proxy's
+ * CPU per request (utime + stime from /proc/<pid>/stat) and its memory (VmRSS idle, VmHWM peak).
+ * Prints a table and writes bench/results.json.
+ */
+import {
+  canPin,
+  cpuSeconds,
+  memoryMb,
+  percentile,
+  pin,
+  type Server,
+  startMockUpstream,
+  startProxyProcess,
+} from "./_processes.ts";
+
+type Dialect = "anthropic" | "openai" | "gemini";
+
+interface Lane {
+  name: string;
+  caller: Dialect;
+  upstream: Dialect;
+  body: string;
+  stream: boolean;
+  target: { cpuMs: number; addedP50Ms?: number; addedTtfbMs?: number };
+}
+
+interface Run {
+  p50: number;
+  p90: number;
+  p99: number;
+  ttfbP50: number;
+  rps: number;
+}
+
+const SINGLE = Number(Deno.env.get("BENCH_REQUESTS") ?? 400);
+const CONCURRENT = Number(Deno.env.get("BENCH_CONCURRENT_REQUESTS") ?? 1200);
+const CONCURRENCY = 8;
+const WARMUP = 150;
+const KEY = "sk-bench-0000000000000000";
+const MODEL: Record<Dialect, string> = {
+  anthropic: "bench-anthropic",
+  openai: "bench-openai",
+  gemini: "bench-gemini",
+};
+
+function fixture(path: string): any {
+  return JSON.parse(Deno.readTextFileSync(new URL(`../tests/fixtures/${path}`, import.meta.url)));
+}
+
+/** A ~2 KB conversation in a dialect. */
+function smallBody(dialect: Dialect): Record<string, unknown> {
+  const system = "You are a careful assistant for a software team. Answer briefly. ".repeat(6);
+  const question = "Explain how the retry policy with exponential backoff works here. ".repeat(12);
+  const answer = "Each retry waits twice as long as the one before, with jitter. ".repeat(6);
+  switch (dialect) {
+    case "anthropic":
+      return {
+        max_tokens: 1024,
+        system,
+        messages: [
+          { role: "user", content: question },
+          { role: "assistant", content: answer },
+          { role: "user", content: "And the cap?" },
+        ],
+      };
+    case "openai":
+      return {
+        max_tokens: 1024,
+        messages: [
+          { role: "system", content: system },
+          { role: "user", content: question },
+          { role: "assistant", content: answer },
+          { role: "user", content: "And the cap?" },
+        ],
+      };
+    case "gemini":
+      return {
+        systemInstruction: { parts: [{ text: system }] },
+        contents: [
+          { role: "user", parts: [{ text: question }] },
+          { role: "model", parts: [{ text: answer }] },
+          { role: "user", parts: [{ text: "And the cap?" }] },
+        ],
+        generationConfig: { maxOutputTokens: 1024 },
+      };
+  }
+}
+
+function body(dialect: Dialect, json: Record<string, unknown>, stream: boolean): string {
+  return JSON.stringify(dialect === "gemini" ? json : { ...json, model: MODEL.anthropic, stream });
+}
+
+const CLAUDE_CODE = fixture("requests/claude_code_request.json");
+
+const LANES: Lane[] = [
+  {
+    name: "anthropic → openai, 116 KB, non-stream",
+    caller: "anthropic",
+    upstream: "openai",
+    body: body("anthropic", CLAUDE_CODE, false),
+    stream: false,
+    target: { cpuMs: 1.5, addedP50Ms: 2 },
+  },
+  {
+    name: "anthropic → openai, 116 KB, stream (20 chunks)",
+    caller: "anthropic",
+    upstream: "openai",
+    body: body("anthropic", CLAUDE_CODE, true),
+    stream: true,
+    target: { cpuMs: 1.5, addedTtfbMs: 1 },
+  },
+  {
+    name: "openai → anthropic, 2 KB, non-stream",
+    caller: "openai",
+    upstream: "anthropic",
+    body: body("openai", smallBody("openai"), false),
+    stream: false,
+    target: { cpuMs: 0.6, addedP50Ms: 0.5 },
+  },
+  {
+    name: "gemini → openai, 2 KB, non-stream",
+    caller: "gemini",
+    upstream: "openai",
+    body: body("gemini", smallBody("gemini"), false),
+    stream: false,
+    target: { cpuMs: 0.6 },
+  },
+  {
+    name: "anthropic → anthropic pass-through, 2 KB, stream",
+    caller: "anthropic",
+    upstream: "anthropic",
+    body: body("anthropic", smallBody("anthropic"), true),
+    stream: true,
+    target: { cpuMs: 0.4 },
+  },
+  {
+    name: "anthropic → anthropic pass-through, 116 KB, stream (no target)",
+    caller: "anthropic",
+    upstream: "anthropic",
+    body: body("anthropic", CLAUDE_CODE, true),
+    stream: true,
+    target: { cpuMs: NaN },
+  },
+];
+
+function modelsYaml(mock: string): string {
+  return [
+    `- model_id: ${MODEL.anthropic}\n  model_name: mock-model\n  api_base: ${mock}\n  format: anthropic\n  max_tokens: 64K`,
+    `- model_id: ${MODEL.openai}\n  model_name: mock-model\n  api_base: ${mock}/v1\n  format: openai\n  max_tokens: 64K`,
+  ].join("\n") + "\n";
+}
+
+/** The proxied and the direct request of a lane. */
+function targets(lane: Lane, proxy: string, mock: string): { proxied: string; direct: string } {
+  const model = MODEL[lane.upstream];
+  const proxied = lane.caller === "anthropic"
+    ? `${proxy}/anthropic/v1/messages`
+    : lane.caller === "openai"
+    ? `${proxy}/openai/v1/chat/completions`
+    : `${proxy}/gemini/v1beta/models/${model}:${
+      lane.stream ? "streamGenerateContent?alt=sse" : "generateContent"
+    }`;
+  const direct = lane.upstream === "openai" ? `${mock}/v1/chat/completions` : `${mock}/v1/messages`;
+  return { proxied, direct };
+}
+
+function laneBody(lane: Lane): string {
+  if (lane.caller === "gemini") return lane.body;
+  const parsed = JSON.parse(lane.body);
+  parsed.model = MODEL[lane.upstream];
+  return JSON.stringify(parsed);
+}
+
+const HEADERS = {
+  "content-type": "application/json",
+  "x-api-key": KEY,
+  authorization: `Bearer ${KEY}`,
+  "x-goog-api-key": KEY,
+  "anthropic-version": "2023-06-01",
+};
+
+/** One request, read to the end: total time and time to the first body chunk, in ms. */
+async function once(url: string, payload: string): Promise<{ total: number; ttfb: number }> {
+  const start = performance.now();
+  const response = await fetch(url, { method: "POST", headers: HEADERS, body: payload });
+  if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+  const reader = response.body!.getReader();
+  let ttfb = NaN;
+  for (;;) {
+    const { done } = await reader.read();
+    if (Number.isNaN(ttfb)) ttfb = performance.now() - start;
+    if (done) break;
+  }
+  return { total: performance.now() - start, ttfb };
+}
+
+async function sequential(url: string, payload: string, n: number) {
+  const totals: number[] = [];
+  const ttfbs: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const { total, ttfb } = await once(url, payload);
+    totals.push(total);
+    ttfbs.push(ttfb);
+  }
+  return { totals: totals.sort((a, b) => a - b), ttfbs: ttfbs.sort((a, b) => a - b) };
+}
+
+async function concurrent(url: string, payload: string, n: number, workers: number) {
+  let next = 0;
+  const start = performance.now();
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next++ < n) await once(url, payload);
+  }));
+  return n / ((performance.now() - start) / 1000);
+}
+
+async function measure(url: string, payload: string, pid?: number) {
+  await sequential(url, payload, WARMUP);
+  const cpu0 = pid ? cpuSeconds(pid) : 0;
+  const { totals, ttfbs } = await sequential(url, payload, SINGLE);
+  const cpuMs = pid ? (cpuSeconds(pid) - cpu0) * 1000 / SINGLE : NaN;
+  const cpu1 = pid ? cpuSeconds(pid) : 0;
+  const rps = await concurrent(url, payload, CONCURRENT, CONCURRENCY);
+  const cpuMsConcurrent = pid ? (cpuSeconds(pid) - cpu1) * 1000 / CONCURRENT : NaN;
+  const run: Run = {
+    p50: percentile(totals, 0.5),
+    p90: percentile(totals, 0.9),
+    p99: percentile(totals, 0.99),
+    ttfbP50: percentile(ttfbs, 0.5),
+    rps,
+  };
+  return { run, cpuMs, cpuMsConcurrent };
+}
+
+const round = (x: number, digits = 2) => Number.isFinite(x) ? Number(x.toFixed(digits)) : null;
+
+async function main(): Promise<void> {
+  const pinned = canPin();
+  pin(Deno.pid, 1);
+  let mock: Server | undefined;
+  let proxy: Server | undefined;
+  const results: Record<string, unknown>[] = [];
+  try {
+    mock = await startMockUpstream(1);
+    const logLevel = Deno.env.get("BENCH_LOG_LEVEL") ?? "info";
+    proxy = await startProxyProcess(modelsYaml(mock.url), { log_level: logLevel }, 0);
+    const idle = memoryMb(proxy.pid);
+    const only = Deno.env.get("BENCH_LANES")?.split(",").map(Number);
+    for (const [i, lane] of LANES.entries()) {
+      if (only && !only.includes(i + 1)) continue;
+      const payload = laneBody(lane);
+      const { proxied, direct } = targets(lane, proxy.url, mock.url);
+      const d = await measure(direct, payload);
+      const p = await measure(proxied, payload, proxy.pid);
+      const result = {
+        lane: lane.name,
+        body_bytes: payload.length,
+        proxy_cpu_ms_per_request: round(p.cpuMs, 3),
+        proxy_cpu_ms_per_request_c8: round(p.cpuMsConcurrent, 3),
+        target_cpu_ms: round(lane.target.cpuMs),
+        direct: mapRun(d.run),
+        proxied: mapRun(p.run),
+        added_p50_ms: round(p.run.p50 - d.run.p50, 3),
+        added_ttfb_p50_ms: round(p.run.ttfbP50 - d.run.ttfbP50, 3),
+        target_added_p50_ms: lane.target.addedP50Ms ?? null,
+        target_added_ttfb_ms: lane.target.addedTtfbMs ?? null,
+        throughput_ratio: round(p.run.rps / d.run.rps, 3),
+        proxy_rss_mb_after: round(memoryMb(proxy.pid).rss, 1),
+        proxy_peak_rss_mb_so_far: round(memoryMb(proxy.pid).peak, 1),
+      };
+      results.push(result);
+      console.error(`done: ${lane.name}`);
+    }
+    const memory = {
+      idle_rss_mb: round(idle.rss, 1),
+      peak_rss_mb: round(memoryMb(proxy.pid).peak, 1),
+    };
+    const report = {
+      machine: machine(),
+      pinned,
+      requests: {
+        warmup: WARMUP,
+        sequential: SINGLE,
+        concurrent: CONCURRENT,
+        concurrency: CONCURRENCY,
+      },
+      memory,
+      lanes: results,
+    };
+    printTable(report);
+    await Deno.writeTextFile(
+      new URL("./results.json", import.meta.url),
+      JSON.stringify(report, null, 2) + "\n",
+    );
+    console.log("wrote bench/results.json");
+  } finally {
+    await proxy?.stop();
+    await mock?.stop();
+  }
+}
+
+function mapRun(run: Run) {
+  return {
+    p50_ms: round(run.p50, 3),
+    p90_ms: round(run.p90, 3),
+    p99_ms: round(run.p99, 3),
+    ttfb_p50_ms: round(run.ttfbP50, 3),
+    requests_per_second: round(run.rps, 0),
+  };
+}
+
+function machine(): Record<string, unknown> {
+  let cpu = "unknown";
+  try {
+    cpu = /model name\s*:\s*(.*)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? cpu;
+  } catch {
+    // not Linux
+  }
+  return {
+    cpu,
+    cores: navigator.hardwareConcurrency,
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+  };
+}
+
+function printTable(report: any): void {
+  const rows = [[
+    "lane",
+    "CPU ms/req (target)",
+    "p50 direct→proxied (added)",
+    "p99 direct→proxied",
+    "TTFB p50 direct→proxied (added)",
+    "req/s direct→proxied",
+  ]];
+  for (const r of report.lanes) {
+    rows.push([
+      r.lane,
+      `${r.proxy_cpu_ms_per_request} (${r.target_cpu_ms ?? "-"})`,
+      `${r.direct.p50_ms}→${r.proxied.p50_ms} (+${r.added_p50_ms})`,
+      `${r.direct.p99_ms}→${r.proxied.p99_ms}`,
+      `${r.direct.ttfb_p50_ms}→${r.proxied.ttfb_p50_ms} (+${r.added_ttfb_p50_ms})`,
+      `${r.direct.requests_per_second}→${r.proxied.requests_per_second}`,
+    ]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join(" | "));
+  console.log(
+    `proxy memory: idle ${report.memory.idle_rss_mb} MB RSS, peak ${report.memory.peak_rss_mb} MB (VmHWM); ` +
+      `pinned: ${report.pinned}; ${report.machine.cpu}, ${report.machine.cores} cores`,
+  );
+}
+
+if (import.meta.main) await main();

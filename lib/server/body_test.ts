@@ -1,0 +1,35 @@
+import assert from "node:assert/strict";
+import { nestingDepth, readJsonObject } from "./body.ts";
+
+function post(body: BodyInit, headers: Record<string, string> = {}): Request {
+  return new Request("http://x/", { method: "POST", body, headers });
+}
+
+Deno.test("nestingDepth() counts levels without recursion and stops past the limit", () => {
+  assert.equal(nestingDepth({ a: [1, { b: 2 }] }, 10), 3);
+  assert.equal(nestingDepth("x", 10), 0);
+  const deep = JSON.parse("[".repeat(200_000) + "]".repeat(200_000));
+  assert.equal(nestingDepth(deep, 256), 257);
+});
+
+Deno.test("readJsonObject() refuses bodies over the limit with a 413, declared or not", async () => {
+  await assert.rejects(readJsonObject(post('{"a": "0123456789"}'), 10), { status: 413 });
+  const stream = new ReadableStream({
+    start(c) {
+      c.enqueue(new TextEncoder().encode('{"a": "'));
+      c.enqueue(new TextEncoder().encode("0123456789"));
+      c.enqueue(new TextEncoder().encode('"}'));
+      c.close();
+    },
+  });
+  await assert.rejects(readJsonObject(post(stream), 10), { status: 413 });
+});
+
+Deno.test("readJsonObject() gives a 400 for bad UTF-8, bad JSON, non-objects and deep nesting", async () => {
+  const bad = new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]);
+  for (const body of [bad, "{", "[]", "null", "", `{"a": ${"[".repeat(300)}${"]".repeat(300)}}`]) {
+    await assert.rejects(readJsonObject(post(body), 1 << 20), { status: 400 });
+  }
+  const { json } = await readJsonObject(post('{"model": "m"}'), 1 << 20);
+  assert.deepEqual(json, { model: "m" });
+});

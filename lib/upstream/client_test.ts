@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { answerLimit, readUpstreamText, redact } from "./client.ts";
+
+Deno.test("redact() replaces every occurrence of each secret by its last four characters", () => {
+  assert.equal(
+    redact("bad key sk-abcdef123456, again sk-abcdef123456", ["sk-abcdef123456"]),
+    "bad key …3456, again …3456",
+  );
+  assert.equal(redact("nothing here", ["sk-abcdef123456"]), "nothing here");
+});
+
+Deno.test("answerLimit() is at least 64 MiB and twice max_request_bytes", () => {
+  assert.equal(answerLimit(1024), 64 * 1024 * 1024);
+  assert.equal(answerLimit(100 * 1024 * 1024), 200 * 1024 * 1024);
+});
+
+Deno.test("readUpstreamText() stops at the limit with a 502", async () => {
+  assert.equal(await readUpstreamText(new Response("héllo"), 10), "héllo");
+  await assert.rejects(readUpstreamText(new Response("x".repeat(11)), 10), { status: 502 });
+});

@@ -1,0 +1,477 @@
+/**
+ * Shared pieces of the error, fault, bad-input and security suites: a models.yaml with one model
+ * per upstream dialect, a minimal caller request and upstream answer per dialect (whole and
+ * streamed, the stream split into a head and a tail so faults can cut it), a caller that records
+ * what came back, and checks of SPEC §2's error envelopes.
+ */
+import assert from "node:assert/strict";
+import type { Dialect } from "../lib/ir/types.ts";
+import { parseSse, type Proxy } from "./_harness.ts";
+
+export const DIALECTS: Dialect[] = ["anthropic", "openai", "gemini"];
+
+/** Model ids in the suites' models.yaml, one per upstream dialect. */
+export const MODEL: Record<Dialect, string> = {
+  anthropic: "up-anthropic",
+  openai: "up-openai",
+  gemini: "up-gemini",
+};
+
+/** The names each upstream receives. */
+export const UPSTREAM_MODEL: Record<Dialect, string> = {
+  anthropic: "claude-real-1",
+  openai: "gpt-real-1",
+  gemini: "gemini-real-1",
+};
+
+export const KEY = "sk-caller-secret-key-1234";
+
+/** The api_base of a dialect's upstream on a mock at `base`. */
+export function apiBase(base: string, dialect: Dialect): string {
+  return dialect === "gemini" ? `${base}/v1beta` : dialect === "openai" ? `${base}/v1` : base;
+}
+
+/** A models.yaml with one model per upstream dialect at `base`, plus `extra` keys on each. */
+export function modelsYaml(base: string, extra: Record<string, unknown> = {}): string {
+  const lines: string[] = [];
+  for (const dialect of DIALECTS) {
+    lines.push(`- model_id: ${MODEL[dialect]}`);
+    lines.push(`  model_name: ${UPSTREAM_MODEL[dialect]}`);
+    lines.push(`  api_base: ${apiBase(base, dialect)}`);
+    lines.push(`  format: ${dialect}`);
+    for (const [k, v] of Object.entries(extra)) lines.push(`  ${k}: ${JSON.stringify(v)}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The caller's key header in its dialect's usual place. */
+export function authHeader(caller: Dialect, key = KEY): Record<string, string> {
+  switch (caller) {
+    case "anthropic":
+      return { "x-api-key": key, "anthropic-version": "2023-06-01" };
+    case "openai":
+      return { authorization: `Bearer ${key}` };
+    case "gemini":
+      return { "x-goog-api-key": key };
+  }
+}
+
+/** The smallest valid request of a dialect. */
+export function minimalBody(caller: Dialect, model: string): Record<string, unknown> {
+  switch (caller) {
+    case "anthropic":
+      return { model, max_tokens: 100, messages: [{ role: "user", content: "Hi" }] };
+    case "openai":
+      return { model, messages: [{ role: "user", content: "Hi" }] };
+    case "gemini":
+      return { contents: [{ role: "user", parts: [{ text: "Hi" }] }] };
+  }
+}
+
+/** The generate URL a caller posts to (Gemini: model in the path; streams with `alt=sse`). */
+export function generateUrl(proxy: Proxy, caller: Dialect, model: string, stream: boolean) {
+  switch (caller) {
+    case "anthropic":
+      return `${proxy.url}/anthropic/v1/messages`;
+    case "openai":
+      return `${proxy.url}/openai/v1/chat/completions`;
+    case "gemini":
+      return stream
+        ? `${proxy.url}/gemini/v1beta/models/${model}:streamGenerateContent?alt=sse`
+        : `${proxy.url}/gemini/v1beta/models/${model}:generateContent`;
+  }
+}
+
+export interface Result {
+  status: number;
+  headers: Headers;
+  text: string;
+  json?: any;
+  events?: Array<{ event?: string; data: any }>;
+}
+
+/** Reads a whole response into a Result. */
+export async function readResult(response: Response): Promise<Result> {
+  const text = await response.text();
+  const result: Result = { status: response.status, headers: response.headers, text };
+  if ((response.headers.get("content-type") ?? "").includes("text/event-stream")) {
+    result.events = parseSse(text);
+  } else {
+    try {
+      result.json = JSON.parse(text);
+    } catch {
+      // left as text
+    }
+  }
+  return result;
+}
+
+/** Sends the minimal request (or `body`) from `caller` for `model`. */
+export async function callProxy(
+  proxy: Proxy,
+  caller: Dialect,
+  model: string,
+  options: {
+    stream?: boolean;
+    body?: Record<string, unknown>;
+    headers?: Record<string, string>;
+    signal?: AbortSignal;
+  } = {},
+): Promise<Result> {
+  const stream = options.stream ?? false;
+  const body = options.body ?? minimalBody(caller, model);
+  if (stream && caller !== "gemini") body.stream = true;
+  const response = await fetch(generateUrl(proxy, caller, model, stream), {
+    method: "POST",
+    headers: { "content-type": "application/json", ...authHeader(caller), ...options.headers },
+    body: JSON.stringify(body),
+    signal: options.signal,
+  });
+  return await readResult(response);
+}
+
+const ANTHROPIC_TYPE: Record<number, string> = {
+  400: "invalid_request_error",
+  401: "authentication_error",
+  403: "permission_error",
+  404: "not_found_error",
+  405: "invalid_request_error",
+  413: "request_too_large",
+  429: "rate_limit_error",
+  500: "api_error",
+  502: "api_error",
+  503: "overloaded_error",
+  504: "timeout_error",
+  529: "overloaded_error",
+};
+
+const GEMINI_STATUS: Record<number, string> = {
+  400: "INVALID_ARGUMENT",
+  401: "UNAUTHENTICATED",
+  403: "PERMISSION_DENIED",
+  404: "NOT_FOUND",
+  405: "INVALID_ARGUMENT",
+  413: "INVALID_ARGUMENT",
+  429: "RESOURCE_EXHAUSTED",
+  500: "INTERNAL",
+  502: "INTERNAL",
+  503: "UNAVAILABLE",
+  504: "DEADLINE_EXCEEDED",
+  529: "UNAVAILABLE",
+};
+
+function openaiType(status: number): string {
+  if (status === 401) return "authentication_error";
+  if (status === 403) return "permission_error";
+  if (status === 429) return "rate_limit_error";
+  return status >= 500 ? "server_error" : "invalid_request_error";
+}
+
+/** Checks an error body against SPEC §2's envelope of a dialect for a status. */
+export function assertErrorBody(caller: Dialect, body: any, status: number): string {
+  switch (caller) {
+    case "anthropic":
+      assert.equal(body?.type, "error", `anthropic envelope: ${JSON.stringify(body)}`);
+      assert.equal(body.error.type, ANTHROPIC_TYPE[status], JSON.stringify(body));
+      assert.equal(typeof body.error.message, "string");
+      return body.error.message;
+    case "openai":
+      assert.equal(typeof body?.error?.message, "string", `openai: ${JSON.stringify(body)}`);
+      assert.equal(body.error.type, openaiType(status), JSON.stringify(body));
+      assert.ok("param" in body.error && "code" in body.error, JSON.stringify(body));
+      return body.error.message;
+    case "gemini":
+      assert.equal(body?.error?.code, status, `gemini: ${JSON.stringify(body)}`);
+      assert.equal(body.error.status, GEMINI_STATUS[status], JSON.stringify(body));
+      assert.equal(typeof body.error.message, "string");
+      return body.error.message;
+  }
+}
+
+/** An HTTP error answer: status, JSON content type, envelope; returns its message. */
+export function assertError(caller: Dialect, result: Result, status: number): string {
+  assert.equal(result.status, status, `status of ${result.text.slice(0, 300)}`);
+  assert.ok(
+    (result.headers.get("content-type") ?? "").includes("application/json"),
+    "an error is JSON",
+  );
+  assert.ok(result.json, `JSON body: ${result.text.slice(0, 300)}`);
+  return assertErrorBody(caller, result.json, status);
+}
+
+/**
+ * A stream that ended with an error event in the caller's dialect and never finished normally;
+ * returns the error's message.
+ */
+export function assertStreamError(caller: Dialect, result: Result, status?: number): string {
+  assert.equal(result.status, 200, `stream status; body ${result.text.slice(0, 300)}`);
+  const events = result.events;
+  assert.ok(events && events.length > 0, `events: ${result.text.slice(0, 300)}`);
+  const last = events[events.length - 1];
+  switch (caller) {
+    case "anthropic": {
+      assert.equal(last.event, "error", `last event of ${result.text.slice(-400)}`);
+      assert.equal(last.data.type, "error");
+      assert.ok(!events.some((e) => e.event === "message_stop"), "no message_stop");
+      if (status) assert.equal(last.data.error.type, ANTHROPIC_TYPE[status]);
+      return last.data.error.message;
+    }
+    case "openai": {
+      assert.ok(last.data?.error, `last event of ${result.text.slice(-400)}`);
+      assert.ok(!events.some((e) => e.data === "[DONE]"), "no [DONE]");
+      assert.ok(
+        !events.some((e) => e.data?.choices?.some?.((c: any) => c.finish_reason)),
+        "no finish_reason",
+      );
+      if (status) assert.equal(last.data.error.type, openaiType(status));
+      return last.data.error.message;
+    }
+    case "gemini": {
+      assert.ok(last.data?.error, `last event of ${result.text.slice(-400)}`);
+      assert.ok(
+        !events.some((e) => e.data?.candidates?.some?.((c: any) => c.finishReason)),
+        "no finishReason",
+      );
+      if (status) assert.equal(last.data.error.code, status);
+      return last.data.error.message;
+    }
+  }
+}
+
+/** A successful answer in the caller's dialect with the text "ok". */
+export function assertOk(caller: Dialect, result: Result, stream: boolean): void {
+  assert.equal(result.status, 200, result.text.slice(0, 400));
+  if (!stream) {
+    const text = caller === "anthropic"
+      ? result.json.content[0].text
+      : caller === "openai"
+      ? result.json.choices[0].message.content
+      : result.json.candidates[0].content.parts[0].text;
+    assert.equal(text, "ok");
+    return;
+  }
+  const events = result.events!;
+  const last = events[events.length - 1];
+  if (caller === "anthropic") assert.equal(last.event, "message_stop", result.text);
+  if (caller === "openai") assert.equal(last.data, "[DONE]", result.text);
+  if (caller === "gemini") assert.ok(last.data.candidates?.[0]?.finishReason, result.text);
+}
+
+// ---- upstream answers ----
+
+/** A whole successful answer of an upstream dialect. */
+export function upstreamJson(dialect: Dialect): Record<string, unknown> {
+  switch (dialect) {
+    case "anthropic":
+      return {
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        model: UPSTREAM_MODEL.anthropic,
+        content: [{ type: "text", text: "ok" }],
+        stop_reason: "end_turn",
+        stop_sequence: null,
+        usage: { input_tokens: 3, output_tokens: 1 },
+      };
+    case "openai":
+      return {
+        id: "chatcmpl-1",
+        object: "chat.completion",
+        created: 1,
+        model: UPSTREAM_MODEL.openai,
+        choices: [{
+          index: 0,
+          message: { role: "assistant", content: "ok" },
+          finish_reason: "stop",
+        }],
+        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+      };
+    case "gemini":
+      return {
+        candidates: [{
+          content: { role: "model", parts: [{ text: "ok" }] },
+          finishReason: "STOP",
+          index: 0,
+        }],
+        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
+        modelVersion: UPSTREAM_MODEL.gemini,
+      };
+  }
+}
+
+function ev(data: unknown, event?: string): string {
+  return (event ? `event: ${event}\n` : "") + `data: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The start of a stream of an upstream dialect: up to and including a text delta "o". */
+export function streamHead(dialect: Dialect): string {
+  switch (dialect) {
+    case "anthropic":
+      return ev({
+        type: "message_start",
+        message: {
+          id: "msg_1",
+          type: "message",
+          role: "assistant",
+          model: UPSTREAM_MODEL.anthropic,
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: 3, output_tokens: 0 },
+        },
+      }, "message_start") +
+        ev(
+          { type: "content_block_start", index: 0, content_block: { type: "text", text: "" } },
+          "content_block_start",
+        ) +
+        ev(
+          { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "o" } },
+          "content_block_delta",
+        );
+    case "openai":
+      return ev({
+        id: "c1",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: UPSTREAM_MODEL.openai,
+        choices: [{ index: 0, delta: { role: "assistant", content: "o" }, finish_reason: null }],
+      });
+    case "gemini":
+      return ev({
+        candidates: [{ content: { role: "model", parts: [{ text: "o" }] }, index: 0 }],
+        modelVersion: UPSTREAM_MODEL.gemini,
+      });
+  }
+}
+
+/** The rest of the stream: text "k" and the closing events. */
+export function streamTail(dialect: Dialect): string {
+  switch (dialect) {
+    case "anthropic":
+      return ev(
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "k" } },
+        "content_block_delta",
+      ) +
+        ev({ type: "content_block_stop", index: 0 }, "content_block_stop") +
+        ev({
+          type: "message_delta",
+          delta: { stop_reason: "end_turn", stop_sequence: null },
+          usage: { output_tokens: 1 },
+        }, "message_delta") +
+        ev({ type: "message_stop" }, "message_stop");
+    case "openai":
+      return ev({
+        id: "c1",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: UPSTREAM_MODEL.openai,
+        choices: [{ index: 0, delta: { content: "k" }, finish_reason: null }],
+      }) +
+        ev({
+          id: "c1",
+          object: "chat.completion.chunk",
+          created: 1,
+          model: UPSTREAM_MODEL.openai,
+          choices: [{ index: 0, delta: {}, finish_reason: "stop" }],
+        }) +
+        ev({
+          id: "c1",
+          object: "chat.completion.chunk",
+          created: 1,
+          model: UPSTREAM_MODEL.openai,
+          choices: [],
+          usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
+        }) +
+        "data: [DONE]\n\n";
+    case "gemini":
+      return ev({
+        candidates: [{
+          content: { role: "model", parts: [{ text: "k" }] },
+          finishReason: "STOP",
+          index: 0,
+        }],
+        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
+        modelVersion: UPSTREAM_MODEL.gemini,
+      });
+  }
+}
+
+/** An upstream dialect's error body with a message. */
+export function upstreamErrorBody(dialect: Dialect, status: number, message: string): unknown {
+  switch (dialect) {
+    case "anthropic":
+      return { type: "error", error: { type: ANTHROPIC_TYPE[status] ?? "api_error", message } };
+    case "openai":
+      return { error: { message, type: openaiType(status), param: null, code: null } };
+    case "gemini":
+      return { error: { code: status, message, status: GEMINI_STATUS[status] ?? "INTERNAL" } };
+  }
+}
+
+/** The upstream dialect a mock request was meant for, from its path. */
+export function dialectOfUpstreamPath(path: string): Dialect {
+  if (path.includes("/v1beta/")) return "gemini";
+  if (path.includes("/chat/completions")) return "openai";
+  return "anthropic";
+}
+
+/** True when the mock request asked for a stream. */
+export function wantsStream(path: string, body: any): boolean {
+  return path.includes(":streamGenerateContent") || body?.stream === true;
+}
+
+/** An SSE response written from a pull-driven stream of pieces. */
+export function sseResponse(pieces: string[], status = 200): Response {
+  const encoder = new TextEncoder();
+  let i = 0;
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (i >= pieces.length) controller.close();
+        else controller.enqueue(encoder.encode(pieces[i++]));
+      },
+    }),
+    { status, headers: { "content-type": "text/event-stream" } },
+  );
+}
+
+/** The normal answer of the mock for any upstream dialect, whole or streamed. */
+export function normalAnswer(path: string, body: any): Response {
+  const dialect = dialectOfUpstreamPath(path);
+  if (wantsStream(path, body)) return sseResponse([streamHead(dialect), streamTail(dialect)]);
+  return new Response(JSON.stringify(upstreamJson(dialect)), {
+    headers: { "content-type": "application/json" },
+  });
+}
+
+/** Every caller × upstream pair. */
+export function pairs(): Array<[Dialect, Dialect]> {
+  return DIALECTS.flatMap((c) => DIALECTS.map((u) => [c, u] as [Dialect, Dialect]));
+}
+
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One text-delta event of an upstream dialect's stream. */
+export function textDelta(dialect: Dialect, text: string): string {
+  switch (dialect) {
+    case "anthropic":
+      return ev(
+        { type: "content_block_delta", index: 0, delta: { type: "text_delta", text } },
+        "content_block_delta",
+      );
+    case "openai":
+      return ev({
+        id: "c1",
+        object: "chat.completion.chunk",
+        created: 1,
+        model: UPSTREAM_MODEL.openai,
+        choices: [{ index: 0, delta: { content: text }, finish_reason: null }],
+      });
+    case "gemini":
+      return ev({
+        candidates: [{ content: { role: "model", parts: [{ text }] }, index: 0 }],
+        modelVersion: UPSTREAM_MODEL.gemini,
+      });
+  }
+}
