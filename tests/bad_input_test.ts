@@ -230,10 +230,9 @@ function orphanResult(caller: Dialect): Record<string, unknown> {
   }
 }
 
-// Fails for Anthropic and OpenAI callers: their decoders (lib/anthropic, lib/openai, not owned
-// here) accept a tool result whose call is nowhere in the conversation and forward it; every
-// upstream rejects that, but the proxy should say so itself (see the report).
-Deno.test("CODEC BUG: a tool result without its call is a 400 from the proxy itself, for every caller", async () => {
+// Every upstream rejects a tool result whose call is nowhere in the conversation; the proxy says
+// so itself, in the caller's dialect, before calling anyone.
+Deno.test("a tool result without its call is a 400 from the proxy itself, for every caller", async () => {
   await withProxy(async (proxy, mock) => {
     const failures: string[] = [];
     for (const caller of DIALECTS) {

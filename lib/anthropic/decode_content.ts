@@ -217,13 +217,21 @@ function decodeToolResult(block: JsonObject, path: string, walk: Walk): ToolResu
   } else if (raw !== undefined && raw !== null) {
     throw invalidRequest(`${contentPath} must be a string or an array`);
   }
+  const isError = optionalBoolean(block, "is_error", path) ?? false;
   const name = walk.callNames.get(toolCallId);
+  if (name === undefined) {
+    throw invalidRequest(
+      `${path}.tool_use_id: no tool_use with id ${
+        JSON.stringify(toolCallId.slice(0, 100))
+      } earlier in the conversation`,
+    );
+  }
   return {
     type: "tool_result",
     toolCallId,
-    ...(name ? { name } : {}),
+    name,
     content,
-    isError: optionalBoolean(block, "is_error", path) ?? false,
+    isError,
     ...cacheControl(block),
   };
 }

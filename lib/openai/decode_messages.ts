@@ -61,6 +61,13 @@ export function decodeMessages(raw: unknown): DecodedMessages {
         const toolCallId = requireString(message, "tool_call_id", path);
         const content = decodeTextContent(message.content, at(path, "content"));
         const name = callNames.get(toolCallId);
+        if (name === undefined) {
+          throw invalidRequest(
+            `${path}.tool_call_id: no assistant tool call with id ${
+              JSON.stringify(toolCallId.slice(0, 100))
+            } earlier in the conversation`,
+          );
+        }
         if (!toolTurn) {
           toolTurn = { role: "user", content: [] };
           out.messages.push(toolTurn);
@@ -68,7 +75,7 @@ export function decodeMessages(raw: unknown): DecodedMessages {
         toolTurn.content.push({
           type: "tool_result",
           toolCallId,
-          ...(name !== undefined ? { name } : {}),
+          name,
           content,
           isError: false,
         });
