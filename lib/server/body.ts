@@ -6,6 +6,10 @@ export async function readBodyText(request: Request, limit: number): Promise<str
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   if (!request.body) return "";
+  if (Number.isFinite(declared)) {
+    // The length is known and within the limit: one read, no chunk list kept alive.
+    return decodeUtf8(new Uint8Array(await readWhole(request)));
+  }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -24,7 +28,18 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     }
     chunks.push(result.value);
   }
-  const bytes = chunks.length === 1 ? chunks[0] : concat(chunks, size);
+  return decodeUtf8(chunks.length === 1 ? chunks[0] : concat(chunks, size));
+}
+
+async function readWhole(request: Request): Promise<ArrayBuffer> {
+  try {
+    return await request.arrayBuffer();
+  } catch {
+    throw invalidRequest("The request body could not be read");
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array): string {
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
