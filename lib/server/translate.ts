@@ -14,6 +14,7 @@ import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { type Exchange, jsonResponse, warningsHeader } from "./exchange.ts";
 import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
+import { estimateUsage, estimatingEncoder, responseText, usageMissing } from "./usage_estimate.ts";
 
 /** Answers `request` (already decoded from the caller) with `model`'s upstream. */
 export async function translate(
@@ -65,6 +66,11 @@ export async function translate(
     }
     decoded.value.model = request.model;
     allWarnings.push(...decoded.warnings);
+    if (usageMissing(decoded.value.usage)) {
+      const text = responseText(decoded.value);
+      decoded.value.usage = estimateUsage(request, text, text.length);
+      ex.record.usageEstimated = true;
+    }
     ex.record.usage = decoded.value.usage;
     ex.record.warnings.push(...allWarnings);
     if (!request.stream) {
@@ -81,7 +87,11 @@ export async function translate(
 
   const assembler = new Assembler({ id: deps.newId("msg"), model: request.model, newCallId });
   const decoder = upstream.createStreamDecoder(assembler, context);
-  const out = caller.createStreamEncoder(request, encoderOptions);
+  const estimating = estimatingEncoder(
+    caller.createStreamEncoder(request, encoderOptions),
+    request,
+  );
+  const out = estimating.encoder;
   ex.deferred = true;
   ex.record.warnings.push(...allWarnings);
   const stream = translateStream(response.body ?? emptyBody(), decoder, assembler, out, {
@@ -89,7 +99,8 @@ export async function translate(
       ex.record.ttfbMs = performance.now() - ex.started;
     },
     onDone: ({ usage, error, warnings: streamWarnings }) => {
-      ex.record.usage = usage;
+      ex.record.usage = estimating.estimated() ?? usage;
+      ex.record.usageEstimated = estimating.estimated() !== undefined;
       ex.record.warnings.push(...streamWarnings);
       if (error) ex.record.error = error.message;
       if (error && error.status !== 499) ex.record.status = error.status;
