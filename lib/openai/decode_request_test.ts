@@ -259,7 +259,7 @@ Deno.test("decodeRequest() rejects n > 1, which it cannot honour", () => {
 Deno.test("decodeRequest() names the field of a malformed body", () => {
   assert400([], "Request body must be a JSON object");
   assert400({ model: "m" }, `"messages" must be an array`);
-  assert400({ messages: [] }, `"model" must be a string`);
+  assert400({ messages: [] }, `"model" is required`);
   assert400(
     { model: "m", messages: [{ role: "user", content: [{ type: "text", text: 3 }] }] },
     `messages[0].content[0]: "text" must be a string`,
@@ -285,7 +285,7 @@ Deno.test("decodeRequest() names the field of a malformed body", () => {
   assert400({ model: "m", messages: [], temperature: "hot" }, `"temperature" must be a number`);
   assert400(
     { model: "m", messages: [{ role: "tool", content: "x" }] },
-    `messages[0]: "tool_call_id" must be a string`,
+    `messages[0]: "tool_call_id" is required`,
   );
   assert400(
     { model: "m", messages: [], tools: [{ type: "custom", custom: {} }] },
