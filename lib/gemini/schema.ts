@@ -5,6 +5,7 @@
  * inlined, type arrays become `nullable`/`anyOf`, `const` becomes a one-value `enum`, exclusive
  * bounds become inclusive ones. The input is never mutated.
  */
+import { invalidRequest } from "../errors.ts";
 import { isObject, type JsonObject } from "./_read.ts";
 
 interface CleanContext {
@@ -12,9 +13,12 @@ interface CleanContext {
   /** The `$ref`s being expanded right now, to cut cycles. */
   expanding: string[];
   depth: number;
+  /** Nodes still allowed: shared `$defs` referenced twice per level expand exponentially. */
+  budget: { left: number };
 }
 
 const MAX_DEPTH = 64;
+const MAX_NODES = 50_000;
 
 /** Formats Gemini knows, by type; any other `format` is dropped. */
 const KNOWN_FORMATS: Record<string, readonly string[]> = {
@@ -36,11 +40,14 @@ const TYPE_KEYWORDS: Record<string, readonly string[]> = {
 /** A copy of `schema` in the subset of JSON Schema that Gemini's `parameters` accepts. */
 export function cleanSchema(schema: unknown): JsonObject {
   const root = isObject(schema) ? schema : {};
-  return cleanNode(root, { root, expanding: [], depth: 0 });
+  return cleanNode(root, { root, expanding: [], depth: 0, budget: { left: MAX_NODES } });
 }
 
 function cleanNode(node: unknown, ctx: CleanContext): JsonObject {
   if (!isObject(node) || ctx.depth > MAX_DEPTH) return {};
+  if (--ctx.budget.left < 0) {
+    throw invalidRequest(`A tool's input schema expands to more than ${MAX_NODES} nodes`);
+  }
   if (typeof node.$ref === "string") return cleanRef(node, node.$ref, ctx);
   const inner = { ...ctx, depth: ctx.depth + 1 };
   const out: JsonObject = {};

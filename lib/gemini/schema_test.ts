@@ -235,3 +235,17 @@ Deno.test("cleanSchema() reads tuple items and unknown references leniently", ()
     },
   });
 });
+
+Deno.test("cleanSchema() refuses a schema whose shared $defs expand exponentially", () => {
+  const defs: Record<string, unknown> = { d0: { type: "string" } };
+  for (let i = 1; i <= 30; i++) {
+    defs[`d${i}`] = {
+      type: "object",
+      properties: { a: { $ref: `#/$defs/d${i - 1}` }, b: { $ref: `#/$defs/d${i - 1}` } },
+    };
+  }
+  assert.throws(
+    () => cleanSchema({ $defs: defs, $ref: "#/$defs/d30" }),
+    (e: Error) => e.message.includes("expands to more than"),
+  );
+});

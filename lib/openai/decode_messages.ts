@@ -122,7 +122,7 @@ function decodeToolCall(raw: unknown, path: string): ToolCallPart {
     type: "tool_call",
     id,
     name,
-    input: parseArguments(args, at(fnPath, "arguments")),
+    input: parseArguments(args),
     ...(signature ? { signature } : {}),
   };
 }
@@ -136,14 +136,18 @@ function callSignature(call: JsonObject, id: string): Signature | undefined {
   return value ? { origin: "gemini", value } : undefined;
 }
 
-function parseArguments(text: string, path: string): Record<string, unknown> {
+/**
+ * Arguments as the caller replays them. A call cut short by `max_tokens` has arguments that are
+ * not JSON, and clients replay it on every later turn: it is kept as `{_raw_arguments}` (what
+ * the response decoders make of such calls) rather than refused, which would end the session.
+ */
+function parseArguments(text: string): Record<string, unknown> {
   if (text.trim() === "") return {};
-  let value: unknown;
   try {
-    value = JSON.parse(text);
+    const value: unknown = JSON.parse(text);
+    if (isObject(value)) return value;
   } catch {
-    throw invalidRequest(`${path} is not valid JSON`);
+    // kept raw below
   }
-  if (!isObject(value)) throw invalidRequest(`${path} must be a JSON object`);
-  return value;
+  return { _raw_arguments: text };
 }

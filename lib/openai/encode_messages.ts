@@ -4,6 +4,7 @@
  * assistant turn that called them, and every thinking text back as `reasoning_content` (DeepSeek
  * demands it on tool turns).
  */
+import { invalidRequest } from "../errors.ts";
 import { fitIdentifier, splitSignedCallId } from "../ir/ids.ts";
 import type {
   DocumentPart,
@@ -191,8 +192,14 @@ function documentPartOf(part: DocumentPart, warnings: string[]): ChatContentPart
   };
 }
 
+/** The text of a base64 plain-text document; a malformed one is a 400, not a crash. */
 function decodeBase64Text(data: string): string {
-  const binary = atob(data);
+  let binary: string;
+  try {
+    binary = atob(data);
+  } catch {
+    throw invalidRequest("A text document's base64 data is malformed");
+  }
   return new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
 }
 

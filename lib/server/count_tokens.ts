@@ -12,7 +12,7 @@ import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.
 import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { readJsonObject } from "./body.ts";
 import { CODECS } from "./codecs.ts";
-import { type Exchange, jsonResponse } from "./exchange.ts";
+import { type Exchange, guardConversion, jsonResponse } from "./exchange.ts";
 import { requestedModel, requireKey, resolveModel } from "./generate.ts";
 import { passthrough } from "./passthrough.ts";
 
@@ -31,10 +31,11 @@ export async function handleCountTokens(
   const body = ex.caller === "gemini" && isObject(json.generateContentRequest)
     ? json.generateContentRequest
     : json;
-  const decoded = CODECS[ex.caller].decodeRequest(
-    ex.caller === "anthropic" ? { max_tokens: 1, ...body } : body,
-    { model: name, stream: false },
-  );
+  const decoded = guardConversion(ex, "Reading the request", () =>
+    CODECS[ex.caller].decodeRequest(
+      ex.caller === "anthropic" ? { max_tokens: 1, ...body } : body,
+      { model: name, stream: false },
+    ));
   const request = decoded.value;
   ex.record.upstreamDialect = model.format;
   let tokens: number | undefined;
@@ -50,7 +51,7 @@ export async function handleCountTokens(
   const headers: Record<string, string> = tokens === undefined
     ? { "x-proxy-token-count": note }
     : {};
-  tokens ??= estimateRequestTokens(request);
+  tokens ??= guardConversion(ex, "Counting the request", () => estimateRequestTokens(request));
   return jsonResponse(
     ex.caller === "anthropic" ? { input_tokens: tokens } : { totalTokens: tokens },
     200,

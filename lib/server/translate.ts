@@ -12,7 +12,7 @@ import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.
 import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
-import { type Exchange, jsonResponse, warningsHeader } from "./exchange.ts";
+import { type Exchange, guardConversion, jsonResponse, warningsHeader } from "./exchange.ts";
 import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
 import { estimateUsage, estimatingEncoder, responseText, usageMissing } from "./usage_estimate.ts";
 
@@ -35,7 +35,11 @@ export async function translate(
     reasoningEffort: model.reasoningEffort,
     stream: upstreamStreams,
   };
-  const encoded = upstream.encodeRequest(request, target);
+  const encoded = guardConversion(
+    ex,
+    "Converting the request",
+    () => upstream.encodeRequest(request, target),
+  );
   const allWarnings = [...warnings, ...encoded.warnings];
   const body = deepMerge(encoded.value.body, model.extraBody);
   ex.record.upstreamDialect = model.format;
@@ -56,8 +60,13 @@ export async function translate(
   };
   const newCallId = () => deps.newId("call");
 
-  if (!upstreamStreams) {
+  // Some providers answer a stream request with HTTP 200 and JSON: an error (an empty balance,
+  // a bad key), which becomes that error before the caller has received anything, or a whole
+  // answer, which is told as a stream like a `can_stream: false` model's.
+  if (!upstreamStreams || isJson(response)) {
     const answer = await readJson(response, answerLimit(deps.settings.maxRequestBytes));
+    const failure = upstreamStreams ? upstream.errorMessage(answer) : undefined;
+    if (failure) throw redactError(new ProxyError("bad_gateway", failure), [key]);
     let decoded: ReturnType<typeof upstream.decodeResponse>;
     try {
       decoded = upstream.decodeResponse(answer, context);
@@ -124,6 +133,10 @@ export function streamHeaders(contentType: string, warnings: readonly string[]):
 /** An empty byte stream, for a 2xx stream answer that came without a body. */
 export function emptyBody(): ReadableStream<Uint8Array> {
   return new ReadableStream({ start: (controller) => controller.close() });
+}
+
+function isJson(response: Response): boolean {
+  return (response.headers.get("content-type") ?? "").includes("application/json");
 }
 
 async function readJson(response: Response, limit: number): Promise<unknown> {
