@@ -1,8 +1,8 @@
 /**
  * An internal Request as a Chat Completions body for an OpenAI-dialect upstream (OpenAI, DeepSeek,
- * Kimi, Qwen, GLM, OpenRouter…). Uses only fields every such provider accepts (`max_tokens`, not
- * `max_completion_tokens`), fits tool names to 64 characters and call ids to 40, and reports
- * what it had to drop.
+ * Kimi, Qwen, GLM, OpenRouter…). Uses only fields every such provider accepts (`max_tokens`,
+ * except for OpenAI's own reasoning models, which take only `max_completion_tokens`), fits tool
+ * names to 64 characters and call ids to 40, and reports what it had to drop.
  */
 import type { UpstreamRequest, UpstreamTarget } from "../ir/codec.ts";
 import { fitIdentifier, fitToolNames } from "../ir/ids.ts";
@@ -10,6 +10,9 @@ import type { Converted, Request, ResponseFormat, ToolChoice } from "../ir/types
 import { unreachable } from "../ir/types.ts";
 import { encodeMessages } from "./encode_messages.ts";
 import { reasoningEffortOf } from "./reasoning_effort.ts";
+
+/** OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) reject `max_tokens`. */
+const OPENAI_REASONING_MODEL = /^(?:openai\/)?(?:o\d|gpt-5)/;
 import type { ChatToolChoiceOut, ChatToolOut } from "./types.ts";
 
 /** OpenAI rejects function names longer than this. */
@@ -39,7 +42,9 @@ export function encodeRequest(
     body.tool_choice = encodeToolChoice(request.toolChoice, toolName);
   }
   if (hasTools && request.parallelToolCalls === false) body.parallel_tool_calls = false;
-  body.max_tokens = Math.min(target.maxTokens, request.maxTokens ?? target.maxTokens);
+  const maxTokens = Math.min(target.maxTokens, request.maxTokens ?? target.maxTokens);
+  if (OPENAI_REASONING_MODEL.test(target.modelName)) body.max_completion_tokens = maxTokens;
+  else body.max_tokens = maxTokens;
   const temperature = request.temperature ?? target.temperature;
   if (temperature !== undefined) body.temperature = clampTemperature(temperature, warnings);
   if (request.topP !== undefined) body.top_p = request.topP;

@@ -367,3 +367,25 @@ Deno.test("encodeRequest() gives image-only and empty tool results a readable te
     { role: "user", content: [{ type: "image_url", image_url: { url: "https://x.test/s.png" } }] },
   ]);
 });
+
+Deno.test("encodeRequest() sends max_completion_tokens to OpenAI's reasoning models only", () => {
+  const request = {
+    model: "m",
+    stream: false,
+    system: [],
+    messages: [{ role: "user" as const, content: [{ type: "text" as const, text: "hi" }] }],
+    tools: [],
+    maxTokens: 500,
+  };
+  const target = { maxTokens: 8192, stream: false };
+  for (const modelName of ["o3", "o4-mini", "gpt-5", "openai/gpt-5-mini"]) {
+    const body = encodeRequest(request, { ...target, modelName }).value.body;
+    assert.equal(body.max_completion_tokens, 500, modelName);
+    assert.equal(body.max_tokens, undefined, modelName);
+  }
+  for (const modelName of ["deepseek-chat", "gpt-4.1", "qwen3-coder-plus"]) {
+    const body = encodeRequest(request, { ...target, modelName }).value.body;
+    assert.equal(body.max_tokens, 500, modelName);
+    assert.equal(body.max_completion_tokens, undefined, modelName);
+  }
+});
