@@ -65,12 +65,54 @@ export function encodeContents(
   if (state.droppedThinking > 0) {
     warnings.push(`Dropped ${state.droppedThinking} thinking block(s) that Gemini did not sign`);
   }
+  answerEveryCall(contents, warnings);
   if (options.requireCallSignatures) {
     for (const content of contents) {
       if (content.role === "model") signFirstCall(content.parts ?? []);
     }
   }
   return { contents, system };
+}
+
+/**
+ * Gemini refuses a model turn whose function calls are not all answered in the next user turn
+ * (a caller that interrupted a turn leaves them unanswered): such calls get an error response.
+ */
+function answerEveryCall(contents: GeminiContent[], warnings: string[]): void {
+  let added = 0;
+  for (let i = 0; i < contents.length; i++) {
+    if (contents[i].role !== "model") continue;
+    const calls = (contents[i].parts ?? []).flatMap((p) => p.functionCall ? [p.functionCall] : []);
+    if (calls.length === 0) continue;
+    let next = contents[i + 1];
+    if (next?.role !== "user") {
+      next = { role: "user", parts: [] };
+      contents.splice(i + 1, 0, next);
+    }
+    const unused = new Map<string, number>();
+    for (const part of next.parts ?? []) {
+      const response = part.functionResponse;
+      if (response) unused.set(response.name ?? "", (unused.get(response.name ?? "") ?? 0) + 1);
+    }
+    const missing: GeminiPart[] = [];
+    for (const call of calls) {
+      const name = call.name ?? "";
+      const left = unused.get(name) ?? 0;
+      if (left > 0) unused.set(name, left - 1);
+      else {
+        missing.push({
+          functionResponse: {
+            ...(call.id ? { id: call.id } : {}),
+            name,
+            response: { error: "(no result: the call was not answered)" },
+          },
+        });
+      }
+    }
+    added += missing.length;
+    next.parts = [...missing, ...(next.parts ?? [])];
+  }
+  if (added > 0) warnings.push(`Added an error response for ${added} unanswered function call(s)`);
 }
 
 function callNames(messages: Message[]): Map<string, string> {

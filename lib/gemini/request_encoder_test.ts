@@ -348,3 +348,35 @@ Deno.test("encodeRequest() asks Gemini 3 for a thinking level and Gemini 2.5 for
   });
   assert.equal(config(undefined, "gemini-2.5-flash"), undefined);
 });
+
+Deno.test("encodeRequest() answers calls an interrupted turn left unanswered", () => {
+  const messages: Message[] = [
+    { role: "user", content: [{ type: "text", text: "look" }] },
+    {
+      role: "assistant",
+      content: [
+        { type: "tool_call", id: "a", name: "Read", input: {} },
+        { type: "tool_call", id: "b", name: "Glob", input: {} },
+      ],
+    },
+    {
+      role: "user",
+      content: [
+        { type: "tool_result", toolCallId: "a", name: "Read", content: [], isError: false },
+        { type: "text", text: "never mind" },
+      ],
+    },
+  ];
+  const { value, warnings } = encodeRequest(request(messages), target);
+  const contents = value.body.contents as Array<{ role: string; parts: any[] }>;
+  assert.equal(contents.length, 3);
+  assert.deepEqual(contents[2].parts.map((p) => p.functionResponse?.name ?? p.text), [
+    "Glob",
+    "Read",
+    "never mind",
+  ]);
+  assert.deepEqual(contents[2].parts[0].functionResponse.response, {
+    error: "(no result: the call was not answered)",
+  });
+  assert.ok(warnings.some((w) => w.includes("1 unanswered function call")));
+});
