@@ -1,5 +1,6 @@
 /** Gemini `finishReason` ↔ the internal stop reason (SPEC §4.4). */
 import type { StopReason } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
 
 const REFUSALS = new Set([
   "SAFETY",
@@ -29,5 +30,7 @@ export function finishReasonOf(reason: StopReason): string {
       return "MAX_TOKENS";
     case "refusal":
       return "SAFETY";
+    default:
+      return unreachable(reason);
   }
 }

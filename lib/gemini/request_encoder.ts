@@ -3,6 +3,7 @@
  * streaming go in the URL, so neither is in the body).
  */
 import type { Converted, Request, ToolChoice } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
 import type { UpstreamRequest, UpstreamTarget } from "../ir/codec.ts";
 import { fitToolNames } from "../ir/ids.ts";
 import type { JsonObject } from "./_read.ts";
@@ -70,6 +71,8 @@ function toolConfig(choice: ToolChoice, names: Map<string, string>): GeminiToolC
           allowedFunctionNames: [names.get(choice.name) ?? choice.name],
         },
       };
+    default:
+      return unreachable(choice);
   }
 }
 

@@ -6,6 +6,7 @@
  * caller sees the thoughts.
  */
 import type { Effort, ThinkingConfig } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
 import type { GeminiThinkingConfig, GeminiThinkingLevel } from "./types.ts";
 
 /** The model family's major version (`gemini-2.5-pro` → 2), or undefined for other names. */
@@ -48,6 +49,8 @@ export function encodeThinkingConfig(
     }
     case "disabled":
       return disabledConfig(modelName, usesLevels, flash);
+    default:
+      return unreachable(thinking.mode);
   }
 }
 
@@ -61,6 +64,8 @@ function levelOf(effort: Effort, flash: boolean): GeminiThinkingLevel {
       return flash ? "MEDIUM" : "HIGH";
     case "high":
       return "HIGH";
+    default:
+      return unreachable(effort);
   }
 }
 

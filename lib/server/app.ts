@@ -4,6 +4,7 @@
  * `deno serve --parallel` workers can run it side by side.
  */
 import { ProxyError } from "../errors.ts";
+import { unreachable } from "../ir/types.ts";
 import type { ModelEntry } from "../config/models.ts";
 import type { ModelInfo } from "../ir/codec.ts";
 import { CODECS } from "./codecs.ts";
@@ -104,6 +105,8 @@ function dispatch(ex: Exchange, endpoint: Endpoint): Promise<Response> | Respons
       return new Response(ex.deps.stats.prometheus(), {
         headers: { "content-type": "text/plain; version=0.0.4" },
       });
+    default:
+      return unreachable(endpoint);
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import type { ModelEntry } from "../config/models.ts";
 import type { Dialect } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
 
 export type Operation = "generate" | "count_tokens";
 
@@ -24,6 +25,8 @@ export function upstreamUrl(model: ModelEntry, operation: Operation, stream: boo
         ? `${base}/models/${name}:streamGenerateContent?alt=sse`
         : `${base}/models/${name}:generateContent`;
     }
+    default:
+      return unreachable(model.format);
   }
 }
 
@@ -50,6 +53,8 @@ export function upstreamHeaders(
     case "gemini":
       headers.set("x-goog-api-key", key);
       break;
+    default:
+      unreachable(model.format);
   }
   for (const [name, value] of Object.entries(model.extraHeaders)) headers.set(name, value);
   return headers;
