@@ -3,27 +3,12 @@
  * requires 1024 ≤ `budget_tokens` < `max_tokens` and refuses thinking when `tool_choice` forces
  * a tool, so the budget is clamped, and thinking left without room is not sent (with a warning).
  */
+import { budgetOfEffort } from "../ir/effort.ts";
 import type { Effort, Request } from "../ir/types.ts";
-import { unreachable } from "../ir/types.ts";
 import type { AnthropicEffort, AnthropicThinking } from "./types.ts";
 
 /** Anthropic's smallest thinking budget. */
 export const MIN_BUDGET = 1024;
-
-/** The budget an effort stands for (SPEC §4.3). */
-export function budgetOfEffort(effort: Effort): number {
-  switch (effort) {
-    case "minimal":
-    case "low":
-      return 1024;
-    case "medium":
-      return 8192;
-    case "high":
-      return 24576;
-    default:
-      return unreachable(effort);
-  }
-}
 
 function anthropicEffort(effort: Effort): AnthropicEffort {
   return effort === "minimal" ? "low" : effort;

@@ -5,6 +5,7 @@
  * Flash-Lite 512–24576 or 0). Whenever thinking is on, `includeThoughts` is set so the
  * caller sees the thoughts.
  */
+import { budgetOfEffort, effortOfBudget } from "../ir/effort.ts";
 import type { Effort, ThinkingConfig } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import type { GeminiThinkingConfig, GeminiThinkingLevel } from "./types.ts";
@@ -14,20 +15,6 @@ export function geminiGeneration(modelName: string): number | undefined {
   const match = /gemini-(\d+)/i.exec(modelName);
   return match ? Number(match[1]) : undefined;
 }
-
-/** Budget ↔ effort, as everywhere in the proxy: ≤1024 low, ≤8192 medium, more high. */
-export function effortOfBudget(budget: number): Effort {
-  if (budget <= 1024) return "low";
-  if (budget <= 8192) return "medium";
-  return "high";
-}
-
-const BUDGET_OF_EFFORT: Record<Effort, number> = {
-  minimal: 1024,
-  low: 1024,
-  medium: 8192,
-  high: 24576,
-};
 
 /** `thinkingConfig` for `modelName`, or undefined to leave the model's default. */
 export function encodeThinkingConfig(
@@ -44,7 +31,7 @@ export function encodeThinkingConfig(
     case "enabled": {
       const effort = thinking.effort ?? effortOfBudget(thinking.budgetTokens ?? 8192);
       if (usesLevels) return { includeThoughts: true, thinkingLevel: levelOf(effort, flash) };
-      const asked = thinking.budgetTokens ?? BUDGET_OF_EFFORT[effort];
+      const asked = thinking.budgetTokens ?? budgetOfEffort(effort);
       return { includeThoughts: true, thinkingBudget: fitBudget(asked, modelName, warnings) };
     }
     case "disabled":

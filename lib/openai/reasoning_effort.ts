@@ -2,13 +2,8 @@
 import type { Effort, ThinkingConfig } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { invalidRequest } from "../errors.ts";
+import { effortOfBudget } from "../ir/effort.ts";
 
-/** Budget → effort: ≤ 1024 low, ≤ 8192 medium, more high. */
-export function effortOfBudget(budgetTokens: number): Effort {
-  if (budgetTokens <= 1024) return "low";
-  if (budgetTokens <= 8192) return "medium";
-  return "high";
-}
 
 /**
  * The `reasoning_effort` to send upstream, or undefined for none. A fixed effort from
