@@ -4,7 +4,6 @@ import { unreachable } from "../ir/types.ts";
 import { invalidRequest } from "../errors.ts";
 import { effortOfBudget } from "../ir/effort.ts";
 
-
 /**
  * The `reasoning_effort` to send upstream, or undefined for none. A fixed effort from
  * models.yaml wins; `disabled` and `adaptive` without an effort send none.

@@ -11,7 +11,13 @@ import { signatureFromString } from "../ir/signature.ts";
 import type { Dialect, Usage } from "../ir/types.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
 import { encodeSse } from "../sse/encoder.ts";
-import { answerLimit, callUpstream, readUpstreamText, redact } from "../upstream/client.ts";
+import {
+  answerLimit,
+  callUpstream,
+  chunksOf,
+  readUpstreamText,
+  redact,
+} from "../upstream/client.ts";
 import { type Operation, upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
@@ -188,13 +194,15 @@ function relayStream(
   codec: DialectCodec | undefined,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
+  const source = chunksOf(upstream);
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const assembler = new Assembler({ id: "", model: "", newCallId: () => "" });
   const sniffer = codec?.createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "" });
   const parser = new SseParser();
   let carry = "";
+  /** The chunks so far ended at a line end: the decoder holds no bytes of a character. */
+  let aligned = true;
   let first = true;
   let finished = false;
   /** The upstream's own error event ended the stream (already relayed). */
@@ -209,6 +217,7 @@ function relayStream(
     if (!sniffer || reported) return undefined;
     try {
       for (const event of parser.push(text)) {
+        if (!holdsUsage(format, event)) continue;
         sniffer.push(event);
         const failed = assembler.drain().find((e) => e.type === "error");
         if (failed?.type !== "error") continue;
@@ -235,28 +244,31 @@ function relayStream(
     const tail = failure ? text + "\n" + streamErrorEvent(format, failure) : text;
     if (tail) controller.enqueue(encoder.encode(tail));
     controller.close();
-    reader.cancel().catch(() => {});
+    source.cancel();
     complete(failure);
   };
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       for (;;) {
-        let result: ReadableStreamReadResult<Uint8Array>;
+        let chunk: Uint8Array | undefined;
         try {
-          result = await reader.read();
+          chunk = await source.read();
         } catch (error) {
           // A partial line is dropped; the blank line ends any event that was in progress.
           return stop(controller, "", asProxyError(error));
         }
-        if (result.done) {
+        if (!chunk) {
           const tail = carry + decoder.decode();
           carry = "";
           const failed = feed(tail) ??
             (sniffer && !reported ? endedEarly(sniffer, parser, assembler) : undefined);
           return stop(controller, tail ? safe(rename(tail)) : "", failed);
         }
-        const text = decoder.decode(result.value, { stream: true });
+        const text = decoder.decode(chunk, { stream: true });
         const cut = text.lastIndexOf("\n") + 1;
+        // The chunk is whole lines, all of its bytes in `text`: relayed as it came when unchanged.
+        const whole = aligned && carry === "" && chunk[chunk.length - 1] === 10;
+        aligned = chunk[chunk.length - 1] === 10;
         if (cut === 0) {
           carry += text;
           if (carry.length > options.maxEventBytes) {
@@ -264,8 +276,8 @@ function relayStream(
           }
           continue;
         }
-        const lines = carry + text.slice(0, cut);
-        carry = text.slice(cut);
+        const lines = whole ? text : carry + text.slice(0, cut);
+        carry = whole ? "" : text.slice(cut);
         const failed = feed(lines);
         if (first) {
           first = false;
@@ -273,16 +285,47 @@ function relayStream(
         }
         const out = safe(format === "gemini" ? lines : renameLines(lines, rename));
         if (failed) return stop(controller, out, failed);
-        controller.enqueue(encoder.encode(out));
+        controller.enqueue(whole && out === lines ? chunk : encoder.encode(out));
         return;
       }
     },
     cancel(reason) {
       complete(new ProxyError("invalid_request", "Caller went away", 499));
-      return reader.cancel(reason).catch(() => {});
+      return source.cancel(reason);
     },
   }, { highWaterMark: 0 });
 }
+
+/** Anthropic stream events that never carry usage, an error or the end of the message. */
+const USAGE_FREE = new Set([
+  "content_block_delta",
+  "content_block_start",
+  "content_block_stop",
+  "ping",
+  "message_stop",
+]);
+
+/**
+ * Whether the usage sniffer needs an event: only those that can hold usage, an error or the
+ * finish are parsed (Anthropic `message_start`/`message_delta`/`error`; OpenAI chunks naming
+ * `usage`, `error` or a `finish_reason`, and `[DONE]`). A skipped event still has to look like a
+ * whole JSON object, else the sniffer sees it and the stream ends with an error.
+ */
+function holdsUsage(format: Dialect, event: SseEvent): boolean {
+  const data = event.data;
+  if (data.charCodeAt(0) !== 123 || data.charCodeAt(data.length - 1) !== 125) return true;
+  switch (format) {
+    case "anthropic":
+      return event.event === undefined || !USAGE_FREE.has(event.event);
+    case "openai":
+      return data.includes('"usage"') || data.includes('"error"') || FINISHED.test(data);
+    case "gemini":
+      return true;
+  }
+}
+
+/** A chunk whose `finish_reason` is set (not null). */
+const FINISHED = /"finish_reason"\s*:\s*"/;
 
 function tooLarge(limit: number): ProxyError {
   return new ProxyError("bad_gateway", `Upstream stream event is larger than ${limit} bytes`);

@@ -9,7 +9,7 @@ import type { Assembler } from "../ir/assembler.ts";
 import type { StreamDecoder, StreamEncoder } from "../ir/codec.ts";
 import type { StreamEvent, Usage } from "../ir/types.ts";
 import { SseParser } from "../sse/parser.ts";
-import { redact } from "../upstream/client.ts";
+import { chunksOf, redact } from "../upstream/client.ts";
 
 /** Called once when a stream ends: its usage and the error it ended with, if any. */
 export type StreamDone = (result: { usage: Usage; error?: ProxyError; warnings: string[] }) => void;
@@ -37,7 +37,7 @@ export function translateStream(
   out: StreamEncoder,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
-  const reader = upstream.getReader();
+  const source = chunksOf(upstream);
   const text = new TextDecoder();
   const parser = new SseParser();
   let finished = false;
@@ -61,15 +61,15 @@ export function translateStream(
     options.onDone({ usage: assembler.usage, error: lastError, warnings: [...assembler.warnings] });
   };
   /** Feeds one upstream read into the state machines; any failure becomes the stream's error. */
-  const step = (result: ReadableStreamReadResult<Uint8Array>) => {
+  const step = (chunk: Uint8Array | undefined) => {
     try {
-      if (result.done) {
+      if (!chunk) {
         for (const event of parser.end()) decoder.push(event);
         decoder.end();
         assembler.end();
         return;
       }
-      for (const event of parser.push(text.decode(result.value, { stream: true }))) {
+      for (const event of parser.push(text.decode(chunk, { stream: true }))) {
         decoder.push(event);
       }
       if (parser.pendingLength > options.maxEventBytes) {
@@ -88,14 +88,13 @@ export function translateStream(
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       for (;;) {
-        let result: ReadableStreamReadResult<Uint8Array>;
+        let input: Uint8Array | undefined;
         try {
-          result = await reader.read();
+          input = await source.read();
         } catch (error) {
           assembler.fail(asProxyError(error));
-          result = { done: true, value: undefined };
         }
-        step(result);
+        step(input);
         const chunk = encodeAll(assembler.drain());
         if (chunk) {
           if (!sentFirst) {
@@ -104,8 +103,8 @@ export function translateStream(
           }
           controller.enqueue(encoder.encode(chunk));
         }
-        if (result.done || assembler.done) {
-          if (!result.done) reader.cancel().catch(() => {});
+        if (!input || assembler.done) {
+          if (input) source.cancel();
           controller.close();
           complete();
           return;
@@ -116,7 +115,7 @@ export function translateStream(
     cancel(reason) {
       lastError ??= new ProxyError("invalid_request", "Caller went away", 499);
       complete();
-      return reader.cancel(reason).catch(() => {});
+      return source.cancel(reason);
     },
   }, { highWaterMark: 0 });
 }
