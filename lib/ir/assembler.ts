@@ -49,6 +49,8 @@ export class Assembler {
   #stop: { reason: StopReason; sequence?: string } | undefined;
   #usage: Usage = emptyUsage();
   #warnings: string[] = [];
+  /** Whitespace-only text waiting for text that is not blank (see `text`). */
+  #blank = "";
 
   constructor(opts: AssemblerOptions) {
     this.#opts = opts;
@@ -89,8 +91,20 @@ export class Assembler {
     });
   }
 
+  /**
+   * Answer text. Whitespace that does not follow text already open is held back until text that
+   * is not blank follows it, and dropped if a thinking, tool-call block or the end comes first:
+   * upstreams (GLM, Qwen, Kimi, Gemini) send `"\n\n"` before a tool call, and Anthropic rejects
+   * the whitespace-only text block that a client such as Claude Code would replay from then on.
+   */
   text(text: string): void {
     if (!text || this.#done) return;
+    if (this.#open?.kind !== "text") {
+      this.#blank += text;
+      if (this.#blank.trim() === "") return;
+      text = this.#blank;
+      this.#blank = "";
+    }
     const index = this.#ensureBlock("text");
     this.#out.push({ type: "block_delta", index, delta: { type: "text", text } });
   }
@@ -112,6 +126,7 @@ export class Assembler {
     if (this.#done) return;
     this.#startMessage();
     this.#closeOpenBlock();
+    this.#blank = "";
     const index = this.#nextIndex++;
     this.#out.push({ type: "block_start", index, block: { type: "redacted_thinking", data } });
     this.#out.push({ type: "block_stop", index });
@@ -219,6 +234,7 @@ export class Assembler {
   #ensureBlock(kind: "text" | "thinking"): number {
     this.#startMessage();
     if (this.#open?.kind === kind) return this.#open.index;
+    if (kind !== "text") this.#blank = "";
     this.#closeOpenBlock();
     const index = this.#nextIndex++;
     this.#open = { kind, index };
@@ -227,6 +243,7 @@ export class Assembler {
   }
 
   #openCall(call: CallState): void {
+    this.#blank = "";
     const index = this.#nextIndex++;
     call.id ??= this.#opts.newCallId();
     call.state = "open";

@@ -169,3 +169,26 @@ Deno.test("Assembler emits nothing after a failure", () => {
   const types = a.drain().map((e) => e.type);
   assert.deepEqual(types, ["message_start", "block_start", "block_delta", "error"]);
 });
+
+Deno.test("Assembler drops whitespace-only text before a call, keeps it before real text", () => {
+  const a = assembler();
+  a.text("\n\n");
+  a.toolCall("0", { id: "c", name: "Read", args: "{}" });
+  a.text("\n");
+  a.finish("tool_use");
+  a.end();
+  const events = checkStrict(a.drain());
+  const starts = events.flatMap((e) => e.type === "block_start" ? [e.block.type] : []);
+  assert.deepEqual(starts, ["tool_call"], "no whitespace-only text block, before or after");
+
+  const b = assembler();
+  b.text("\n\n");
+  b.text("Done.");
+  b.text("\n");
+  b.finish("end_turn");
+  b.end();
+  const texts = b.drain().flatMap((e) =>
+    e.type === "block_delta" && e.delta.type === "text" ? [e.delta.text] : []
+  );
+  assert.deepEqual(texts, ["\n\nDone.", "\n"]);
+});

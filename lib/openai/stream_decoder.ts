@@ -2,10 +2,9 @@
  * An OpenAI-dialect upstream's `chat.completion.chunk` stream, fed to the Assembler as loose
  * facts. Copes with what providers really send: `reasoning_content` or `reasoning` deltas,
  * tool-call pieces with or without `index` (several calls interleaved, arguments split anywhere),
- * and usage in a trailing chunk with empty `choices` after the `finish_reason` chunk. Text that is
- * only whitespace before a tool call or reasoning (GLM, Qwen and Kimi send `"\n\n"` there) is
- * held back and dropped, since Anthropic rejects whitespace-only text blocks when a client replays
- * them; `[DONE]` without a `finish_reason` still ends the message normally.
+ * and usage in a trailing chunk with empty `choices` after the `finish_reason` chunk (the
+ * Assembler drops the whitespace-only text GLM, Qwen and Kimi send before a tool call);
+ * `[DONE]` without a `finish_reason` still ends the message normally.
  */
 import { ProxyError } from "../errors.ts";
 import type { Assembler } from "../ir/assembler.ts";
@@ -27,10 +26,7 @@ class ChatStreamDecoder implements StreamDecoder {
   #assembler: Assembler;
   #context: DecodeContext;
   #calls = new CallKeys();
-  /** Whitespace-only text not yet passed on: it waits for text that is not blank. */
-  #blank = "";
   /** Whether the text passed on last is still the open block (no call or reasoning since). */
-  #inText = false;
   #finished = false;
   #sawCall = false;
 
@@ -78,7 +74,6 @@ class ChatStreamDecoder implements StreamDecoder {
     const delta = choice?.delta;
     if (delta) {
       const reasoning = reasoningOf(delta);
-      if (reasoning) this.#leaveText();
       assembler.thinking(reasoning);
       if (typeof delta.content === "string") this.#text(delta.content);
       if (typeof delta.refusal === "string") this.#text(delta.refusal);
@@ -99,23 +94,8 @@ class ChatStreamDecoder implements StreamDecoder {
     this.#assembler.finish(reason === "tool_use" && !this.#sawCall ? "end_turn" : reason);
   }
 
-  /** Passes text on, holding back whitespace until something that is not blank follows it. */
   #text(text: string): void {
-    if (this.#inText) {
-      this.#assembler.text(text);
-      return;
-    }
-    this.#blank += text;
-    if (this.#blank.trim() === "") return;
-    this.#assembler.text(this.#blank);
-    this.#blank = "";
-    this.#inText = true;
-  }
-
-  /** A call or reasoning starts: held-back whitespace is dropped, the next text is a new block. */
-  #leaveText(): void {
-    this.#blank = "";
-    this.#inText = false;
+    this.#assembler.text(text);
   }
 
   #toolCall(raw: unknown, position: number): void {
@@ -124,7 +104,6 @@ class ChatStreamDecoder implements StreamDecoder {
     const fn: Record<string, unknown> = isObject(call.function) ? call.function : {};
     const name = stringOf(fn.name);
     const signature = callSignatureOf(call);
-    this.#leaveText();
     this.#sawCall = true;
     this.#assembler.toolCall(this.#calls.keyOf(call, position, name !== undefined), {
       id: stringOf(call.id),
