@@ -102,7 +102,12 @@ function prepareBody(model: ModelEntry, body: Record<string, unknown>): Record<s
       out.model = model.modelName;
       const max = capped(out.max_tokens, model.maxTokens);
       out.max_tokens = max;
-      out.messages = withoutForeignThinking(out.messages);
+      const messages = withoutForeignThinking(out.messages);
+      if (messages !== out.messages) {
+        out.messages = messages;
+        // Anthropic refuses thinking when the last tool turn no longer starts with thinking.
+        if (lastToolTurnUnsigned(messages)) delete out.thinking;
+      }
       const thinking = out.thinking as { type?: string; budget_tokens?: number } | undefined;
       if (thinking?.type === "enabled" && typeof thinking.budget_tokens === "number") {
         if (thinking.budget_tokens >= max) {
@@ -139,24 +144,37 @@ function capped(asked: unknown, cap: number): number {
   return typeof asked === "number" && asked > 0 ? Math.min(asked, cap) : cap;
 }
 
+type Block = { type?: string; signature?: unknown; text?: unknown };
+
 /**
  * An Anthropic upstream never receives a signature it did not make: thinking blocks the proxy
- * signed for another upstream (the session switched models) are dropped.
+ * signed for another upstream (the session switched models) are dropped, and so is the
+ * whitespace-only text such turns carry, which Anthropic rejects. Untouched turns stay as sent.
  */
 function withoutForeignThinking(messages: unknown): unknown {
   if (!Array.isArray(messages)) return messages;
   let changed = false;
   const out = messages.map((m) => {
     if (!m || typeof m !== "object" || !Array.isArray(m.content)) return m;
-    const content = m.content.filter((b: { type?: string; signature?: unknown }) =>
-      !(b?.type === "thinking" && typeof b.signature === "string" &&
-        signatureFromString(b.signature).origin !== "anthropic")
-    );
-    if (content.length === m.content.length) return m;
+    const foreign = (b: Block) =>
+      b?.type === "thinking" && typeof b.signature === "string" &&
+      signatureFromString(b.signature).origin !== "anthropic";
+    if (!m.content.some(foreign)) return m;
     changed = true;
-    return { ...m, content };
+    const blank = (b: Block) => b?.type === "text" && String(b.text ?? "").trim() === "";
+    return { ...m, content: m.content.filter((b: Block) => !foreign(b) && !blank(b)) };
   });
   return changed ? out : messages;
+}
+
+/** True when the last assistant turn calls tools but does not start with thinking. */
+function lastToolTurnUnsigned(messages: unknown): boolean {
+  if (!Array.isArray(messages)) return false;
+  const last = messages.findLast((m) => m?.role === "assistant");
+  if (!last || !Array.isArray(last.content)) return false;
+  if (!last.content.some((b: Block) => b?.type === "tool_use")) return false;
+  const first = last.content[0]?.type;
+  return first !== "thinking" && first !== "redacted_thinking";
 }
 
 /** Rewrites the first `"model":"<upstream name>"` of a text to the caller's name. */

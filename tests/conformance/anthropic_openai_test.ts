@@ -2248,6 +2248,39 @@ const signatureRule: Case[] = [{
   },
   check: (result) => assert.equal(result.status, 200),
 }, {
+  name:
+    "a session switched to Claude mid tool loop: foreign thinking, its blank text and thinking go",
+  caller: "anthropic",
+  upstream: "anthropic",
+  request: {
+    max_tokens: 4000,
+    thinking: { type: "enabled", budget_tokens: 2000 },
+    messages: [
+      { role: "user", content: "List the files" },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "Use LS.", signature: "proxy:v1" },
+          { type: "text", text: "\n\n" },
+          { type: "tool_use", id: "toolu_1", name: "LS", input: { path: "." } },
+        ],
+      },
+      {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "a.txt" }],
+      },
+    ],
+  },
+  answer: HELLO_ANSWER,
+  checkUpstream: (body) => {
+    assert.deepEqual(body.messages[1].content, [
+      { type: "tool_use", id: "toolu_1", name: "LS", input: { path: "." } },
+    ]);
+    assert.equal(body.thinking, undefined, "Anthropic refuses thinking on an unsigned tool turn");
+    assert.equal(body.max_tokens, 4000);
+  },
+  check: (result) => assert.equal(result.status, 200),
+}, {
   name: "an OpenAI caller's echoed reasoning_content never reaches Anthropic as thinking",
   caller: "openai",
   upstream: "anthropic",
