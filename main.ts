@@ -13,12 +13,12 @@ import { Stats } from "./lib/server/stats.ts";
 
 const env = (name: string) => Deno.env.get(name);
 
-/** Reads settings and models; prints one line and exits non-zero when either is broken. */
-async function load(args: string[]): Promise<{ settings: Settings; models: ModelRegistry }> {
+/** Reads settings and models and opens the log; one line and a non-zero exit when any fails. */
+async function load(args: string[]): Promise<ServerDeps> {
   try {
     const settings = await loadSettings(args, env);
     const models = await loadModels(settings.modelsFile, env);
-    return { settings, models };
+    return deps(settings, models);
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : `Start-up failed: ${error}`;
     console.error(message);
@@ -54,7 +54,7 @@ let handler: Promise<(request: Request) => Promise<Response>> | undefined;
 /** The `fetch` that `deno serve --parallel` calls: each worker loads the configuration once. */
 const served = {
   async fetch(request: Request): Promise<Response> {
-    handler ??= load([]).then(({ settings, models }) => createHandler(deps(settings, models)));
+    handler ??= load([]).then(createHandler);
     return (await handler)(request);
   },
 };
@@ -63,8 +63,9 @@ const served = {
 export default !import.meta.main || underDenoServe() ? served : {};
 
 if (import.meta.main && !underDenoServe()) {
-  const { settings, models } = await load(Deno.args);
-  const serveHandler = createHandler(deps(settings, models));
+  const loaded = await load(Deno.args);
+  const { settings, models } = loaded;
+  const serveHandler = createHandler(loaded);
   Deno.serve({
     hostname: settings.host,
     port: settings.port,

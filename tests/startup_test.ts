@@ -119,6 +119,16 @@ Deno.test("main.ts stops with one line and a non-zero exit on each broken config
     assert.notEqual(code, 0);
     assert.match(stderr, /unknown key "prot"/);
   });
+  await t.step("log_file_path without write permission", async () => {
+    const config = await tempFile(
+      JSON.stringify({ log_file_path: "/tmp/proxy-no-write.log" }),
+      ".json",
+    );
+    const { code, stderr } = await runMain(["--config", config]);
+    assert.notEqual(code, 0);
+    assert.equal(stderr.split("\n").length, 1, stderr);
+    assert.match(stderr, /Cannot open log_file_path .*--allow-write/);
+  });
   await t.step("unknown flag", async () => {
     const { code, stderr } = await runMain(["--prot", "1"]);
     assert.notEqual(code, 0);

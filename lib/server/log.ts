@@ -2,6 +2,7 @@
  * One log line per request, as text or JSON, to stderr or a file. Nothing here ever receives a
  * key: records carry only its last four characters.
  */
+import { ConfigError } from "../config/config_error.ts";
 import type { LogLevel } from "../config/settings.ts";
 import type { RequestRecord } from "./stats.ts";
 
@@ -24,9 +25,7 @@ export function createLogger(
 ): Logger {
   const json = options.format === "json" || options.level === "debug";
   const encoder = new TextEncoder();
-  const file = options.filePath && !options.sink
-    ? Deno.openSync(options.filePath, { append: true, create: true, write: true })
-    : undefined;
+  const file = options.filePath && !options.sink ? openLogFile(options.filePath) : undefined;
   const write = options.sink ?? ((line: string) => {
     const bytes = encoder.encode(line + "\n");
     if (file) file.writeSync(bytes);
@@ -112,4 +111,19 @@ const SECRET = /\b(?:(?:sk|pk|rk|gsk|xai|key)[-_][A-Za-z0-9_-]{12,}|AIza[0-9A-Za
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;
+}
+
+/** The log file, or a ConfigError naming it (a missing `--allow-write` included). */
+function openLogFile(path: string): Deno.FsFile {
+  try {
+    return Deno.openSync(path, { append: true, create: true, write: true });
+  } catch (error) {
+    const hint =
+      error instanceof Deno.errors.NotCapable || error instanceof Deno.errors.PermissionDenied
+        ? ` (run with --allow-write=${path})`
+        : "";
+    throw new ConfigError(
+      `Cannot open log_file_path "${path}": ${(error as Error).message}${hint}`,
+    );
+  }
 }
