@@ -12,6 +12,7 @@ import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.
 import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
+import { stringifyBody } from "./json_body.ts";
 import { type Exchange, guardConversion, jsonResponse, warningsHeader } from "./exchange.ts";
 import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
 import { estimateUsage, estimatingEncoder, responseText, usageMissing } from "./usage_estimate.ts";
@@ -46,7 +47,7 @@ export async function translate(
   const response = await callUpstream({
     url: upstreamUrl(model, "generate", upstreamStreams),
     headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: JSON.stringify(body),
+    body: stringifyBody(body),
     signal: ex.http.signal,
     timeoutMs: deps.settings.timeoutSeconds * 1000,
     errorMessage: upstream.errorMessage,
