@@ -260,3 +260,22 @@ Deno.test("no CORS headers unless cors is configured, and correct ones when it i
     assert.equal(stranger.headers.get("access-control-allow-origin"), null);
   }, { cors: [origin] });
 });
+
+Deno.test("a one-letter test key does not mangle the logged error it appears in", async () => {
+  const mock = startMock(() => new Response("{}"));
+  const proxy = startProxy(`- model_id: deepseek-chat\n  api_base: ${mock.url}\n`);
+  try {
+    const response = await fetch(`${proxy.url}/anthropic/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": "k" },
+      body: JSON.stringify({ model: "nope-k", messages: [] }),
+    });
+    assert.equal(response.status, 404);
+    await response.body?.cancel();
+    const line = JSON.parse(proxy.logs.find((l) => l.includes("not configured"))!);
+    assert.match(line.error, /"nope-k" is not configured; available: deepseek-chat/);
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});

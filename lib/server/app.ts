@@ -11,6 +11,7 @@ import { CODECS } from "./codecs.ts";
 import { handleCountTokens } from "./count_tokens.ts";
 import { errorResponse, type Exchange, jsonResponse, type ServerDeps } from "./exchange.ts";
 import { handleGenerate } from "./generate.ts";
+import { redact } from "../upstream/client.ts";
 import { callerKey, keyTail } from "./keys.ts";
 import { canonicalPath, type Endpoint, isKnownPrefix, matchRoute } from "./routes.ts";
 
@@ -61,7 +62,8 @@ async function serve(deps: ServerDeps, http: Request, url: URL): Promise<Respons
     deps.stats.inFlight--;
     ex.record.totalMs = performance.now() - ex.started;
     ex.record.ttfbMs ??= ex.record.totalMs;
-    if (ex.record.error && key) ex.record.error = ex.record.error.replaceAll(key, keyTail(key));
+    // Only a real key is scrubbed: replacing a one-letter test key would mangle the message.
+    if (ex.record.error && key && key.length >= 8) ex.record.error = redact(ex.record.error, [key]);
     deps.stats.record(ex.record);
     deps.logger.request(ex.record);
   };
