@@ -72,6 +72,13 @@ function cleanNode(node: unknown, ctx: CleanContext): JsonObject {
   if (out.enum !== undefined && out.type === undefined && out.anyOf === undefined) {
     out.type = "string";
   }
+  // Gemini: "properties: only allowed for OBJECT type"; a typeless node with properties is one.
+  if (out.properties !== undefined && out.type === undefined && out.anyOf === undefined) {
+    out.type = "object";
+  } else if (out.type !== undefined && out.type !== "object") {
+    delete out.properties;
+    delete out.required;
+  }
   return out;
 }
 

@@ -249,3 +249,21 @@ Deno.test("cleanSchema() refuses a schema whose shared $defs expand exponentiall
     (e: Error) => e.message.includes("expands to more than"),
   );
 });
+
+Deno.test("cleanSchema() keeps properties on objects only, and types a node that has them", () => {
+  assert.deepEqual(
+    cleanSchema({
+      properties: {
+        data: { type: "string", properties: { a: { type: "string" } }, required: ["a"] },
+        point: { properties: { x: { type: "number" } }, required: ["x"] },
+      },
+    }),
+    {
+      type: "object",
+      properties: {
+        data: { type: "string" },
+        point: { type: "object", properties: { x: { type: "number" } }, required: ["x"] },
+      },
+    },
+  );
+});
