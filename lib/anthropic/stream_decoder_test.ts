@@ -1,26 +1,17 @@
 import assert from "node:assert/strict";
 import { ProxyError } from "../errors.ts";
-import { Assembler } from "../ir/assembler.ts";
 import type { StreamEvent } from "../ir/types.ts";
-import { SseParser } from "../sse/parser.ts";
+import { decodeSse } from "../ir/_sse_decode_harness.ts";
 import { createStreamDecoder } from "./stream_decoder.ts";
 
 /** Feeds raw SSE text through the decoder into an Assembler; returns what it emitted. */
 function run(sse: string, toolNames: Array<[string, string]> = []): StreamEvent[] {
-  const assembler = new Assembler({
+  return decodeSse(createStreamDecoder, sse, {
     id: "fallback",
     model: "caller-model",
     newCallId: () => "call_new",
+    context: { toolNames: new Map(toolNames), newId: (prefix) => `${prefix}new` },
   });
-  const decoder = createStreamDecoder(assembler, {
-    toolNames: new Map(toolNames),
-    newId: (prefix) => `${prefix}new`,
-  });
-  const parser = new SseParser();
-  for (const event of [...parser.push(sse), ...parser.end()]) decoder.push(event);
-  decoder.end();
-  assembler.end();
-  return assembler.drain();
 }
 
 function sse(type: string, data: Record<string, unknown>): string {

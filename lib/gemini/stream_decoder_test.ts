@@ -1,31 +1,19 @@
 import assert from "node:assert/strict";
 import { ProxyError } from "../errors.ts";
-import { Assembler } from "../ir/assembler.ts";
 import type { StreamEvent } from "../ir/types.ts";
-import { SseParser } from "../sse/parser.ts";
+import { decodeSse } from "../ir/_sse_decode_harness.ts";
 import { createStreamDecoder } from "./stream_decoder.ts";
 
 /** Parses `sse` (in two pieces, split mid-line), decodes it and ends the stream. */
 function run(sse: string, toolNames = new Map<string, string>()): StreamEvent[] {
-  const assembler = new Assembler({
+  let n = 0;
+  return decodeSse(createStreamDecoder, sse, {
     id: "fallback",
     model: "claude-sonnet",
     newCallId: () => "gen",
+    context: { toolNames, newId: (prefix) => `${prefix}_${++n}` },
+    cut: Math.floor(sse.length / 2),
   });
-  let n = 0;
-  const decoder = createStreamDecoder(assembler, {
-    toolNames,
-    newId: (prefix) => `${prefix}_${++n}`,
-  });
-  const parser = new SseParser();
-  const cut = Math.floor(sse.length / 2);
-  for (const event of [...parser.push(sse.slice(0, cut)), ...parser.push(sse.slice(cut))]) {
-    decoder.push(event);
-  }
-  for (const event of parser.end()) decoder.push(event);
-  decoder.end();
-  assembler.end();
-  return assembler.drain();
 }
 
 // As recorded from streamGenerateContent?alt=sse (CRLF line ends, one chunk per data line).

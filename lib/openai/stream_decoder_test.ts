@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { ProxyError } from "../errors.ts";
-import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext } from "../ir/codec.ts";
 import type { StreamEvent } from "../ir/types.ts";
-import { SseParser } from "../sse/parser.ts";
+import { decodeSse } from "../ir/_sse_decode_harness.ts";
 import { createStreamDecoder } from "./stream_decoder.ts";
 
 const SHORT = "mcp__chrome__navigate_0123456789abcdef";
@@ -15,17 +14,12 @@ const CONTEXT: DecodeContext = {
 
 /** Runs recorded SSE text through the parser, the decoder and a real Assembler. */
 function run(sse: string): StreamEvent[] {
-  const assembler = new Assembler({
+  return decodeSse(createStreamDecoder, sse, {
     id: "msg_fallback",
     model: "claude-x",
     newCallId: () => "toolu_new",
+    context: CONTEXT,
   });
-  const decoder = createStreamDecoder(assembler, CONTEXT);
-  const parser = new SseParser();
-  for (const event of [...parser.push(sse), ...parser.end()]) decoder.push(event);
-  decoder.end();
-  assembler.end();
-  return assembler.drain();
 }
 
 /** One `data:` line per object; `choices` holds the delta and finish reason of choice 0. */
