@@ -3,7 +3,7 @@
  * signatures are written with their origin (lib/ir/signature.ts), and a Gemini signature on a
  * tool call rides inside the call's id, the one thing every client replays verbatim.
  */
-import { callIdWithSignature, splitSignedCallId } from "../ir/ids.ts";
+import { callerCallId } from "../ir/ids.ts";
 import { signatureToString } from "../ir/signature.ts";
 import type { Response, Signature } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
@@ -59,10 +59,4 @@ export function encodeResponse(response: Response): AnthropicMessageResponse {
 /** Anthropic message ids start with `msg_`; other upstreams' ids get the prefix. */
 export function messageId(id: string): string {
   return id.startsWith("msg_") ? id : `msg_${id}`;
-}
-
-/** The id an Anthropic caller sees for a call: with its Gemini signature folded in, once. */
-export function callerCallId(id: string, signature: Signature | undefined): string {
-  if (signature?.origin !== "gemini" || splitSignedCallId(id).signature !== undefined) return id;
-  return callIdWithSignature(id, signature.value);
 }

@@ -9,7 +9,8 @@ import type { BlockDelta, BlockStart, StreamEvent } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { encodeSse } from "../sse/encoder.ts";
 import { errorTypeOfKind } from "./errors.ts";
-import { callerCallId, messageId } from "./encode_response.ts";
+import { callerCallId } from "../ir/ids.ts";
+import { messageId } from "./encode_response.ts";
 import { usageToWire } from "./_usage.ts";
 
 /** The Anthropic SSE text for each event. */

@@ -3,12 +3,22 @@
  * one thing every client sends back verbatim), and reversible shortening for upstreams with
  * length limits (OpenAI: ids ≤ 40 characters, function names ≤ 64).
  */
+import type { Signature } from "./types.ts";
 
 const SIGNED_MARK = "__gsig_";
 
 /** An id for a caller that carries Gemini's `thoughtSignature` inside it. */
 export function callIdWithSignature(baseId: string, signature: string): string {
   return baseId + SIGNED_MARK + toBase64Url(signature);
+}
+
+/**
+ * The id a caller sees for a call: with its Gemini signature folded in, once (an id that already
+ * carries one is left as it is); calls with no Gemini signature keep their id.
+ */
+export function callerCallId(id: string, signature: Signature | undefined): string {
+  if (signature?.origin !== "gemini" || splitSignedCallId(id).signature !== undefined) return id;
+  return callIdWithSignature(id, signature.value);
 }
 
 /** Splits an id made by `callIdWithSignature`; other ids come back with no signature. */

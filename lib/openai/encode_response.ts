@@ -4,7 +4,7 @@
  * which every client replays verbatim, and in `extra_content` for clients that keep it.
  */
 import type { StreamEncoderOptions } from "../ir/codec.ts";
-import { callIdWithSignature, splitSignedCallId } from "../ir/ids.ts";
+import { callerCallId } from "../ir/ids.ts";
 import type { Response, ToolCallPart } from "../ir/types.ts";
 import { finishReasonOf } from "./finish_reason.ts";
 import type { ChatToolCallOut } from "./types.ts";
@@ -45,17 +45,11 @@ export function encodeResponse(
 /** A call as an OpenAI caller sees it, carrying its Gemini signature in the id. */
 export function toolCallOf(part: ToolCallPart): ChatToolCallOut {
   return {
-    id: callIdOf(part.id, part.signature),
+    id: callerCallId(part.id, part.signature),
     type: "function",
     function: { name: part.name, arguments: JSON.stringify(part.input) },
     ...extraContentOf(part.signature),
   };
-}
-
-/** The id a caller sees: signed with a Gemini signature unless it already carries one. */
-export function callIdOf(id: string, signature: ToolCallPart["signature"]): string {
-  if (signature?.origin !== "gemini" || splitSignedCallId(id).signature !== undefined) return id;
-  return callIdWithSignature(id, signature.value);
 }
 
 /** `extra_content.google.thought_signature` for a Gemini signature, else nothing. */

@@ -7,7 +7,8 @@ import type { StreamEncoder, StreamEncoderOptions } from "../ir/codec.ts";
 import type { Request, StreamEvent } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { encodeSse } from "../sse/encoder.ts";
-import { callIdOf, completionId, createdOf, extraContentOf } from "./encode_response.ts";
+import { callerCallId } from "../ir/ids.ts";
+import { completionId, createdOf, extraContentOf } from "./encode_response.ts";
 import { errorBody } from "./errors.ts";
 import { finishReasonOf } from "./finish_reason.ts";
 import { chatUsageOf } from "./usage.ts";
@@ -51,7 +52,7 @@ class ChatStreamEncoder implements StreamEncoder {
         return this.#chunk({
           tool_calls: [{
             index: this.#callIndex,
-            id: callIdOf(event.block.id, event.block.signature),
+            id: callerCallId(event.block.id, event.block.signature),
             type: "function",
             function: { name: event.block.name, arguments: "" },
             ...extraContentOf(event.block.signature),

@@ -7,6 +7,7 @@
 import type { ModelEntry } from "../config/models.ts";
 import type { ProxyError } from "../errors.ts";
 import type { Request } from "../ir/types.ts";
+import { isObject } from "../json_fields.ts";
 import { estimateRequestTokens } from "../tokens/estimate.ts";
 import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
 import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
@@ -92,8 +93,4 @@ async function upstreamCount(
   const n = model.format === "gemini" ? answer.totalTokens : answer.input_tokens;
   if (typeof n !== "number") throw new Error("The upstream counter gave no count");
   return n;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
