@@ -1,14 +1,15 @@
 /** Reads a request body as JSON within the configured size limit. */
 import { invalidRequest, ProxyError } from "../errors.ts";
+import { asciiJsonText, NotUtf8Error } from "../json_bytes.ts";
 
-/** Text of the body, at most `limit` bytes; 413 beyond it, 400 when it is not valid UTF-8. */
-export async function readBodyText(request: Request, limit: number): Promise<string> {
+/** The bytes of the body, at most `limit`; 413 beyond it. */
+export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
-  if (!request.body) return "";
+  if (!request.body) return new Uint8Array(0);
   if (Number.isFinite(declared)) {
     // The length is known and within the limit: one read, no chunk list kept alive.
-    return decodeUtf8(new Uint8Array(await readWhole(request)));
+    return new Uint8Array(await readWhole(request));
   }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -28,7 +29,7 @@ export async function readBodyText(request: Request, limit: number): Promise<str
     }
     chunks.push(result.value);
   }
-  return decodeUtf8(chunks.length === 1 ? chunks[0] : concat(chunks, size));
+  return chunks.length === 1 ? chunks[0] : concat(chunks, size);
 }
 
 async function readWhole(request: Request): Promise<ArrayBuffer> {
@@ -39,20 +40,21 @@ async function readWhole(request: Request): Promise<ArrayBuffer> {
   }
 }
 
-function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
-  } catch {
-    throw invalidRequest("The request body is not valid UTF-8");
-  }
-}
-
-/** The body parsed as a JSON object; 400 for anything else. */
+/**
+ * The body parsed as a JSON object; 400 for anything else. It is parsed from its ASCII-escaped
+ * text (see lib/json_bytes.ts), which gives the same value faster.
+ */
 export async function readJsonObject(
   request: Request,
   limit: number,
-): Promise<{ text: string; json: Record<string, unknown> }> {
-  const text = await readBodyText(request, limit);
+): Promise<{ json: Record<string, unknown> }> {
+  let text: string;
+  try {
+    text = asciiJsonText(await readBodyBytes(request, limit));
+  } catch (error) {
+    if (error instanceof NotUtf8Error) throw invalidRequest(error.message);
+    throw error;
+  }
   if (text.trim() === "") throw invalidRequest("The request body is empty; expected a JSON object");
   let json: unknown;
   try {
@@ -66,7 +68,7 @@ export async function readJsonObject(
   if (nestingDepth(json, MAX_DEPTH) > MAX_DEPTH) {
     throw invalidRequest(`The request body is nested deeper than ${MAX_DEPTH} levels`);
   }
-  return { text, json: json as Record<string, unknown> };
+  return { json: json as Record<string, unknown> };
 }
 
 /**

@@ -12,6 +12,7 @@ import { estimateRequestTokens } from "../tokens/estimate.ts";
 import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
 import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { readJsonObject } from "./body.ts";
+import { jsonBytes } from "../json_bytes.ts";
 import { CODECS } from "./codecs.ts";
 import { type Exchange, guardConversion, jsonResponse } from "./exchange.ts";
 import { requestedModel, requireKey, resolveModel } from "./generate.ts";
@@ -83,7 +84,7 @@ async function upstreamCount(
   const response = await callUpstream({
     url: upstreamUrl(model, "count_tokens", false),
     headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: JSON.stringify(body),
+    body: jsonBytes(body),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: codec.errorMessage,

@@ -18,34 +18,53 @@ export async function handleGenerate(
   ex: Exchange,
   endpoint: { model?: string; stream?: boolean },
 ): Promise<Response> {
-  const { json } = await readJsonObject(ex.http, ex.deps.settings.maxRequestBytes);
+  let json: Record<string, unknown> | undefined =
+    (await readJsonObject(ex.http, ex.deps.settings.maxRequestBytes)).json;
   const name = requestedModel(ex.caller, json, endpoint.model);
   const primary = resolveModel(ex, name);
   const stream = ex.caller === "gemini" ? endpoint.stream === true : json.stream === true;
   ex.record.stream = stream;
   const callerKey = requireKey(ex, primary);
-
-  // Decoded once, for every candidate of another dialect; same-dialect ones are only checked.
-  let decoded: { request: Request; warnings: string[] } | undefined;
-  const decode = () => {
-    if (!decoded) {
-      const result = guardConversion(
-        ex,
-        `Reading the ${ex.caller} request`,
-        () => CODECS[ex.caller].decodeRequest(json, { model: name, stream }),
-      );
-      decoded = { request: result.value, warnings: result.warnings };
-    }
-    return decoded;
-  };
   validateShape(ex.caller, json);
-  if (primary.format !== ex.caller) decode();
+
+  // Decoded once, for every candidate of another dialect; same-dialect ones pass the body on.
+  let decoded: { request: Request; warnings: string[] } | undefined;
+  if (primary.format !== ex.caller) decoded = decode(ex, json, name, stream);
+  // The parsed body is kept only while a candidate may pass it through: a 100 KB body held
+  // while the upstream answers outlives V8's young generation and costs a copy and a promotion.
+  if (decoded && !modelsTried(ex, primary).some((model) => model.format === ex.caller)) {
+    json = undefined;
+  }
 
   return await withFallbacks(ex, primary, callerKey, (model, key) => {
-    if (model.format === ex.caller) return passthrough(ex, model, key, json, stream);
-    const { request, warnings } = decode();
-    return translate(ex, model, key, request, warnings);
+    if (model.format === ex.caller) return passthrough(ex, model, key, json!, stream);
+    decoded ??= decode(ex, json!, name, stream);
+    return translate(ex, model, key, decoded.request, decoded.warnings);
   });
+}
+
+function decode(
+  ex: Exchange,
+  json: Record<string, unknown>,
+  model: string,
+  stream: boolean,
+): { request: Request; warnings: string[] } {
+  const result = guardConversion(
+    ex,
+    `Reading the ${ex.caller} request`,
+    () => CODECS[ex.caller].decodeRequest(json, { model, stream }),
+  );
+  return { request: result.value, warnings: result.warnings };
+}
+
+/** The model and the fallbacks it names that are configured, in the order they are tried. */
+function modelsTried(ex: Exchange, primary: ModelEntry): ModelEntry[] {
+  const out = [primary];
+  for (const id of primary.fallbacks) {
+    const fallback = ex.deps.models.get(id);
+    if (fallback) out.push(fallback);
+  }
+  return out;
 }
 
 /** Longest model name looked up; longer ones cannot be configured and would only cost time. */
@@ -117,12 +136,14 @@ async function withFallbacks(
   serve: (model: ModelEntry, key: string) => Promise<Response>,
 ): Promise<Response> {
   const candidates = [{ model: primary, key: primary.apiKey ?? callerKey! }];
-  for (const id of primary.fallbacks) {
-    const fallback = ex.deps.models.get(id);
-    if (!fallback) continue;
+  for (const fallback of modelsTried(ex, primary).slice(1)) {
     const key = fallbackKey(ex, primary, fallback);
     if (key) candidates.push({ model: fallback, key });
-    else ex.record.warnings.push(`Fallback "${id}" skipped: it has no api_key of its own`);
+    else {
+      ex.record.warnings.push(
+        `Fallback "${fallback.modelId}" skipped: it has no api_key of its own`,
+      );
+    }
   }
   let last: ProxyError | undefined;
   for (const { model, key } of candidates) {

@@ -12,7 +12,7 @@ import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.
 import { type Operation, upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
-import { stringifyBody } from "./json_body.ts";
+import { jsonBytes } from "../json_bytes.ts";
 import type { Exchange } from "./exchange.ts";
 import { emptyBody, streamHeaders } from "./translate.ts";
 import { relayStream } from "./relay_stream.ts";
@@ -37,7 +37,7 @@ export async function passthrough(
   const response = await callUpstream({
     url,
     headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: stringifyBody(deepMerge(sent, operation === "generate" ? model.extraBody : {})),
+    body: jsonBytes(deepMerge(sent, operation === "generate" ? model.extraBody : {})),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: codec.errorMessage,

@@ -8,11 +8,16 @@ import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
 import { responseToEvents } from "../ir/replay.ts";
 import type { Request } from "../ir/types.ts";
-import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
+import {
+  answerLimit,
+  callUpstream,
+  readUpstreamText,
+  type UpstreamCall,
+} from "../upstream/client.ts";
 import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
-import { stringifyBody } from "./json_body.ts";
+import { jsonBytes } from "../json_bytes.ts";
 import { type Exchange, guardConversion, jsonResponse, warningsHeader } from "./exchange.ts";
 import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
 import { estimateUsage, estimatingEncoder, responseText, usageMissing } from "./usage_estimate.ts";
@@ -29,30 +34,11 @@ export async function translate(
   const caller = CODECS[ex.caller];
   const upstream = CODECS[model.format];
   const upstreamStreams = request.stream && model.canStream;
-  const target: UpstreamTarget = {
-    modelName: model.modelName,
-    maxTokens: model.maxTokens,
-    temperature: model.temperature,
-    reasoningEffort: model.reasoningEffort,
-    stream: upstreamStreams,
-  };
-  const encoded = guardConversion(
-    ex,
-    "Converting the request",
-    () => upstream.encodeRequest(request, target),
-  );
-  const allWarnings = [...warnings, ...encoded.warnings];
-  const body = deepMerge(encoded.value.body, model.extraBody);
+  const sent = encodeForUpstream(ex, model, key, request, upstreamStreams);
   ex.record.upstreamDialect = model.format;
-  const response = await callUpstream({
-    url: upstreamUrl(model, "generate", upstreamStreams),
-    headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: stringifyBody(body),
-    signal: ex.http.signal,
-    timeoutMs: deps.settings.timeoutSeconds * 1000,
-    errorMessage: upstream.errorMessage,
-  });
-  const context: DecodeContext = { toolNames: encoded.value.toolNames, newId: deps.newId };
+  const allWarnings = [...warnings, ...sent.warnings];
+  const response = await callUpstream(sent.call);
+  const context: DecodeContext = { toolNames: sent.toolNames, newId: deps.newId };
   const encoderOptions: StreamEncoderOptions = {
     sse: ex.url.searchParams.get("alt") === "sse",
     includeUsage: request.includeUsage,
@@ -120,6 +106,42 @@ export async function translate(
     secrets: [key],
   });
   return new Response(stream, { headers: streamHeaders(out.contentType, allWarnings) });
+}
+
+/**
+ * The upstream request, built outside the async frame of `translate`: the encoded body object
+ * dies here, and `callUpstream` takes the serialised text out of the call once it is sent, so
+ * neither outlives the young generation while the upstream answers.
+ */
+function encodeForUpstream(
+  ex: Exchange,
+  model: ModelEntry,
+  key: string,
+  request: Request,
+  stream: boolean,
+): { call: UpstreamCall; toolNames: Map<string, string>; warnings: string[] } {
+  const upstream = CODECS[model.format];
+  const target: UpstreamTarget = {
+    modelName: model.modelName,
+    maxTokens: model.maxTokens,
+    temperature: model.temperature,
+    reasoningEffort: model.reasoningEffort,
+    stream,
+  };
+  const encoded = guardConversion(
+    ex,
+    "Converting the request",
+    () => upstream.encodeRequest(request, target),
+  );
+  const call: UpstreamCall = {
+    url: upstreamUrl(model, "generate", stream),
+    headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
+    body: jsonBytes(deepMerge(encoded.value.body, model.extraBody)),
+    signal: ex.http.signal,
+    timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
+    errorMessage: upstream.errorMessage,
+  };
+  return { call, toolNames: encoded.value.toolNames, warnings: encoded.warnings };
 }
 
 /** Headers of a stream response to the caller. */

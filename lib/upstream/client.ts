@@ -8,7 +8,8 @@ import { kindOfStatus, ProxyError } from "../errors.ts";
 export interface UpstreamCall {
   url: string;
   headers: Headers;
-  body: string;
+  /** Taken out (emptied) once handed to fetch; see `takeBody`. */
+  body: Uint8Array;
   /** Aborts when the caller goes away. */
   signal: AbortSignal;
   /** Idle timeout in milliseconds. */
@@ -51,7 +52,7 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
     const answer = fetch(call.url, {
       method: "POST",
       headers: call.headers,
-      body: call.body,
+      body: takeBody(call),
       signal: controller.signal,
       // A redirect would carry x-api-key / x-goog-api-key to a host the model never named.
       redirect: "manual",
@@ -95,6 +96,18 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
   );
   stopBody = watched.stop;
   return new Response(watched.stream, { status: response.status, headers: response.headers });
+}
+
+/**
+ * The body to send, cleared from `call`: the closures below keep `call` alive until the answer
+ * has been read, and a 100 KB request body kept that long outlives the young generation; V8
+ * then promotes it and maps and unmaps a large-object page for it on every request (measured:
+ * one mmap and two munmaps per Claude Code request, about 0.2 ms of CPU, before this).
+ */
+function takeBody(call: UpstreamCall): Uint8Array<ArrayBuffer> {
+  const body = call.body;
+  call.body = new Uint8Array(0);
+  return body as Uint8Array<ArrayBuffer>;
 }
 
 /** Bytes asked for per upstream read; one buffer is reused for every read of a stream. */
