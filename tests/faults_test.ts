@@ -273,8 +273,11 @@ Deno.test("an upstream error event mid-stream reaches the caller as its dialect'
   });
 });
 
-/** A JSON-looking 200 answer of `size` bytes written in 1 MiB pieces. */
-function giant(size: number, sent: { bytes: number }): Response {
+/**
+ * A JSON-looking 200 answer of `size` bytes written in 1 MiB pieces, its length declared in
+ * `content-length` when `declared`.
+ */
+function giant(size: number, sent: { bytes: number }, declared = false): Response {
   const piece = new TextEncoder().encode("x".repeat(1 << 20));
   let first = true;
   return new Response(
@@ -294,7 +297,12 @@ function giant(size: number, sent: { bytes: number }): Response {
         controller.enqueue(piece);
       },
     }),
-    { headers: { "content-type": "application/json" } },
+    {
+      headers: {
+        "content-type": "application/json",
+        ...(declared ? { "content-length": String(size + 10) } : {}),
+      },
+    },
   );
 }
 
@@ -308,6 +316,24 @@ Deno.test("a giant non-streamed answer is cut off with a 502, not buffered witho
         const result = await callProxy(proxy, caller, MODEL[upstream]);
         assert.match(assertError(caller, result, 502), /larger than/);
         assert.ok(sent.bytes < 80 << 20, `the proxy stopped reading (${sent.bytes} bytes sent)`);
+      }
+    }
+  });
+});
+
+Deno.test("a non-streamed answer declared larger than the limit is refused unread", async () => {
+  const sent = { bytes: 0 };
+  await withFaults(async (proxy, mock) => {
+    mock.handle(() => giant(80 << 20, sent, true));
+    for (const caller of DIALECTS) {
+      for (const upstream of [caller, caller === "openai" ? "gemini" : "openai"] as Dialect[]) {
+        sent.bytes = 0;
+        const result = await callProxy(proxy, caller, MODEL[upstream]);
+        assert.match(assertError(caller, result, 502), /larger than/);
+        assert.ok(
+          sent.bytes <= 8 << 20,
+          `the proxy read no more than buffers hold (${sent.bytes})`,
+        );
       }
     }
   });

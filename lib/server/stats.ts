@@ -79,7 +79,7 @@ export class Stats {
    */
   record(r: RequestRecord): void {
     const model = r.modelId ?? "-";
-    const key = labels({ model, dialect: r.callerDialect, status: String(r.status) });
+    const key = this.#labels(model, r.callerDialect, r.status);
     this.#requestCounts.set(key, (this.#requestCounts.get(key) ?? 0) + 1);
     if (r.method !== "POST") return;
     const isError = r.status >= 400;
@@ -97,9 +97,28 @@ export class Stats {
         t.reasoning_tokens += r.usage.reasoningTokens;
       }
     }
-    const modelKey = labels({ model, dialect: r.callerDialect });
+    const modelKey = this.#labels(model, r.callerDialect);
     histogram(this.#latency, modelKey).observe(r.totalMs / 1000);
     if (r.ttfbMs !== undefined) histogram(this.#ttfb, modelKey).observe(r.ttfbMs / 1000);
+  }
+
+  /** Label sets seen so far, by their values: built (and escaped) once each, not per request. */
+  #labelCache = new Map<string, string>();
+
+  #labels(model: string, dialect: string, status?: number): string {
+    const id = `${model}\n${dialect}\n${status ?? ""}`;
+    let key = this.#labelCache.get(id);
+    if (key === undefined) {
+      key = labels(
+        status === undefined ? { model, dialect } : {
+          model,
+          dialect,
+          status: String(status),
+        },
+      );
+      this.#labelCache.set(id, key);
+    }
+    return key;
   }
 
   /** The JSON of `GET /anthropic/v1/stats`. */

@@ -4,6 +4,7 @@
  * dialect can render (unreachable 502, timed out 504, upstream statuses kept with Retry-After).
  */
 import { kindOfStatus, ProxyError } from "../errors.ts";
+import { watchIdle } from "./idle.ts";
 
 export interface UpstreamCall {
   url: string;
@@ -21,28 +22,34 @@ export interface UpstreamCall {
 const MAX_ERROR_BODY = 64 * 1024;
 
 /**
- * Sends the request; resolves with a 2xx response whose body errors with a timeout ProxyError
- * when the upstream goes quiet, or throws a ProxyError.
+ * Sends the request; resolves with a 2xx response, or throws a ProxyError. The response's body
+ * is read through `chunksOf` or `readUpstreamText`, under the call's idle watch: a body that goes
+ * quiet fails with a timeout ProxyError, and one whose caller went away stops.
  */
 export async function callUpstream(call: UpstreamCall): Promise<Response> {
   const controller = new AbortController();
-  // A pending read is failed by the timer or the caller's disconnect directly: progress never
-  // depends on the runtime turning the abort into a rejected read.
+  // A pending wait is failed by the idle watch or the caller's disconnect directly: progress
+  // never depends on the runtime turning the abort into a rejected read.
   let stopPending: ((reason: unknown) => void) | undefined;
   let stopBody: ((error: ProxyError) => void) | undefined = undefined;
+  let timedOut = false;
+  const idle = watchIdle(call.timeoutMs, () => {
+    timedOut = true;
+    controller.abort();
+    stopPending?.(new Error("idle timeout"));
+    stopBody?.(new ProxyError("timeout", `Upstream went quiet for ${call.timeoutMs / 1000} s`));
+  });
   const onCallerGone = () => {
     controller.abort(new DOMException("Caller went away", "AbortError"));
     stopPending?.(new Error("caller went away"));
     stopBody?.(new ProxyError("bad_gateway", "Upstream connection lost: caller went away"));
   };
+  const release = () => {
+    idle.stop();
+    call.signal.removeEventListener("abort", onCallerGone);
+  };
   if (call.signal.aborted) onCallerGone();
   call.signal.addEventListener("abort", onCallerGone, { once: true });
-  let timedOut = false;
-  let timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-    stopPending?.(new Error("idle timeout"));
-  }, call.timeoutMs);
   const stopped = () =>
     new Promise<never>((_, reject) => {
       stopPending = reject;
@@ -62,40 +69,35 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
     stopPending = undefined;
   } catch (error) {
     stopPending = undefined;
-    clearTimeout(timer);
-    call.signal.removeEventListener("abort", onCallerGone);
+    release();
     if (timedOut) {
       throw new ProxyError("timeout", `Upstream did not answer within ${call.timeoutMs / 1000} s`);
     }
     if (call.signal.aborted) throw new ProxyError("invalid_request", "Caller went away", 499);
     throw new ProxyError("bad_gateway", `Upstream unreachable: ${describe(error, call.url)}`);
   }
-  const secrets = secretsOf(call.headers);
-  clearTimeout(timer);
+  idle.touch();
   if (!response.ok) {
-    // The error body is read under the same idle timeout: headers then silence still ends.
-    timer = setTimeout(() => {
-      controller.abort();
-      stopPending?.(new Error("idle timeout"));
-    }, call.timeoutMs);
+    // The error body is read under the same idle watch: headers then silence still ends.
+    const secrets = secretsOf(call.headers);
     const text = await Promise.race([readLimited(response, MAX_ERROR_BODY), stopped()])
       .catch(() => "");
-    clearTimeout(timer);
-    call.signal.removeEventListener("abort", onCallerGone);
+    release();
     throw upstreamError(response, text, call.errorMessage, secrets);
   }
   if (!response.body) {
-    call.signal.removeEventListener("abort", onCallerGone);
+    release();
     return response;
   }
-  const watched = watchedBody(
-    response.body,
-    call.timeoutMs,
-    () => call.signal.removeEventListener("abort", onCallerGone),
+  const watched = watchedSource(
+    response,
+    idle.touch,
+    release,
     (reason) => controller.abort(reason),
   );
   stopBody = watched.stop;
-  return new Response(watched.stream, { status: response.status, headers: response.headers });
+  SOURCES.set(response.body, watched.source);
+  return response;
 }
 
 /**
@@ -117,14 +119,16 @@ const READ_SIZE = 16 * 1024;
 export interface ChunkSource {
   read(): Promise<Uint8Array | undefined>;
   cancel(reason?: unknown): Promise<void>;
+  /** The whole body (what is left of it), at most `limit` bytes; 502 beyond. */
+  readAll?(limit: number): Promise<Uint8Array>;
 }
 
-/** The sources behind the bodies `callUpstream` returns, for `chunksOf`. */
+/** The watched sources of the bodies `callUpstream` returned, for `chunksOf`. */
 const SOURCES = new WeakMap<ReadableStream<Uint8Array>, ChunkSource>();
 
 /**
  * Reads a body chunk by chunk. For a body `callUpstream` returned, its idle-watched source is
- * read directly: the pipes skip one ReadableStream (and its promises) per chunk.
+ * read; any other body gets a plain reader.
  */
 export function chunksOf(body: ReadableStream<Uint8Array>): ChunkSource {
   const source = SOURCES.get(body);
@@ -136,25 +140,24 @@ export function chunksOf(body: ReadableStream<Uint8Array>): ChunkSource {
 }
 
 /**
- * The upstream body under an idle watch. One coarse timer checks the time of the last chunk
- * (re-armed only when it fires), rather than a timer cleared and set per chunk; nothing is read
- * before the consumer asks for it, so a slow caller holds the upstream back.
+ * The body of an answer under its call's idle watch: each chunk touches the watch, a failure
+ * (quiet too long, caller gone) is thrown by the read in progress or the next one, and the
+ * watch is released at the end. Nothing is read before the consumer asks for it, so a slow
+ * caller holds the upstream back; the reader itself is only made on the first read.
  */
-function watchedBody(
-  body: ReadableStream<Uint8Array>,
-  timeoutMs: number,
+function watchedSource(
+  response: Response,
+  touch: () => void,
   release: () => void,
   abort: (reason?: unknown) => void,
-): { stream: ReadableStream<Uint8Array>; stop: (error: ProxyError) => void } {
-  const reader = chunkReader(body);
+): { source: ChunkSource; stop: (error: ProxyError) => void } {
+  const body = response.body!;
+  let reader: ChunkSource | undefined;
   let failure: ProxyError | undefined;
   let ended = false;
-  let last = Date.now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
   const end = () => {
     if (ended) return;
     ended = true;
-    clearTimeout(timer);
     release();
   };
   /** Fails the body; cancelling the reader settles a pending read at once. */
@@ -163,23 +166,19 @@ function watchedBody(
     failure = error;
     end();
     abort();
-    reader.cancel();
+    if (reader) reader.cancel();
+    else body.cancel().catch(() => {});
   };
-  const watch = (ms: number) => {
-    timer = setTimeout(() => {
-      const quiet = Date.now() - last;
-      if (quiet < timeoutMs) return watch(timeoutMs - quiet);
-      stop(new ProxyError("timeout", `Upstream went quiet for ${timeoutMs / 1000} s`));
-    }, ms);
-  };
-  watch(timeoutMs);
+  const lost = (error: unknown) =>
+    failure ?? new ProxyError("bad_gateway", `Upstream connection lost: ${describe(error)}`);
   const source: ChunkSource = {
     async read() {
+      reader ??= chunkReader(body);
       let chunk: Uint8Array | undefined;
       try {
         chunk = await reader.read();
       } catch (error) {
-        failure ??= new ProxyError("bad_gateway", `Upstream connection lost: ${describe(error)}`);
+        failure = lost(error);
       }
       if (failure) {
         end();
@@ -187,7 +186,7 @@ function watchedBody(
         throw failure;
       }
       if (!chunk) end();
-      else last = Date.now();
+      else touch();
       return chunk;
     },
     cancel(reason) {
@@ -195,25 +194,28 @@ function watchedBody(
       if (ended) return Promise.resolve();
       end();
       abort(reason);
-      return reader.cancel(reason);
+      return reader ? reader.cancel(reason) : body.cancel(reason).catch(() => {});
+    },
+    async readAll(limit) {
+      // A declared length within the limit is read in one go, without a reader per chunk.
+      const declared = Number(response.headers.get("content-length") ?? "NaN");
+      if (reader || !Number.isFinite(declared)) return await readChunks(source, limit);
+      if (declared > limit) {
+        source.cancel();
+        throw tooLargeAnswer(limit);
+      }
+      try {
+        const bytes = new Uint8Array(await response.arrayBuffer());
+        if (failure) throw failure;
+        return bytes;
+      } catch (error) {
+        throw lost(error);
+      } finally {
+        end();
+      }
     },
   };
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(out) {
-      let chunk: Uint8Array | undefined;
-      try {
-        chunk = await source.read();
-      } catch (error) {
-        out.error(error);
-        return;
-      }
-      if (chunk) out.enqueue(chunk);
-      else out.close();
-    },
-    cancel: (reason) => source.cancel(reason),
-  }, { highWaterMark: 0 });
-  SOURCES.set(stream, source);
-  return { stream, stop };
+  return { source, stop };
 }
 
 /**
@@ -279,6 +281,11 @@ function upstreamError(
 export async function readUpstreamText(response: Response, limit: number): Promise<string> {
   if (!response.body) return "";
   const source = chunksOf(response.body);
+  const bytes = source.readAll ? await source.readAll(limit) : await readChunks(source, limit);
+  return new TextDecoder().decode(bytes);
+}
+
+async function readChunks(source: ChunkSource, limit: number): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -288,7 +295,7 @@ export async function readUpstreamText(response: Response, limit: number): Promi
       size += chunk.length;
       if (size > limit) {
         source.cancel();
-        throw new ProxyError("bad_gateway", `Upstream answer is larger than ${limit} bytes`);
+        throw tooLargeAnswer(limit);
       }
       chunks.push(chunk);
     }
@@ -296,11 +303,18 @@ export async function readUpstreamText(response: Response, limit: number): Promi
     if (error instanceof ProxyError) throw error;
     throw new ProxyError("bad_gateway", `Upstream connection lost: ${describe(error)}`);
   }
-  if (chunks.length === 1) return new TextDecoder().decode(chunks[0]);
-  const decoder = new TextDecoder();
-  let text = "";
-  for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
-  return text + decoder.decode();
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
+}
+
+function tooLargeAnswer(limit: number): ProxyError {
+  return new ProxyError("bad_gateway", `Upstream answer is larger than ${limit} bytes`);
 }
 
 /** The largest successful non-streamed answer read: max(64 MiB, 2 × max_request_bytes). */

@@ -1,0 +1,58 @@
+/**
+ * Idle timeouts on one shared clock. Every upstream call is watched from the moment it is sent
+ * until its answer has been read: a watch is touched by each chunk and fires once it has been
+ * quiet for its timeout. One interval checks all watches (at a tenth of the shortest timeout,
+ * at most once a second) instead of a timer set and cleared per request or per chunk; it runs
+ * only while a watch is open.
+ */
+
+export interface IdleWatch {
+  /** Something arrived: the quiet time starts again. */
+  touch(): void;
+  /** The call is over; the watch never fires after this. */
+  stop(): void;
+}
+
+interface Entry {
+  timeoutMs: number;
+  last: number;
+  onIdle: () => void;
+}
+
+const open = new Set<Entry>();
+let interval: ReturnType<typeof setInterval> | undefined;
+let period = Infinity;
+
+/** Watches a call: `onIdle` runs once, after `timeoutMs` without a `touch`. */
+export function watchIdle(timeoutMs: number, onIdle: () => void): IdleWatch {
+  const entry: Entry = { timeoutMs, last: Date.now(), onIdle };
+  open.add(entry);
+  const wanted = Math.min(1000, Math.max(1, Math.floor(timeoutMs / 10)));
+  if (interval === undefined || wanted < period) restart(wanted);
+  return {
+    touch() {
+      entry.last = Date.now();
+    },
+    stop() {
+      if (open.delete(entry) && open.size === 0) restart(Infinity);
+    },
+  };
+}
+
+function restart(every: number): void {
+  if (interval !== undefined) clearInterval(interval);
+  interval = undefined;
+  period = every;
+  if (every === Infinity) return;
+  interval = setInterval(check, every);
+}
+
+function check(): void {
+  const now = Date.now();
+  for (const entry of open) {
+    if (now - entry.last < entry.timeoutMs) continue;
+    open.delete(entry);
+    entry.onIdle();
+  }
+  if (open.size === 0) restart(Infinity);
+}

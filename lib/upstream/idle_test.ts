@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { watchIdle } from "./idle.ts";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Deno's sanitizers fail a test that leaves an interval running: each test below also shows the
+// shared clock stops once its last watch is closed or has fired.
+
+Deno.test("watchIdle() fires once after the timeout without a touch", async () => {
+  let fired = 0;
+  watchIdle(60, () => fired++);
+  await sleep(30);
+  assert.equal(fired, 0);
+  await sleep(120);
+  assert.equal(fired, 1);
+});
+
+Deno.test("watchIdle(): a touch starts the quiet time again; stop() means it never fires", async () => {
+  let fired = 0;
+  const watch = watchIdle(100, () => fired++);
+  for (let i = 0; i < 6; i++) {
+    await sleep(40);
+    watch.touch();
+  }
+  assert.equal(fired, 0, "touched every 40 ms, a 100 ms watch stays quiet");
+  watch.stop();
+  await sleep(200);
+  assert.equal(fired, 0);
+});
+
+Deno.test("watchIdle(): a short watch is checked often enough beside a long one", async () => {
+  const fired: string[] = [];
+  const long = watchIdle(60_000, () => fired.push("long"));
+  watchIdle(50, () => fired.push("short"));
+  await sleep(150);
+  assert.deepEqual(fired, ["short"]);
+  long.stop();
+});
