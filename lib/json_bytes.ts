@@ -23,6 +23,9 @@ export class NotUtf8Error extends Error {}
 
 const HEX = "0123456789abcdef";
 const DECODER = new TextDecoder();
+/** Buffers reused across calls hold at most this many bytes; larger bodies get their own. */
+const SCRATCH_LIMIT = 3 << 20;
+let escapeScratch = new Uint8Array(0);
 
 /** Decodes JSON bytes to text in which every non-ASCII character is a `\uXXXX` escape. */
 export function asciiJsonText(bytes: Uint8Array): string {
@@ -47,7 +50,9 @@ export function asciiJsonText(bytes: Uint8Array): string {
     size += (point >= 0x10000 ? 12 : 6) - width;
     i = scan(i + width);
   }
-  const out = new Uint8Array(size);
+  // Decoded before anything else runs, so one buffer serves every request of a usual size.
+  if (size > escapeScratch.length && size <= SCRATCH_LIMIT) escapeScratch = new Uint8Array(size);
+  const out = size <= escapeScratch.length ? escapeScratch.subarray(0, size) : new Uint8Array(size);
   let from = start;
   let at = 0;
   for (let k = 0; k < starts.length; k++) {
@@ -132,8 +137,7 @@ function highBytes(bytes: Uint8Array): (from: number) => number {
 }
 
 const ENCODER = new TextEncoder();
-/** Reused for bodies up to 1 MiB of text (3 MiB encoded at most); larger ones get their own. */
-const SCRATCH_LIMIT = 3 << 20;
+/** Reused for bodies up to 1 MiB of text (3 MiB encoded at most). */
 let scratch = new Uint8Array(1 << 16);
 
 /** `JSON.stringify(body)` as UTF-8 bytes, encoded part by part (see the module comment). */
@@ -167,5 +171,7 @@ export function jsonBytes(body: Record<string, unknown>): Uint8Array {
   }
   let at = 0;
   for (const part of parts) at += ENCODER.encodeInto(part, buffer.subarray(at)).written;
+  // A copy: fetch does not copy a byte body when called (Deno reads it later), so the bytes
+  // handed to it must not be a view of a buffer the next request reuses.
   return buffer.slice(0, at);
 }
