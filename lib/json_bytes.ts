@@ -18,6 +18,8 @@
  * The bytes written are exactly `new TextEncoder().encode(JSON.stringify(body))`.
  */
 
+import { isShared, sharedBytes, sharingActive } from "./shared_json.ts";
+
 /** The body is not UTF-8. */
 export class NotUtf8Error extends Error {}
 
@@ -142,36 +144,107 @@ let scratch = new Uint8Array(1 << 16);
 
 /** `JSON.stringify(body)` as UTF-8 bytes, encoded part by part (see the module comment). */
 export function jsonBytes(body: Record<string, unknown>): Uint8Array {
-  const parts: string[] = [];
+  const parts: Part[] = [];
+  const depth = sharingActive() ? SHARED_DEPTH : 0;
   let sep = "{";
   for (const key in body) {
     if (!Object.hasOwn(body, key)) continue;
     const value = body[key];
-    if (Array.isArray(value) && value.length > 1) {
+    const mark = parts.length;
+    if (Array.isArray(value) && value.length > 1 && !isShared(value)) {
       parts.push(`${sep}${JSON.stringify(key)}:[`);
       for (let i = 0; i < value.length; i++) {
-        const item = JSON.stringify(value[i]) ?? "null";
-        parts.push(i === 0 ? item : "," + item);
+        if (i > 0) parts.push(",");
+        if (!pushValue(parts, value[i], depth)) parts.push("null");
       }
       parts.push("]");
     } else {
-      const text = JSON.stringify(value);
-      if (text === undefined) continue;
-      parts.push(`${sep}${JSON.stringify(key)}:${text}`);
+      parts.push(`${sep}${JSON.stringify(key)}:`);
+      if (!pushValue(parts, value, depth)) {
+        parts.length = mark;
+        continue;
+      }
     }
     sep = ",";
   }
   parts.push(sep === "{" ? "{}" : "}");
   let bound = 0;
-  for (const part of parts) bound += part.length * 3;
+  for (const part of parts) bound += typeof part === "string" ? part.length * 3 : part.length;
   let buffer = scratch;
   if (bound > buffer.length) {
     buffer = new Uint8Array(bound);
     if (bound <= SCRATCH_LIMIT) scratch = buffer;
   }
   let at = 0;
-  for (const part of parts) at += ENCODER.encodeInto(part, buffer.subarray(at)).written;
+  for (const part of parts) {
+    if (typeof part === "string") at += ENCODER.encodeInto(part, buffer.subarray(at)).written;
+    else {
+      buffer.set(part, at);
+      at += part.length;
+    }
+  }
   // A copy: fetch does not copy a byte body when called (Deno reads it later), so the bytes
   // handed to it must not be a view of a buffer the next request reuses.
   return buffer.slice(0, at);
+}
+
+/** Text still to encode, or the cached UTF-8 of a shared value. */
+type Part = string | Uint8Array;
+
+/** How deep below a member or an array element a shared value is looked for. */
+const SHARED_DEPTH = 4;
+
+/**
+ * Pushes the JSON of `value`; false when JSON.stringify would leave it out (undefined, a
+ * function). A shared value is its cached UTF-8; a plain object or array that holds one within
+ * `depth` levels is written member by member around it; anything else is JSON.stringify's text.
+ */
+function pushValue(parts: Part[], value: unknown, depth: number): boolean {
+  if (isShared(value)) {
+    parts.push(sharedBytes(value as object));
+    return true;
+  }
+  if (depth > 0 && isPlain(value) && holdsShared(value, depth)) {
+    if (Array.isArray(value)) {
+      parts.push("[");
+      for (let i = 0; i < value.length; i++) {
+        if (i > 0) parts.push(",");
+        if (!pushValue(parts, value[i], depth - 1)) parts.push("null");
+      }
+      parts.push("]");
+      return true;
+    }
+    let first = true;
+    parts.push("{");
+    for (const key of Object.keys(value)) {
+      const mark = parts.length;
+      parts.push(`${first ? "" : ","}${JSON.stringify(key)}:`);
+      if (pushValue(parts, (value as Record<string, unknown>)[key], depth - 1)) first = false;
+      else parts.length = mark;
+    }
+    parts.push("}");
+    return true;
+  }
+  const text = JSON.stringify(value);
+  if (text === undefined) return false;
+  parts.push(text);
+  return true;
+}
+
+/** An array, or an object JSON.stringify writes member by member (no toJSON, plain prototype). */
+function isPlain(value: unknown): value is object {
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return true;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null) &&
+    typeof (value as { toJSON?: unknown }).toJSON !== "function";
+}
+
+function holdsShared(value: object, depth: number): boolean {
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    if (typeof child !== "object" || child === null) continue;
+    if (isShared(child)) return true;
+    if (depth > 1 && holdsShared(child, depth - 1)) return true;
+  }
+  return false;
 }

@@ -1,6 +1,7 @@
 /** Reads a request body as JSON within the configured size limit. */
 import { invalidRequest, ProxyError } from "../errors.ts";
 import { asciiJsonText, NotUtf8Error } from "../json_bytes.ts";
+import { isShared, parseRequestText } from "../shared_json.ts";
 
 /** The bytes of the body, at most `limit`; 413 beyond it. */
 export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
@@ -42,7 +43,8 @@ async function readWhole(request: Request): Promise<ArrayBuffer> {
 
 /**
  * The body parsed as a JSON object; 400 for anything else. It is parsed from its ASCII-escaped
- * text (see lib/json_bytes.ts), which gives the same value faster.
+ * text (see lib/json_bytes.ts), which gives the same value faster, and a top-level `tools` seen
+ * before is reused (lib/shared_json.ts).
  */
 export async function readJsonObject(
   request: Request,
@@ -58,7 +60,7 @@ export async function readJsonObject(
   if (text.trim() === "") throw invalidRequest("The request body is empty; expected a JSON object");
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseRequestText(text);
   } catch (error) {
     throw invalidRequest(`The request body is not valid JSON: ${(error as Error).message}`);
   }
@@ -88,7 +90,10 @@ export function nestingDepth(value: unknown, limit: number): number {
     if (deepest > limit) return deepest;
     const children = Array.isArray(item) ? item : Object.values(item);
     for (const child of children) {
-      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+      // A shared value was measured in the same place when it was first parsed.
+      if (typeof child === "object" && child !== null && !isShared(child)) {
+        stack.push([child, depth + 1]);
+      }
     }
   }
   return deepest;

@@ -1,0 +1,137 @@
+/**
+ * A large request's `tools` sent again is reused, not parsed and written again
+ * (lib/shared_json.ts). For every caller × upstream pair, a Claude-Code-sized request is sent
+ * twice as Claude Code writes JSON (remembered, then reused), then once indented, which is never
+ * remembered: all three must reach the upstream byte for byte alike, and be answered alike.
+ */
+import assert from "node:assert/strict";
+import type { Dialect } from "../lib/ir/types.ts";
+import { CODECS } from "../lib/server/codecs.ts";
+import { sharedToolsCounts } from "../lib/shared_json.ts";
+import { json, startMock, startProxy } from "./_harness.ts";
+
+const DIALECTS: Dialect[] = ["anthropic", "openai", "gemini"];
+const MODEL: Record<Dialect, string> = { anthropic: "to-a", openai: "to-o", gemini: "to-g" };
+const KEY = "sk-shared-tools-0001";
+const FIXTURE = JSON.parse(
+  Deno.readTextFileSync(
+    new URL("./fixtures/requests/claude_code_request.json", import.meta.url),
+  ),
+);
+
+/** The fixture, with a tool of its own so it is new to this process, written by `caller`. */
+function callerBody(caller: Dialect, upstream: Dialect): Record<string, unknown> {
+  const anthropic = {
+    ...FIXTURE,
+    model: MODEL[upstream],
+    stream: false,
+    tools: [...FIXTURE.tools, {
+      name: `lookup_${caller}_${upstream}`,
+      description: "Finds a term → its definition ✓",
+      input_schema: { type: "object", properties: { term: { type: "string" } } },
+    }],
+  };
+  if (caller === "anthropic") return anthropic;
+  const request = CODECS.anthropic.decodeRequest(anthropic, {
+    model: MODEL[upstream],
+    stream: false,
+  }).value;
+  const target = { modelName: MODEL[upstream], maxTokens: 8192, stream: false };
+  return CODECS[caller].encodeRequest(request, target).value.body;
+}
+
+function answer(path: string): Response {
+  if (path.endsWith("/messages")) {
+    return json({
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      model: "m",
+      content: [{ type: "text", text: "Done." }],
+      stop_reason: "end_turn",
+      usage: { input_tokens: 30000, output_tokens: 2 },
+    });
+  }
+  if (path.endsWith("/chat/completions")) {
+    return json({
+      id: "c1",
+      object: "chat.completion",
+      created: 1,
+      model: "m",
+      choices: [{
+        index: 0,
+        message: { role: "assistant", content: "Done." },
+        finish_reason: "stop",
+      }],
+      usage: { prompt_tokens: 30000, completion_tokens: 2, total_tokens: 30002 },
+    });
+  }
+  return json({
+    candidates: [{ content: { role: "model", parts: [{ text: "Done." }] }, finishReason: "STOP" }],
+    usageMetadata: { promptTokenCount: 30000, candidatesTokenCount: 2, totalTokenCount: 30002 },
+  });
+}
+
+Deno.test("tools sent again reach every upstream exactly as a first request's did", async () => {
+  const mock = startMock((req) => answer(req.path));
+  const proxy = startProxy(`
+- model_id: to-a
+  api_base: ${mock.url}
+  format: anthropic
+  max_tokens: 8K
+- model_id: to-o
+  api_base: ${mock.url}/v1
+  format: openai
+  max_tokens: 8K
+- model_id: to-g
+  model_name: gemini-2.5-pro
+  api_base: ${mock.url}/v1beta
+  format: gemini
+  max_tokens: 8K
+`);
+  try {
+    for (const caller of DIALECTS) {
+      for (const upstream of DIALECTS) {
+        const value = callerBody(caller, upstream);
+        const bodies = [
+          JSON.stringify(value),
+          JSON.stringify(value),
+          JSON.stringify(value, null, 2),
+        ];
+        const url = caller === "anthropic"
+          ? `${proxy.url}/anthropic/v1/messages`
+          : caller === "openai"
+          ? `${proxy.url}/openai/v1/chat/completions`
+          : `${proxy.url}/gemini/v1beta/models/${MODEL[upstream]}:generateContent`;
+        const headers = {
+          "content-type": "application/json",
+          "x-api-key": KEY,
+          authorization: `Bearer ${KEY}`,
+          "x-goog-api-key": KEY,
+        };
+        const before = sharedToolsCounts();
+        const answers: string[] = [];
+        for (const body of bodies) {
+          const response = await fetch(url, { method: "POST", headers, body });
+          assert.equal(
+            response.status,
+            200,
+            `${caller} → ${upstream}: ${await response.clone().text()}`,
+          );
+          answers.push((await response.text()).replace(/"(id|created)":("[^"]*"|\d+)/g, ""));
+        }
+        const after = sharedToolsCounts();
+        const pair = `${caller} → ${upstream}`;
+        assert.equal(after.remembered - before.remembered, 1, `${pair}: remembered once`);
+        assert.equal(after.hits - before.hits, 1, `${pair}: reused once`);
+        const [first, second, plain] = mock.received.slice(-3).map((r) => r.body);
+        assert.equal(first, plain, `${pair}: remembered tools are written as parsed ones`);
+        assert.equal(second, plain, `${pair}: reused tools are written as parsed ones`);
+        assert.deepEqual([answers[1], answers[2]], [answers[0], answers[0]], pair);
+      }
+    }
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});
