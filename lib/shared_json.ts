@@ -73,6 +73,8 @@ const MAX_ENTRIES = 4;
 /** Bodies and members smaller than these are parsed as they come: nothing worth keeping. */
 const MIN_BODY = 16 * 1024;
 const MIN_MEMBER = 4 * 1024;
+/** Nor is a member larger than this kept: four of them are held at most. */
+const MAX_MEMBER = 1024 * 1024;
 const PROBE = 256;
 const MARKER = "\u0080";
 const MARKED_MEMBER = `"tools":"${MARKER}"`;
@@ -133,7 +135,8 @@ function remember(text: string, tools: unknown): void {
   // text is. Attempts that do not pay off (other escapes, or tools that change on every
   // request so the last ones remembered were never reused) are spaced out: 1, 3, 7… requests.
   const source = `"tools":${asciiEscape(JSON.stringify(tools))}`;
-  if (source.length < MIN_MEMBER || entries.some((entry) => entry.source === source)) return;
+  if (source.length < MIN_MEMBER || source.length > MAX_MEMBER) return;
+  if (entries.some((entry) => entry.source === source)) return;
   const found = text.includes(source);
   if (!found || entries[0]?.hits === 0) {
     streak = Math.min(streak + 1, 6);
