@@ -144,39 +144,34 @@ let scratch = new Uint8Array(1 << 16);
 
 /** `JSON.stringify(body)` as UTF-8 bytes, encoded part by part (see the module comment). */
 export function jsonBytes(body: Record<string, unknown>): Uint8Array {
-  const parts: Part[] = [];
+  const out = new Parts();
   const depth = sharingActive() ? SHARED_DEPTH : 0;
   let sep = "{";
   for (const key in body) {
     if (!Object.hasOwn(body, key)) continue;
     const value = body[key];
-    const mark = parts.length;
     if (Array.isArray(value) && value.length > 1 && !isShared(value)) {
-      parts.push(`${sep}${JSON.stringify(key)}:[`);
+      out.text(`${sep}${JSON.stringify(key)}:[`);
       for (let i = 0; i < value.length; i++) {
-        if (i > 0) parts.push(",");
-        if (!pushValue(parts, value[i], depth)) parts.push("null");
+        if (!writeValue(out, value[i], depth, i > 0 ? "," : "")) out.text(i > 0 ? ",null" : "null");
       }
-      parts.push("]");
-    } else {
-      parts.push(`${sep}${JSON.stringify(key)}:`);
-      if (!pushValue(parts, value, depth)) {
-        parts.length = mark;
-        continue;
-      }
+      out.text("]");
+      sep = ",";
+    } else if (writeValue(out, value, depth, `${sep}${JSON.stringify(key)}:`)) {
+      sep = ",";
     }
-    sep = ",";
   }
-  parts.push(sep === "{" ? "{}" : "}");
+  out.text(sep === "{" ? "{}" : "}");
+  out.flush();
   let bound = 0;
-  for (const part of parts) bound += typeof part === "string" ? part.length * 3 : part.length;
+  for (const part of out.list) bound += typeof part === "string" ? part.length * 3 : part.length;
   let buffer = scratch;
   if (bound > buffer.length) {
     buffer = new Uint8Array(bound);
     if (bound <= SCRATCH_LIMIT) scratch = buffer;
   }
   let at = 0;
-  for (const part of parts) {
+  for (const part of out.list) {
     if (typeof part === "string") at += ENCODER.encodeInto(part, buffer.subarray(at)).written;
     else {
       buffer.set(part, at);
@@ -188,46 +183,72 @@ export function jsonBytes(body: Record<string, unknown>): Uint8Array {
   return buffer.slice(0, at);
 }
 
-/** Text still to encode, or the cached UTF-8 of a shared value. */
-type Part = string | Uint8Array;
+/**
+ * The output as text runs and cached UTF-8. Text is joined into runs of about RUN characters:
+ * each run costs one encode call, and a run holding a two-byte character (which makes the whole
+ * run two-byte, slower to encode) stays short.
+ */
+class Parts {
+  list: Array<string | Uint8Array> = [];
+  #run = "";
+
+  text(piece: string): void {
+    this.#run += piece;
+    if (this.#run.length >= RUN) this.flush();
+  }
+
+  bytes(bytes: Uint8Array): void {
+    this.flush();
+    this.list.push(bytes);
+  }
+
+  flush(): void {
+    if (this.#run === "") return;
+    this.list.push(this.#run);
+    this.#run = "";
+  }
+}
+
+const RUN = 8 * 1024;
 
 /** How deep below a member or an array element a shared value is looked for. */
 const SHARED_DEPTH = 4;
 
 /**
- * Pushes the JSON of `value`; false when JSON.stringify would leave it out (undefined, a
- * function). A shared value is its cached UTF-8; a plain object or array that holds one within
- * `depth` levels is written member by member around it; anything else is JSON.stringify's text.
+ * Writes `prefix` and the JSON of `value`; false, writing nothing, when JSON.stringify would
+ * leave the value out (undefined, a function). A shared value is written from its cached UTF-8,
+ * a plain object or array holding one within `depth` levels member by member around it, and
+ * anything else as JSON.stringify's text.
  */
-function pushValue(parts: Part[], value: unknown, depth: number): boolean {
+function writeValue(out: Parts, value: unknown, depth: number, prefix: string): boolean {
   if (isShared(value)) {
-    parts.push(sharedBytes(value as object));
+    out.text(prefix);
+    out.bytes(sharedBytes(value as object));
     return true;
   }
   if (depth > 0 && isPlain(value) && holdsShared(value, depth)) {
     if (Array.isArray(value)) {
-      parts.push("[");
+      out.text(prefix + "[");
       for (let i = 0; i < value.length; i++) {
-        if (i > 0) parts.push(",");
-        if (!pushValue(parts, value[i], depth - 1)) parts.push("null");
+        if (!writeValue(out, value[i], depth - 1, i > 0 ? "," : "")) {
+          out.text(i > 0 ? ",null" : "null");
+        }
       }
-      parts.push("]");
+      out.text("]");
       return true;
     }
-    let first = true;
-    parts.push("{");
+    out.text(prefix + "{");
+    let sep = "";
     for (const key of Object.keys(value)) {
-      const mark = parts.length;
-      parts.push(`${first ? "" : ","}${JSON.stringify(key)}:`);
-      if (pushValue(parts, (value as Record<string, unknown>)[key], depth - 1)) first = false;
-      else parts.length = mark;
+      const member = (value as Record<string, unknown>)[key];
+      if (writeValue(out, member, depth - 1, `${sep}${JSON.stringify(key)}:`)) sep = ",";
     }
-    parts.push("}");
+    out.text("}");
     return true;
   }
   const text = JSON.stringify(value);
   if (text === undefined) return false;
-  parts.push(text);
+  out.text(prefix + text);
   return true;
 }
 

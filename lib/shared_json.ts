@@ -36,12 +36,24 @@ export function sharingActive(): boolean {
   return entries.length > 0;
 }
 
+const DERIVED = new WeakMap<object, Map<string, object>>();
+
 /**
- * Marks a value made only from a shared one (so the same for every request that shares it, such
- * as a converted schema) as shared too: it is frozen, and its UTF-8 is cached when written.
+ * `make()`, for a value made only from `from` and `key`. When `from` is shared (a tool of a
+ * remembered tools list), the result is made once per key, and shared in turn: later requests
+ * get the same frozen value, written from its cached UTF-8. A `make` that throws is tried again
+ * next time. Derived values live as long as the shared value they come from.
  */
-export function shareDerived<T extends object>(value: T): T {
-  share(value);
+export function derive<T extends object>(from: unknown, key: string, make: () => T): T {
+  if (!isShared(from)) return make();
+  let byKey = DERIVED.get(from as object);
+  if (!byKey) DERIVED.set(from as object, byKey = new Map());
+  let value = byKey.get(key) as T | undefined;
+  if (!value) {
+    value = make();
+    share(value);
+    byKey.set(key, value);
+  }
   return value;
 }
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { asciiJsonText, jsonBytes } from "./json_bytes.ts";
-import { isShared, parseRequestText, shareDerived, sharedToolsCounts } from "./shared_json.ts";
+import { derive, isShared, parseRequestText, sharedToolsCounts } from "./shared_json.ts";
 
 const FIXTURE = JSON.parse(
   Deno.readTextFileSync(
@@ -91,7 +91,11 @@ Deno.test("jsonBytes() writes shared values from their cache, byte for byte", ()
   parseRequestText(requestText(body));
   const shared = parseRequestText(requestText(body)) as Record<string, any>;
   assert.ok(isShared(shared.tools));
-  const derived = shareDerived({ type: "object", note: "dérivé" });
+  const derived = derive(shared.tools[0], "test", () => ({ type: "object", note: "dérivé" }));
+  assert.ok(isShared(derived));
+  assert.equal(derive(shared.tools[0], "test", () => ({})), derived, "made once per key");
+  assert.notEqual(derive(shared.tools[0], "other", () => ({})), derived);
+  assert.ok(!isShared(derive({}, "test", () => ({}))), "from a value not shared: not shared");
   const cases: Record<string, unknown>[] = [
     shared, // the whole array shared (a pass-through)
     { // OpenAI: each schema two levels down

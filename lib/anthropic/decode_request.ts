@@ -27,6 +27,7 @@ import {
   optionalString,
   requiredString,
 } from "./_validate.ts";
+import { derive } from "../shared_json.ts";
 
 /** Validates and decodes a caller's body; throws a 400 ProxyError for bad input. */
 export function decodeRequest(body: unknown): Converted<Request> {
@@ -101,16 +102,19 @@ function decodeTools(list: unknown[]): { custom: ToolDefinition[]; server: unkno
       server.push(tool);
       return;
     }
-    const description = optionalString(tool, "description", path);
-    const strict = optionalBoolean(tool, "strict", path);
-    const cache = tool.cache_control;
-    custom.push({
-      name: requiredString(tool, "name", path),
-      ...(description !== undefined ? { description } : {}),
-      inputSchema: optionalObject(tool, "input_schema", path) ?? { type: "object", properties: {} },
-      ...(strict !== undefined ? { strict } : {}),
-      ...(cache != null ? { cacheControl: cache } : {}),
-    });
+    custom.push(derive(item, "anthropic tool", () => {
+      const description = optionalString(tool, "description", path);
+      const strict = optionalBoolean(tool, "strict", path);
+      const cache = tool.cache_control;
+      return {
+        name: requiredString(tool, "name", path),
+        ...(description !== undefined ? { description } : {}),
+        inputSchema: optionalObject(tool, "input_schema", path) ??
+          { type: "object", properties: {} },
+        ...(strict !== undefined ? { strict } : {}),
+        ...(cache != null ? { cacheControl: cache } : {}),
+      };
+    }));
   });
   return { custom, server };
 }

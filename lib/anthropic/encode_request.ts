@@ -9,6 +9,7 @@ import { unreachable } from "../ir/types.ts";
 import { encodeMessages, type NameOf } from "./encode_content.ts";
 import { encodeThinking } from "./encode_thinking.ts";
 import type { AnthropicRequestBody, AnthropicTextBlock, AnthropicToolChoice } from "./types.ts";
+import { derive } from "../shared_json.ts";
 
 /** Anthropic's limit on tool names (`^[a-zA-Z0-9_-]{1,64}$`). */
 const MAX_NAME = 64;
@@ -83,13 +84,16 @@ function encodeSystem(request: Request): AnthropicTextBlock[] {
  * declares no tools, so such a history gets a bare declaration per called name and `none`.
  */
 function encodeTools(request: Request, body: AnthropicRequestBody, nameOf: NameOf): void {
-  const tools: unknown[] = request.tools.map((tool) => ({
-    name: nameOf(tool.name),
-    ...(tool.description ? { description: tool.description } : {}),
-    input_schema: { type: "object", ...tool.inputSchema },
-    ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
-    ...(tool.cacheControl != null ? { cache_control: tool.cacheControl } : {}),
-  }));
+  const tools: unknown[] = request.tools.map((tool) => {
+    const name = nameOf(tool.name);
+    return derive(tool, `anthropic ${name}`, () => ({
+      name,
+      ...(tool.description ? { description: tool.description } : {}),
+      input_schema: { type: "object", ...tool.inputSchema },
+      ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+      ...(tool.cacheControl != null ? { cache_control: tool.cacheControl } : {}),
+    }));
+  });
   tools.push(...(request.serverTools ?? []));
   let choice = request.toolChoice;
   if (tools.length === 0) {

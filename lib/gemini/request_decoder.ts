@@ -27,6 +27,7 @@ import {
 } from "./_read.ts";
 import { decodeContents, decodeSystemInstruction } from "./contents_decoder.ts";
 import { toJsonSchema } from "./openapi_schema.ts";
+import { derive } from "../shared_json.ts";
 
 /** Validates and decodes a Gemini caller's body; throws a 400 ProxyError for bad input. */
 export function decodeRequest(input: unknown, options: CallerOptions): Converted<Request> {
@@ -67,7 +68,8 @@ function decodeTools(tools: unknown[], warnings: string[]): ToolDefinition[] {
     }
     const declarations = optArray(tool, "functionDeclarations", path) ?? [];
     declarations.forEach((declaration, j) => {
-      out.push(decodeDeclaration(declaration, `${path}.functionDeclarations[${j}]`));
+      const at = `${path}.functionDeclarations[${j}]`;
+      out.push(derive(declaration, "gemini tool", () => decodeDeclaration(declaration, at)));
     });
   });
   return out;

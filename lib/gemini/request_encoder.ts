@@ -16,6 +16,7 @@ import type {
   GeminiRequest,
   GeminiToolConfig,
 } from "./types.ts";
+import { derive } from "../shared_json.ts";
 
 /** Gemini takes at most this many stop sequences. */
 const MAX_STOP_SEQUENCES = 5;
@@ -40,13 +41,16 @@ export function encodeRequest(
   }
   if (request.tools.length > 0) {
     const functionDeclarations = request.tools.map((tool): GeminiFunctionDeclaration => {
-      const parameters = cleanSchema(tool.inputSchema);
-      const hasProperties = Object.keys(parameters.properties ?? {}).length > 0;
-      return {
-        name: toUpstream.get(tool.name) ?? tool.name,
-        ...(tool.description ? { description: tool.description } : {}),
-        ...(hasProperties ? { parameters } : {}),
-      };
+      const name = toUpstream.get(tool.name) ?? tool.name;
+      return derive(tool, `gemini ${name}`, () => {
+        const parameters = cleanSchema(tool.inputSchema);
+        const hasProperties = Object.keys(parameters.properties ?? {}).length > 0;
+        return {
+          name,
+          ...(tool.description ? { description: tool.description } : {}),
+          ...(hasProperties ? { parameters } : {}),
+        };
+      });
     });
     body.tools = [{ functionDeclarations }];
     if (request.toolChoice) body.toolConfig = toolConfig(request.toolChoice, toUpstream);

@@ -7,7 +7,7 @@
  */
 import { invalidRequest } from "../errors.ts";
 import { isObject, type JsonObject } from "./_read.ts";
-import { isShared, shareDerived } from "../shared_json.ts";
+import { derive } from "../shared_json.ts";
 
 interface CleanContext {
   root: JsonObject;
@@ -41,15 +41,8 @@ const TYPE_KEYWORDS: Record<string, readonly string[]> = {
 /** A copy of `schema` in the subset of JSON Schema that Gemini's `parameters` accepts. */
 export function cleanSchema(schema: unknown): JsonObject {
   // A shared schema (a tools list the client sends on every request) is cleaned once.
-  if (isShared(schema)) {
-    let cleaned = CLEANED.get(schema as object);
-    if (!cleaned) CLEANED.set(schema as object, cleaned = shareDerived(clean(schema)));
-    return cleaned;
-  }
-  return clean(schema);
+  return derive(schema, "gemini schema", () => clean(schema));
 }
-
-const CLEANED = new WeakMap<object, JsonObject>();
 
 function clean(schema: unknown): JsonObject {
   const root = isObject(schema) ? schema : {};

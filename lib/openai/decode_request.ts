@@ -24,6 +24,7 @@ import {
 } from "./_fields.ts";
 import { decodeMessages } from "./decode_messages.ts";
 import { thinkingOfReasoningEffort } from "./reasoning_effort.ts";
+import { derive } from "../shared_json.ts";
 
 /** Decodes and validates a Chat Completions request body. */
 export function decodeRequest(body: unknown): Converted<Request> {
@@ -68,25 +69,26 @@ export function decodeRequest(body: unknown): Converted<Request> {
 function decodeTools(raw: unknown): ToolDefinition[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalidRequest(`"tools" must be an array`);
-  return raw.map((item, i) => {
-    const path = `tools[${i}]`;
-    const tool = expectObject(item, path);
-    if (tool.type !== "function") {
-      throw fieldError(path, "type", `must be "function": got ${JSON.stringify(tool.type)}`);
-    }
-    const fnPath = at(path, "function");
-    const fn = expectObject(tool.function, fnPath);
-    const parameters = fn.parameters ?? { type: "object", properties: {} };
-    if (!isObject(parameters)) throw fieldError(fnPath, "parameters", "must be an object");
-    const description = optionalString(fn, "description", fnPath);
-    const strict = optionalBoolean(fn, "strict", fnPath);
-    return {
-      name: requireString(fn, "name", fnPath),
-      ...(description !== undefined ? { description } : {}),
-      inputSchema: parameters,
-      ...(strict !== undefined ? { strict } : {}),
-    };
-  });
+  return raw.map((item, i) => derive(item, "openai tool", () => decodeTool(item, `tools[${i}]`)));
+}
+
+function decodeTool(item: unknown, path: string): ToolDefinition {
+  const tool = expectObject(item, path);
+  if (tool.type !== "function") {
+    throw fieldError(path, "type", `must be "function": got ${JSON.stringify(tool.type)}`);
+  }
+  const fnPath = at(path, "function");
+  const fn = expectObject(tool.function, fnPath);
+  const parameters = fn.parameters ?? { type: "object", properties: {} };
+  if (!isObject(parameters)) throw fieldError(fnPath, "parameters", "must be an object");
+  const description = optionalString(fn, "description", fnPath);
+  const strict = optionalBoolean(fn, "strict", fnPath);
+  return {
+    name: requireString(fn, "name", fnPath),
+    ...(description !== undefined ? { description } : {}),
+    inputSchema: parameters,
+    ...(strict !== undefined ? { strict } : {}),
+  };
 }
 
 function decodeToolChoice(raw: unknown): ToolChoice | undefined {

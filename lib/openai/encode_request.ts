@@ -14,6 +14,7 @@ import { reasoningEffortOf } from "./reasoning_effort.ts";
 /** OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) reject `max_tokens`. */
 const OPENAI_REASONING_MODEL = /^(?:openai\/)?(?:o\d|gpt-5)/;
 import type { ChatToolChoiceOut, ChatToolOut } from "./types.ts";
+import { derive } from "../shared_json.ts";
 
 /** OpenAI rejects function names longer than this. */
 export const MAX_TOOL_NAME = 64;
@@ -82,15 +83,16 @@ function encodeTool(
   tool: Request["tools"][number],
   toolName: (name: string) => string,
 ): ChatToolOut {
-  return {
+  const name = toolName(tool.name);
+  return derive(tool, `openai ${name}`, () => ({
     type: "function",
     function: {
-      name: toolName(tool.name),
+      name,
       ...(tool.description !== undefined ? { description: tool.description } : {}),
       parameters: tool.inputSchema,
       ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
     },
-  };
+  }));
 }
 
 function encodeToolChoice(
