@@ -145,11 +145,13 @@ let scratch = new Uint8Array(1 << 16);
 /** `JSON.stringify(body)` as UTF-8 bytes, encoded part by part (see the module comment). */
 export function jsonBytes(body: Record<string, unknown>): Uint8Array {
   const out = new Parts();
-  const depth = sharingActive() ? SHARED_DEPTH : 0;
+  const sharing = sharingActive();
   let sep = "{";
   for (const key in body) {
     if (!Object.hasOwn(body, key)) continue;
     const value = body[key];
+    // Shared values are tools (lib/shared_json.ts): only there are they looked for.
+    const depth = sharing && key === "tools" ? SHARED_DEPTH : 0;
     if (Array.isArray(value) && value.length > 1 && !isShared(value)) {
       out.text(`${sep}${JSON.stringify(key)}:[`);
       for (let i = 0; i < value.length; i++) {
