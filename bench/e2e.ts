@@ -2,10 +2,11 @@
  * End-to-end benchmark (`deno task bench:e2e`): a fast mock upstream and the proxy as separate
  * processes, this process as the load generator, pinned to separate cores with `taskset` where
  * it exists (proxy on core 0; mock and load generator on core 1). For each lane of issue 7 it
- * measures the same requests sent to the mock directly and through the proxy: latency
- * percentiles and time to first byte at concurrency 1, throughput at concurrency 8, the proxy's
- * CPU per request (utime + stime from /proc/<pid>/stat) and its memory (VmRSS idle, VmHWM peak).
- * Prints a table and writes bench/results.json.
+ * measures the same requests sent to the mock directly and through the proxy, in alternating
+ * rounds: latency percentiles and time to first byte at concurrency 1, throughput at concurrency
+ * 8, the proxy's CPU per request (the median over the rounds, from each thread's
+ * /proc/<pid>/task/<tid>/schedstat) and its memory (VmRSS idle, VmHWM peak). Prints a table and
+ * writes bench/results.json.
  */
 import {
   canPin,
@@ -40,6 +41,7 @@ interface Run {
 const SINGLE = Number(Deno.env.get("BENCH_REQUESTS") ?? 400);
 const CONCURRENT = Number(Deno.env.get("BENCH_CONCURRENT_REQUESTS") ?? 1200);
 const CONCURRENCY = 8;
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 8);
 const WARMUP = 150;
 const KEY = "sk-bench-0000000000000000";
 const MODEL: Record<Dialect, string> = {
@@ -219,22 +221,50 @@ async function concurrent(url: string, payload: string, n: number, workers: numb
   return n / ((performance.now() - start) / 1000);
 }
 
-async function measure(url: string, payload: string, pid?: number) {
-  await sequential(url, payload, WARMUP);
-  const cpu0 = pid ? cpuSeconds(pid) : 0;
-  const { totals, ttfbs } = await sequential(url, payload, SINGLE);
-  const cpuMs = pid ? (cpuSeconds(pid) - cpu0) * 1000 / SINGLE : NaN;
-  const cpu1 = pid ? cpuSeconds(pid) : 0;
-  const rps = await concurrent(url, payload, CONCURRENT, CONCURRENCY);
-  const cpuMsConcurrent = pid ? (cpuSeconds(pid) - cpu1) * 1000 / CONCURRENT : NaN;
-  const run: Run = {
-    p50: percentile(totals, 0.5),
-    p90: percentile(totals, 0.9),
-    p99: percentile(totals, 0.99),
-    ttfbP50: percentile(ttfbs, 0.5),
-    rps,
+/**
+ * One lane: the direct and the proxied requests in alternating rounds, so that a slower spell of
+ * a shared machine weighs on both alike. Latency percentiles pool every round's requests; the
+ * proxy's CPU per request is the median over the rounds; throughput is measured once each.
+ */
+async function measureLane(direct: string, proxied: string, payload: string, pid: number) {
+  await sequential(direct, payload, WARMUP);
+  await sequential(proxied, payload, WARMUP);
+  const perRound = Math.max(1, Math.round(SINGLE / ROUNDS));
+  const d = { totals: [] as number[], ttfbs: [] as number[] };
+  const p = { totals: [] as number[], ttfbs: [] as number[] };
+  const cpuPerRound: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    const dr = await sequential(direct, payload, perRound);
+    d.totals.push(...dr.totals);
+    d.ttfbs.push(...dr.ttfbs);
+    const cpu0 = cpuSeconds(pid);
+    const pr = await sequential(proxied, payload, perRound);
+    cpuPerRound.push((cpuSeconds(pid) - cpu0) * 1000 / perRound);
+    p.totals.push(...pr.totals);
+    p.ttfbs.push(...pr.ttfbs);
+  }
+  const directRps = await concurrent(direct, payload, CONCURRENT, CONCURRENCY);
+  const cpu1 = cpuSeconds(pid);
+  const proxiedRps = await concurrent(proxied, payload, CONCURRENT, CONCURRENCY);
+  const cpuMsConcurrent = (cpuSeconds(pid) - cpu1) * 1000 / CONCURRENT;
+  const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
+  const run = (s: { totals: number[]; ttfbs: number[] }, rps: number): Run => {
+    const totals = sorted(s.totals);
+    return {
+      p50: percentile(totals, 0.5),
+      p90: percentile(totals, 0.9),
+      p99: percentile(totals, 0.99),
+      ttfbP50: percentile(sorted(s.ttfbs), 0.5),
+      rps,
+    };
   };
-  return { run, cpuMs, cpuMsConcurrent };
+  return {
+    direct: run(d, directRps),
+    proxied: run(p, proxiedRps),
+    cpuMs: percentile(sorted(cpuPerRound), 0.5),
+    cpuMsRounds: cpuPerRound,
+    cpuMsConcurrent,
+  };
 }
 
 const round = (x: number, digits = 2) => Number.isFinite(x) ? Number(x.toFixed(digits)) : null;
@@ -255,21 +285,21 @@ async function main(): Promise<void> {
       if (only && !only.includes(i + 1)) continue;
       const payload = laneBody(lane);
       const { proxied, direct } = targets(lane, proxy.url, mock.url);
-      const d = await measure(direct, payload);
-      const p = await measure(proxied, payload, proxy.pid);
+      const m = await measureLane(direct, proxied, payload, proxy.pid);
       const result = {
         lane: lane.name,
         body_bytes: payload.length,
-        proxy_cpu_ms_per_request: round(p.cpuMs, 3),
-        proxy_cpu_ms_per_request_c8: round(p.cpuMsConcurrent, 3),
+        proxy_cpu_ms_per_request: round(m.cpuMs, 3),
+        proxy_cpu_ms_per_round: m.cpuMsRounds.map((x) => round(x, 3)),
+        proxy_cpu_ms_per_request_c8: round(m.cpuMsConcurrent, 3),
         target_cpu_ms: round(lane.target.cpuMs),
-        direct: mapRun(d.run),
-        proxied: mapRun(p.run),
-        added_p50_ms: round(p.run.p50 - d.run.p50, 3),
-        added_ttfb_p50_ms: round(p.run.ttfbP50 - d.run.ttfbP50, 3),
+        direct: mapRun(m.direct),
+        proxied: mapRun(m.proxied),
+        added_p50_ms: round(m.proxied.p50 - m.direct.p50, 3),
+        added_ttfb_p50_ms: round(m.proxied.ttfbP50 - m.direct.ttfbP50, 3),
         target_added_p50_ms: lane.target.addedP50Ms ?? null,
         target_added_ttfb_ms: lane.target.addedTtfbMs ?? null,
-        throughput_ratio: round(p.run.rps / d.run.rps, 3),
+        throughput_ratio: round(m.proxied.rps / m.direct.rps, 3),
         proxy_rss_mb_after: round(memoryMb(proxy.pid).rss, 1),
         proxy_peak_rss_mb_so_far: round(memoryMb(proxy.pid).peak, 1),
       };
@@ -286,6 +316,7 @@ async function main(): Promise<void> {
       requests: {
         warmup: WARMUP,
         sequential: SINGLE,
+        rounds: ROUNDS,
         concurrent: CONCURRENT,
         concurrency: CONCURRENCY,
       },

@@ -1,0 +1,110 @@
+/**
+ * The whole request handler in process, with `fetch` to the upstream replaced by a canned answer
+ * (the stub replaces the global `fetch` of the process that imports this module): what the
+ * proxy's own code costs per request, without the HTTP stack. Used by handler_bench.ts and
+ * profile.ts.
+ */
+import { parseModels } from "../lib/config/models.ts";
+import { resolveSettings } from "../lib/config/settings.ts";
+import { createHandler } from "../lib/server/app.ts";
+import { createLogger } from "../lib/server/log.ts";
+import { Stats } from "../lib/server/stats.ts";
+import { fixtureText, ids } from "./_fixtures.ts";
+
+const UPSTREAM = "http://upstream.invalid";
+const handler = createHandler({
+  settings: resolveSettings({}, () => undefined, {}, "config.json"),
+  models: parseModels(
+    `- model_id: o\n  api_base: ${UPSTREAM}/v1\n  format: openai\n  max_tokens: 64K\n` +
+      `- model_id: a\n  api_base: ${UPSTREAM}\n  format: anthropic\n  max_tokens: 64K\n`,
+    "models.yaml",
+    () => undefined,
+  ),
+  stats: new Stats(),
+  logger: createLogger({ level: "info", format: "text", sink: () => {} }),
+  ...ids,
+});
+
+const OPENAI_JSON = JSON.stringify({
+  id: "c",
+  object: "chat.completion",
+  created: 1,
+  model: "o",
+  choices: [{
+    index: 0,
+    message: { role: "assistant", content: "Hello ".repeat(200) },
+    finish_reason: "stop",
+  }],
+  usage: { prompt_tokens: 1200, completion_tokens: 256, total_tokens: 1456 },
+});
+const OPENAI_SSE = [
+  ...Array.from(
+    { length: 18 },
+    (_, i) =>
+      `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"o","choices":[{"index":0,"delta":{"content":"word ${i} "}}]}\n\n`,
+  ),
+  `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"o","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n`,
+  `data: {"id":"c","object":"chat.completion.chunk","created":1,"model":"o","choices":[],"usage":{"prompt_tokens":1200,"completion_tokens":256}}\n\ndata: [DONE]\n\n`,
+];
+const ANTHROPIC_JSON = JSON.stringify({
+  id: "m",
+  type: "message",
+  role: "assistant",
+  model: "a",
+  content: [{ type: "text", text: "Hello ".repeat(200) }],
+  stop_reason: "end_turn",
+  usage: { input_tokens: 200, output_tokens: 256 },
+});
+
+const encoder = new TextEncoder();
+function sseBody(pieces: string[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream({
+    pull(c) {
+      if (i < pieces.length) c.enqueue(encoder.encode(pieces[i++]));
+      else c.close();
+    },
+  });
+}
+
+globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+  const url = String(input);
+  // The proxy sends bytes (lib/json_bytes.ts); decoding them here costs the stub ~20 µs.
+  const body = init?.body;
+  const text = body instanceof Uint8Array ? new TextDecoder().decode(body) : String(body ?? "");
+  const streamed = text.includes('"stream":true');
+  if (url.endsWith("/chat/completions")) {
+    return Promise.resolve(
+      streamed
+        ? new Response(sseBody(OPENAI_SSE), { headers: { "content-type": "text/event-stream" } })
+        : new Response(OPENAI_JSON, { headers: { "content-type": "application/json" } }),
+    );
+  }
+  return Promise.resolve(
+    new Response(ANTHROPIC_JSON, { headers: { "content-type": "application/json" } }),
+  );
+};
+
+const CLAUDE_CODE = JSON.parse(fixtureText("requests/claude_code_request.json"));
+// Bytes, as Deno.serve hands a body over: the benchmark does not pay for encoding it.
+export const BIG = encoder.encode(JSON.stringify({ ...CLAUDE_CODE, model: "o", stream: false }));
+export const BIG_STREAM = encoder.encode(
+  JSON.stringify({ ...CLAUDE_CODE, model: "o", stream: true }),
+);
+export const SMALL_OPENAI = encoder.encode(JSON.stringify({
+  model: "a",
+  messages: [{ role: "system", content: "Be brief. ".repeat(20) }, {
+    role: "user",
+    content: "Explain the retry policy. ".repeat(60),
+  }],
+}));
+const HEADERS = { "content-type": "application/json", "x-api-key": "sk-bench-000000000000" };
+
+/** One request through the handler, its answer read to the end. */
+export async function call(path: string, body: Uint8Array<ArrayBuffer>): Promise<void> {
+  const response = await handler(
+    new Request(`http://127.0.0.1:8082${path}`, { method: "POST", headers: HEADERS, body }),
+  );
+  if (!response.ok) throw new Error(`${response.status}: ${await response.text()}`);
+  await response.arrayBuffer();
+}

@@ -1,0 +1,36 @@
+/**
+ * `deno task profile [lane] [requests]`: one lane through the request handler in process (the
+ * upstream stubbed, as in handler_bench.ts), in a loop, printing wall and CPU time per request.
+ * Lanes: 1 Anthropic → OpenAI 116 KB, 2 the same streamed, 3 OpenAI → Anthropic 2 KB. Run it
+ * under V8's sampling profiler to see where the time goes (bench/README.md).
+ */
+import { BIG, BIG_STREAM, call, SMALL_OPENAI } from "./_handler.ts";
+
+const LANES = {
+  "1": ["/anthropic/v1/messages", BIG],
+  "2": ["/anthropic/v1/messages", BIG_STREAM],
+  "3": ["/openai/v1/chat/completions", SMALL_OPENAI],
+} as const;
+
+const lane = (Deno.args[0] ?? "1") as keyof typeof LANES;
+if (!(lane in LANES)) throw new Error(`Unknown lane "${lane}"; lanes: ${Object.keys(LANES)}`);
+const requests = Number(Deno.args[1] ?? 3000);
+const [path, body] = LANES[lane];
+
+/** CPU milliseconds this process has used (user + system), from /proc on Linux. */
+function cpuMs(): number {
+  try {
+    const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return NaN;
+  }
+}
+
+for (let i = 0; i < 300; i++) await call(path, body); // warm-up
+const cpu0 = cpuMs();
+const start = performance.now();
+for (let i = 0; i < requests; i++) await call(path, body);
+const wall = (performance.now() - start) / requests;
+const cpu = (cpuMs() - cpu0) / requests;
+console.log(`lane ${lane}: ${wall.toFixed(3)} ms wall, ${cpu.toFixed(3)} ms CPU per request`);
