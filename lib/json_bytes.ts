@@ -11,9 +11,11 @@
  *   Outside strings such bytes are a JSON syntax error either way, and inside strings the escape
  *   is the same character, so `JSON.parse` gives the same value from a one-byte text. The bytes
  *   are validated as UTF-8 on the way (what a fatal TextDecoder would refuse is refused).
- * - Writing: the body is serialised in parts (each top-level key, and each element of a
- *   top-level array, such as one message or one tool), and each part is UTF-8 encoded into one
- *   buffer. Only the parts that hold a two-byte character pay for it.
+ * - Writing: the body is serialised in parts (each top-level member, and each element of a
+ *   top-level array, such as one message or one tool), joined into runs of about 8 K characters,
+ *   and each run is UTF-8 encoded into one buffer: only the runs that hold a two-byte character
+ *   pay for it. A value shared between requests (a remembered tools list, lib/shared_json.ts) is
+ *   copied from its cached UTF-8.
  *
  * The bytes written are exactly `new TextEncoder().encode(JSON.stringify(body))`.
  */

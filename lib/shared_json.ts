@@ -5,8 +5,9 @@
  * body. The first time a large request's top-level `tools` is seen, its parsed value is
  * deep-frozen, marked shared and remembered with its text. A later request whose text holds the
  * same tools is parsed without them (the member's value is swapped for a marker first), and gets
- * the remembered value; `jsonBytes` writes a shared value from its cached UTF-8 instead of
- * serialising it again.
+ * the remembered value. The codecs decode and encode each shared tool once per dialect and name
+ * (`derive`), so what they make of it is shared too, and `jsonBytes` writes a shared value from
+ * its cached UTF-8 instead of serialising it again.
  *
  * The marker is a string holding U+0080, which the ASCII-escaped request text (see
  * json_bytes.ts) cannot contain: only when the parsed object's own `tools` is that marker was

@@ -110,7 +110,7 @@ export async function translate(
 
 /**
  * The upstream request, built outside the async frame of `translate`: the encoded body object
- * dies here, and `callUpstream` takes the serialised text out of the call once it is sent, so
+ * dies here, and `callUpstream` takes the serialised bytes out of the call once it is sent, so
  * neither outlives the young generation while the upstream answers.
  */
 function encodeForUpstream(
