@@ -1,4 +1,5 @@
 /** Reads a request body as JSON within the configured size limit. */
+import { concatBytes } from "../bytes.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import { asciiJsonText, NotUtf8Error } from "../json_bytes.ts";
 import { isShared, parseRequestText } from "../shared_json.ts";
@@ -30,7 +31,7 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
     }
     chunks.push(result.value);
   }
-  return chunks.length === 1 ? chunks[0] : concat(chunks, size);
+  return concatBytes(chunks, size);
 }
 
 async function readWhole(request: Request): Promise<ArrayBuffer> {
@@ -101,14 +102,4 @@ export function nestingDepth(value: unknown, limit: number): number {
 
 function tooLarge(limit: number): ProxyError {
   return new ProxyError("request_too_large", `The request body is larger than ${limit} bytes`);
-}
-
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }

@@ -4,6 +4,7 @@
  * dialect can render (unreachable 502, timed out 504, upstream statuses kept with Retry-After).
  */
 import { kindOfStatus, ProxyError } from "../errors.ts";
+import { concatBytes } from "../bytes.ts";
 import { watchIdle } from "./idle.ts";
 
 export interface UpstreamCall {
@@ -303,14 +304,7 @@ async function readChunks(source: ChunkSource, limit: number): Promise<Uint8Arra
     if (error instanceof ProxyError) throw error;
     throw new ProxyError("bad_gateway", `Upstream connection lost: ${describe(error)}`);
   }
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
+  return concatBytes(chunks, size);
 }
 
 function tooLargeAnswer(limit: number): ProxyError {
