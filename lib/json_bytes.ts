@@ -17,7 +17,8 @@
  *   pay for it. A value shared between requests (a remembered tools list, lib/shared_json.ts) is
  *   copied from its cached UTF-8.
  *
- * The bytes written are exactly `new TextEncoder().encode(JSON.stringify(body))`.
+ * The bytes written are exactly `new TextEncoder().encode(JSON.stringify(body))` for JSON data (a
+ * `toJSON` method, which parsed bodies never have, is called without its key).
  */
 
 import { isShared, sharedBytes, sharingActive } from "./shared_json.ts";
@@ -47,6 +48,9 @@ export function asciiJsonText(bytes: Uint8Array): string {
   while (i >= 0) {
     const width = sequenceWidth(bytes, i);
     if (width === 0) throw new NotUtf8Error("The request body is not valid UTF-8");
+    // `\é` is an invalid escape; as `\\u00e9` it would read as a valid one. Such a body is not
+    // JSON anyway: decoded as it is, it fails to parse as it should.
+    if (escapedByBackslash(bytes, i)) return strictDecode(bytes);
     const point = codePoint(bytes, i, width);
     starts.push(i);
     widths.push(width);
@@ -73,6 +77,21 @@ export function asciiJsonText(bytes: Uint8Array): string {
   }
   out.set(bytes.subarray(from), at);
   return DECODER.decode(out);
+}
+
+/** Whether an odd number of backslashes comes right before index `i`. */
+function escapedByBackslash(bytes: Uint8Array, i: number): boolean {
+  let count = 0;
+  while (i - count - 1 >= 0 && bytes[i - count - 1] === 0x5c) count++;
+  return count % 2 === 1;
+}
+
+function strictDecode(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new NotUtf8Error("The request body is not valid UTF-8");
+  }
 }
 
 /**

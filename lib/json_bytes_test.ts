@@ -34,8 +34,13 @@ Deno.test("asciiJsonText() parses to the same value as the UTF-8 text, from ASCI
   assert.equal(asciiJsonText(utf8('{"a":"é€😀"}')), '{"a":"\\u00e9\\u20ac\\ud83d\\ude00"}');
   // A byte-order mark is dropped, as TextDecoder drops it.
   assert.deepEqual(JSON.parse(asciiJsonText(utf8('\ufeff{"a":1}'))), { a: 1 });
-  // Outside a string a non-ASCII character stays a syntax error.
+  // Outside a string a non-ASCII character stays a syntax error, and so does one escaped by a
+  // backslash (an invalid escape), while an escaped backslash before one is kept.
   assert.throws(() => JSON.parse(asciiJsonText(utf8('{"a":1}\u00a0'))), SyntaxError);
+  for (const bad of ['{"a":"\\é"}', '{"a":"\\\\\\😀"}']) {
+    assert.throws(() => JSON.parse(asciiJsonText(utf8(bad))), SyntaxError, bad);
+  }
+  assert.deepEqual(JSON.parse(asciiJsonText(utf8('{"a":"\\\\é"}'))), { a: "\\é" });
 });
 
 Deno.test("asciiJsonText() refuses exactly what a fatal TextDecoder refuses", () => {

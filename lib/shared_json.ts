@@ -108,14 +108,18 @@ export function sharedToolsCounts(): { hits: number; remembered: number } {
  * top-level `tools` when the text holds it.
  */
 export function parseRequestText(text: string): unknown {
-  if (text.length >= MIN_BODY) {
+  // The marker must be the only U+0080 in the text: a client can write one only as `\u0080`.
+  if (text.length >= MIN_BODY && entries.length > 0 && !text.includes("\\u0080")) {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i];
       const at = find(text, entry);
       if (at < 0) continue;
-      const json = JSON.parse(
-        text.slice(0, at) + MARKED_MEMBER + text.slice(at + entry.source.length),
-      );
+      let json: unknown;
+      try {
+        json = JSON.parse(text.slice(0, at) + MARKED_MEMBER + text.slice(at + entry.source.length));
+      } catch {
+        return JSON.parse(text); // the same error, at its place in the text sent
+      }
       if (!isObject(json) || json.tools !== MARKER) break; // not the top-level member
       json.tools = entry.value;
       if (i > 0) entries.unshift(...entries.splice(i, 1));
@@ -125,9 +129,16 @@ export function parseRequestText(text: string): unknown {
       return json;
     }
   }
-  const json = JSON.parse(text);
-  if (text.length >= MIN_BODY && isObject(json)) remember(text, json.tools);
-  return json;
+  return JSON.parse(text);
+}
+
+/**
+ * Remembers the top-level `tools` of a request parsed by `parseRequestText` (a large one, once it
+ * has passed the checks on its body, nesting depth included) for the requests that follow.
+ */
+export function rememberTools(text: string, json: Record<string, unknown>): void {
+  if (text.length < MIN_BODY || isShared(json.tools)) return;
+  remember(text, json.tools);
 }
 
 function find(text: string, entry: Entry): number {

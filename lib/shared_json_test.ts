@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { asciiJsonText, jsonBytes } from "./json_bytes.ts";
-import { derive, isShared, parseRequestText, sharedToolsCounts } from "./shared_json.ts";
+import {
+  derive,
+  isShared,
+  parseRequestText,
+  rememberTools,
+  sharedToolsCounts,
+} from "./shared_json.ts";
 
 const FIXTURE = JSON.parse(
   Deno.readTextFileSync(
@@ -10,6 +16,12 @@ const FIXTURE = JSON.parse(
 /** A Claude Code body as Claude Code writes it (JSON.stringify), as the proxy reads it. */
 function requestText(body: unknown): string {
   return asciiJsonText(new TextEncoder().encode(JSON.stringify(body)));
+}
+/** As `readJsonObject` does: parse, then (once the body has passed its checks) remember. */
+function parse(text: string): Record<string, any> {
+  const json = parseRequestText(text) as Record<string, any>;
+  rememberTools(text, json);
+  return json;
 }
 /** The fixture with tools no other test has sent (the remembered tools live per process). */
 function freshBody(tag: string): Record<string, any> {
@@ -27,8 +39,8 @@ Deno.test("parseRequestText(): tools sent again are the same frozen value, equal
   const body = freshBody("again");
   const text = requestText(body);
   const before = sharedToolsCounts();
-  const first = parseRequestText(text) as Record<string, any>;
-  const second = parseRequestText(requestText({ ...body, max_tokens: 7 })) as Record<string, any>;
+  const first = parse(text);
+  const second = parse(requestText({ ...body, max_tokens: 7 }));
   const after = sharedToolsCounts();
   assert.equal(after.remembered - before.remembered, 1);
   assert.equal(after.hits - before.hits, 1);
@@ -43,7 +55,7 @@ Deno.test("parseRequestText(): tools sent again are the same frozen value, equal
 
 Deno.test("parseRequestText(): the same text anywhere but the top-level tools is parsed as sent", () => {
   const body = freshBody("nested");
-  parseRequestText(requestText(body)); // remembered
+  parse(requestText(body)); // remembered
   const other = { name: "other", input_schema: { type: "object" } };
   const cases = [
     // The remembered text inside a tool call's input, before different top-level tools.
@@ -68,8 +80,19 @@ Deno.test("parseRequestText(): the same text anywhere but the top-level tools is
   ];
   for (const c of cases) {
     const text = requestText(c);
-    assert.deepEqual(parseRequestText(text), JSON.parse(text));
+    assert.deepEqual(parse(text), JSON.parse(text));
   }
+  // The marker a client can write itself, as the last of two top-level "tools" or in a key.
+  const [head, tail] = [requestText(body).slice(0, -1), `"tools":"\\u0080"}`];
+  const marked = [
+    `${head},${tail}`,
+    `{"x\\${requestText({ tools: body.tools }).slice(1, -1)},"tools":"\\u0080",` +
+    `${requestText(body).slice(1)}`,
+  ];
+  for (const text of marked) assert.deepEqual(parse(text), JSON.parse(text));
+  // A syntax error after the remembered tools is reported where it is in the text sent.
+  const broken = requestText(body).slice(0, -1) + ',"max_tokens":}';
+  assert.throws(() => parse(broken), { message: errorOf(() => JSON.parse(broken)) });
   const duplicate = `{"model":"m",${JSON.stringify({ tools: body.tools }).slice(1, -1)},` +
     `"tools":[${JSON.stringify(other)}],"messages":${JSON.stringify(body.messages)}}`;
   const text = requestText(JSON.parse(duplicate));
@@ -82,14 +105,14 @@ Deno.test("parseRequestText(): JSON written with spaces is never remembered, sti
   const body = freshBody("spaced");
   const text = asciiJsonText(new TextEncoder().encode(JSON.stringify(body, null, 1)));
   const before = sharedToolsCounts();
-  for (let i = 0; i < 3; i++) assert.deepEqual(parseRequestText(text), JSON.parse(text));
+  for (let i = 0; i < 3; i++) assert.deepEqual(parse(text), JSON.parse(text));
   assert.equal(sharedToolsCounts().remembered, before.remembered);
 });
 
 Deno.test("jsonBytes() writes shared values from their cache, byte for byte", () => {
   const body = freshBody("bytes");
-  parseRequestText(requestText(body));
-  const shared = parseRequestText(requestText(body)) as Record<string, any>;
+  parse(requestText(body));
+  const shared = parse(requestText(body));
   assert.ok(isShared(shared.tools));
   const derived = derive(shared.tools[0], "test", () => ({ type: "object", note: "dérivé" }));
   assert.ok(isShared(derived));
@@ -121,3 +144,12 @@ Deno.test("jsonBytes() writes shared values from their cache, byte for byte", ()
     assert.deepEqual(jsonBytes(c), new TextEncoder().encode(JSON.stringify(c)));
   }
 });
+
+function errorOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  throw new Error("no error");
+}

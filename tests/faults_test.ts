@@ -28,6 +28,7 @@ import {
   streamTail,
   textDelta,
   upstreamErrorBody,
+  upstreamJson,
   wantsStream,
 } from "./_reliability.ts";
 
@@ -317,6 +318,63 @@ Deno.test("a giant non-streamed answer is cut off with a 502, not buffered witho
         assert.match(assertError(caller, result, 502), /larger than/);
         assert.ok(sent.bytes < 80 << 20, `the proxy stopped reading (${sent.bytes} bytes sent)`);
       }
+    }
+  });
+});
+
+Deno.test("a compressed answer is held to the limit once inflated", async () => {
+  // 80 MiB of spaces, gzipped to ~80 KB: fetch inflates it and keeps the compressed length.
+  const inflated = new Uint8Array(80 << 20).fill(0x20);
+  const gzipped = new Uint8Array(
+    await new Response(
+      new Blob([inflated]).stream().pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer(),
+  );
+  await withFaults(async (proxy, mock) => {
+    mock.handle(() =>
+      new Response(gzipped, {
+        headers: { "content-type": "application/json", "content-encoding": "gzip" },
+      })
+    );
+    for (const caller of DIALECTS) {
+      const upstream: Dialect = caller === "openai" ? "gemini" : "openai";
+      const result = await callProxy(proxy, caller, MODEL[upstream]);
+      assert.match(assertError(caller, result, 502), /larger than/);
+    }
+  });
+});
+
+Deno.test("a whole answer trickling in within the idle timeout between bytes is served", async () => {
+  await withFaults(async (proxy, mock) => {
+    mock.handle((req) => {
+      const bytes = new TextEncoder().encode(
+        JSON.stringify(upstreamJson(dialectOfUpstreamPath(req.path))),
+      );
+      const pieces = 5;
+      const size = Math.ceil(bytes.length / pieces);
+      let i = 0;
+      // Each piece comes after half the idle timeout: 2.5 timeouts in all, never one of quiet.
+      return new Response(
+        new ReadableStream<Uint8Array>({
+          async pull(controller) {
+            if (i > 0) await delay(TIMEOUT_SECONDS * 500);
+            if (i >= pieces) return controller.close();
+            controller.enqueue(bytes.subarray(i * size, (i + 1) * size));
+            i++;
+          },
+        }),
+        {
+          headers: { "content-type": "application/json", "content-length": String(bytes.length) },
+        },
+      );
+    });
+    for (const caller of DIALECTS) {
+      const result = await callProxy(
+        proxy,
+        caller,
+        MODEL[caller === "openai" ? "gemini" : "openai"],
+      );
+      assertOk(caller, result, false);
     }
   });
 });

@@ -2,7 +2,7 @@
 import { concatBytes } from "../bytes.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import { asciiJsonText, NotUtf8Error } from "../json_bytes.ts";
-import { isShared, parseRequestText } from "../shared_json.ts";
+import { isShared, parseRequestText, rememberTools } from "../shared_json.ts";
 
 /** The bytes of the body, at most `limit`; 413 beyond it. */
 export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
@@ -71,6 +71,7 @@ export async function readJsonObject(
   if (nestingDepth(json, MAX_DEPTH) > MAX_DEPTH) {
     throw invalidRequest(`The request body is nested deeper than ${MAX_DEPTH} levels`);
   }
+  rememberTools(text, json as Record<string, unknown>);
   return { json: json as Record<string, unknown> };
 }
 
@@ -91,7 +92,7 @@ export function nestingDepth(value: unknown, limit: number): number {
     if (deepest > limit) return deepest;
     const children = Array.isArray(item) ? item : Object.values(item);
     for (const child of children) {
-      // A shared value was measured in the same place when it was first parsed.
+      // A shared value passed this check in the same place before it was remembered.
       if (typeof child === "object" && child !== null && !isShared(child)) {
         stack.push([child, depth + 1]);
       }

@@ -33,3 +33,21 @@ Deno.test("readJsonObject() gives a 400 for bad UTF-8, bad JSON, non-objects and
   const { json } = await readJsonObject(post('{"model": "m"}'), 1 << 20);
   assert.deepEqual(json, { model: "m" });
 });
+
+Deno.test("readJsonObject() holds a large body's tools to the nesting limit, sent once or again", async () => {
+  // Over 16 KB and written as JSON.stringify writes it: the size whose tools are remembered.
+  let schema: Record<string, unknown> = { type: "string" };
+  for (let i = 0; i < 400; i++) schema = { type: "object", properties: { a: schema } };
+  const body = JSON.stringify({
+    model: "m",
+    messages: [{ role: "user", content: "x".repeat(20_000) }],
+    tools: [{
+      name: `deep_${crypto.randomUUID()}`,
+      description: "d".repeat(5000),
+      input_schema: schema,
+    }],
+  });
+  for (let i = 0; i < 2; i++) {
+    await assert.rejects(readJsonObject(post(body), 1 << 20), { status: 400 }, `request ${i + 1}`);
+  }
+});

@@ -198,22 +198,15 @@ function watchedSource(
       return reader ? reader.cancel(reason) : body.cancel(reason).catch(() => {});
     },
     async readAll(limit) {
-      // A declared length within the limit is read in one go, without a reader per chunk.
+      // A length declared over the limit is refused unread. Only for an uncompressed body:
+      // fetch decompresses, and the length it keeps is the compressed one.
       const declared = Number(response.headers.get("content-length") ?? "NaN");
-      if (reader || !Number.isFinite(declared)) return await readChunks(source, limit);
-      if (declared > limit) {
+      const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
+      if (!reader && !encoded && declared > limit) {
         source.cancel();
         throw tooLargeAnswer(limit);
       }
-      try {
-        const bytes = new Uint8Array(await response.arrayBuffer());
-        if (failure) throw failure;
-        return bytes;
-      } catch (error) {
-        throw lost(error);
-      } finally {
-        end();
-      }
+      return await readChunks(source, limit);
     },
   };
   return { source, stop };

@@ -3,7 +3,8 @@
  * until its answer has been read: a watch is touched by each chunk and fires once it has been
  * quiet for its timeout. One interval checks all watches (at a tenth of the shortest timeout,
  * at most once a second) instead of a timer set and cleared per request or per chunk; it runs
- * only while a watch is open.
+ * only while a watch is open. Times come from the monotonic clock: a change of the system clock
+ * neither fires nor delays a watch.
  */
 
 export interface IdleWatch {
@@ -25,13 +26,13 @@ let period = Infinity;
 
 /** Watches a call: `onIdle` runs once, after `timeoutMs` without a `touch`. */
 export function watchIdle(timeoutMs: number, onIdle: () => void): IdleWatch {
-  const entry: Entry = { timeoutMs, last: Date.now(), onIdle };
+  const entry: Entry = { timeoutMs, last: performance.now(), onIdle };
   open.add(entry);
   const wanted = Math.min(1000, Math.max(1, Math.floor(timeoutMs / 10)));
   if (interval === undefined || wanted < period) restart(wanted);
   return {
     touch() {
-      entry.last = Date.now();
+      entry.last = performance.now();
     },
     stop() {
       if (open.delete(entry) && open.size === 0) restart(Infinity);
@@ -48,7 +49,7 @@ function restart(every: number): void {
 }
 
 function check(): void {
-  const now = Date.now();
+  const now = performance.now();
   for (const entry of open) {
     if (now - entry.last < entry.timeoutMs) continue;
     open.delete(entry);
