@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import type { Dialect } from "../lib/ir/types.ts";
 import { CODECS } from "../lib/server/codecs.ts";
 import { sharedToolsCounts } from "../lib/shared_json.ts";
-import { json, startMock, startProxy } from "./_harness.ts";
+import { startMock, startProxy } from "./_harness.ts";
+import { normalAnswer } from "./_reliability.ts";
 
 const DIALECTS: Dialect[] = ["anthropic", "openai", "gemini"];
 const MODEL: Record<Dialect, string> = { anthropic: "to-a", openai: "to-o", gemini: "to-g" };
@@ -41,40 +42,8 @@ function callerBody(caller: Dialect, upstream: Dialect): Record<string, unknown>
   return CODECS[caller].encodeRequest(request, target).value.body;
 }
 
-function answer(path: string): Response {
-  if (path.endsWith("/messages")) {
-    return json({
-      id: "msg_1",
-      type: "message",
-      role: "assistant",
-      model: "m",
-      content: [{ type: "text", text: "Done." }],
-      stop_reason: "end_turn",
-      usage: { input_tokens: 30000, output_tokens: 2 },
-    });
-  }
-  if (path.endsWith("/chat/completions")) {
-    return json({
-      id: "c1",
-      object: "chat.completion",
-      created: 1,
-      model: "m",
-      choices: [{
-        index: 0,
-        message: { role: "assistant", content: "Done." },
-        finish_reason: "stop",
-      }],
-      usage: { prompt_tokens: 30000, completion_tokens: 2, total_tokens: 30002 },
-    });
-  }
-  return json({
-    candidates: [{ content: { role: "model", parts: [{ text: "Done." }] }, finishReason: "STOP" }],
-    usageMetadata: { promptTokenCount: 30000, candidatesTokenCount: 2, totalTokenCount: 30002 },
-  });
-}
-
 Deno.test("tools sent again reach every upstream exactly as a first request's did", async () => {
-  const mock = startMock((req) => answer(req.path));
+  const mock = startMock((req) => normalAnswer(req.path, req.json));
   const proxy = startProxy(`
 - model_id: to-a
   api_base: ${mock.url}
