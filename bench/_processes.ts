@@ -92,6 +92,19 @@ export async function startMockUpstream(core?: number): Promise<Server> {
   return server(child, url);
 }
 
+/** Starts bench/floor_proxy.ts in front of `upstream` (with the V8 flags of `deno task start`). */
+export async function startFloorProxy(upstream: string, core?: number): Promise<Server> {
+  const port = freePort();
+  const v8 = startFlags().filter((flag) => flag.startsWith("--v8-flags"));
+  const child = spawn(
+    ["run", "--allow-net", ...v8, "bench/floor_proxy.ts", String(port), upstream],
+    core,
+  );
+  const url = `http://127.0.0.1:${port}`;
+  await waitReady(`${url}/health`, child);
+  return server(child, url);
+}
+
 /** Starts the proxy as `deno run main.ts` with the given models.yaml and config.json. */
 export async function startProxyProcess(
   modelsYaml: string,

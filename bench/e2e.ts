@@ -2,11 +2,12 @@
  * End-to-end benchmark (`deno task bench:e2e`): a fast mock upstream and the proxy as separate
  * processes, this process as the load generator, pinned to separate cores with `taskset` where
  * it exists (proxy on core 0; mock and load generator on core 1). For each lane of issue 7 it
- * measures the same requests sent to the mock directly and through the proxy, in alternating
- * rounds: latency percentiles and time to first byte at concurrency 1, throughput at concurrency
- * 8, the proxy's CPU per request (the median over the rounds, from each thread's
- * /proc/<pid>/task/<tid>/schedstat) and its memory (VmRSS idle, VmHWM peak). Prints a table and
- * writes bench/results.json.
+ * measures the same requests sent to the mock directly, through the floor (bench/floor_proxy.ts:
+ * parse, re-serialise, pipe the answer back) and through the proxy, in alternating rounds:
+ * latency percentiles and time to first byte at concurrency 1, throughput at concurrency 8, the
+ * CPU per request of the proxy and of the floor (the median over the rounds, from each thread's
+ * /proc/<pid>/task/<tid>/schedstat) and the proxy's memory (VmRSS idle, VmHWM peak). Prints a
+ * table and writes bench/results.json.
  */
 import {
   canPin,
@@ -15,6 +16,7 @@ import {
   percentile,
   pin,
   type Server,
+  startFloorProxy,
   startMockUpstream,
   startProxyProcess,
 } from "./_processes.ts";
@@ -226,22 +228,36 @@ async function concurrent(url: string, payload: string, n: number, workers: numb
  * a shared machine weighs on both alike. Latency percentiles pool every round's requests; the
  * proxy's CPU per request is the median over the rounds; throughput is measured once each.
  */
-async function measureLane(direct: string, proxied: string, payload: string, pid: number) {
+async function measureLane(
+  direct: string,
+  floor: { url: string; pid: number },
+  proxied: string,
+  payload: string,
+  pid: number,
+) {
   await sequential(direct, payload, WARMUP);
+  await sequential(floor.url, payload, WARMUP);
   await sequential(proxied, payload, WARMUP);
   const perRound = Math.max(1, Math.round(SINGLE / ROUNDS));
-  const d = { totals: [] as number[], ttfbs: [] as number[] };
-  const p = { totals: [] as number[], ttfbs: [] as number[] };
+  const samples = () => ({ totals: [] as number[], ttfbs: [] as number[] });
+  const d = samples();
+  const f = samples();
+  const p = samples();
   const cpuPerRound: number[] = [];
+  const floorCpuPerRound: number[] = [];
+  const timed = async (url: string, into: typeof d, pidOf: number, cpu: number[]) => {
+    const cpu0 = cpuSeconds(pidOf);
+    const run = await sequential(url, payload, perRound);
+    cpu.push((cpuSeconds(pidOf) - cpu0) * 1000 / perRound);
+    into.totals.push(...run.totals);
+    into.ttfbs.push(...run.ttfbs);
+  };
   for (let r = 0; r < ROUNDS; r++) {
     const dr = await sequential(direct, payload, perRound);
     d.totals.push(...dr.totals);
     d.ttfbs.push(...dr.ttfbs);
-    const cpu0 = cpuSeconds(pid);
-    const pr = await sequential(proxied, payload, perRound);
-    cpuPerRound.push((cpuSeconds(pid) - cpu0) * 1000 / perRound);
-    p.totals.push(...pr.totals);
-    p.ttfbs.push(...pr.ttfbs);
+    await timed(floor.url, f, floor.pid, floorCpuPerRound);
+    await timed(proxied, p, pid, cpuPerRound);
   }
   const directRps = await concurrent(direct, payload, CONCURRENT, CONCURRENCY);
   const cpu1 = cpuSeconds(pid);
@@ -260,9 +276,11 @@ async function measureLane(direct: string, proxied: string, payload: string, pid
   };
   return {
     direct: run(d, directRps),
+    floor: run(f, NaN),
     proxied: run(p, proxiedRps),
     cpuMs: percentile(sorted(cpuPerRound), 0.5),
     cpuMsRounds: cpuPerRound,
+    floorCpuMs: percentile(sorted(floorCpuPerRound), 0.5),
     cpuMsConcurrent,
   };
 }
@@ -274,24 +292,35 @@ async function main(): Promise<void> {
   pin(Deno.pid, 1);
   let mock: Server | undefined;
   let proxy: Server | undefined;
+  let floor: Server | undefined;
   const results: Record<string, unknown>[] = [];
   try {
     mock = await startMockUpstream(1);
     const logLevel = Deno.env.get("BENCH_LOG_LEVEL") ?? "info";
     proxy = await startProxyProcess(modelsYaml(mock.url), { log_level: logLevel }, 0);
+    floor = await startFloorProxy(mock.url, 0);
     const idle = memoryMb(proxy.pid);
     const only = Deno.env.get("BENCH_LANES")?.split(",").map(Number);
     for (const [i, lane] of LANES.entries()) {
       if (only && !only.includes(i + 1)) continue;
       const payload = laneBody(lane);
       const { proxied, direct } = targets(lane, proxy.url, mock.url);
-      const m = await measureLane(direct, proxied, payload, proxy.pid);
+      const floorUrl = floor.url + new URL(direct).pathname;
+      const m = await measureLane(
+        direct,
+        { url: floorUrl, pid: floor.pid },
+        proxied,
+        payload,
+        proxy.pid,
+      );
       const result = {
         lane: lane.name,
         body_bytes: payload.length,
         proxy_cpu_ms_per_request: round(m.cpuMs, 3),
         proxy_cpu_ms_per_round: m.cpuMsRounds.map((x) => round(x, 3)),
         proxy_cpu_ms_per_request_c8: round(m.cpuMsConcurrent, 3),
+        floor_cpu_ms_per_request: round(m.floorCpuMs, 3),
+        floor: mapRun(m.floor),
         target_cpu_ms: round(lane.target.cpuMs),
         direct: mapRun(m.direct),
         proxied: mapRun(m.proxied),
@@ -330,6 +359,7 @@ async function main(): Promise<void> {
     );
     console.log("wrote bench/results.json");
   } finally {
+    await floor?.stop();
     await proxy?.stop();
     await mock?.stop();
   }
@@ -364,6 +394,7 @@ function printTable(report: any): void {
   const rows = [[
     "lane",
     "CPU ms/req (target)",
+    "floor CPU",
     "p50 direct→proxied (added)",
     "p99 direct→proxied",
     "TTFB p50 direct→proxied (added)",
@@ -373,6 +404,7 @@ function printTable(report: any): void {
     rows.push([
       r.lane,
       `${r.proxy_cpu_ms_per_request} (${r.target_cpu_ms ?? "-"})`,
+      `${r.floor_cpu_ms_per_request}`,
       `${r.direct.p50_ms}→${r.proxied.p50_ms} (+${r.added_p50_ms})`,
       `${r.direct.p99_ms}→${r.proxied.p99_ms}`,
       `${r.direct.ttfb_p50_ms}→${r.proxied.ttfb_p50_ms} (+${r.added_ttfb_p50_ms})`,
