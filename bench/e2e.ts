@@ -44,7 +44,7 @@ const SINGLE = Number(Deno.env.get("BENCH_REQUESTS") ?? 400);
 const CONCURRENT = Number(Deno.env.get("BENCH_CONCURRENT_REQUESTS") ?? 1200);
 const CONCURRENCY = 8;
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 8);
-const WARMUP = 150;
+const WARMUP = Number(Deno.env.get("BENCH_WARMUP") ?? 150);
 const KEY = "sk-bench-0000000000000000";
 const MODEL: Record<Dialect, string> = {
   anthropic: "bench-anthropic",
@@ -353,11 +353,9 @@ async function main(): Promise<void> {
       lanes: results,
     };
     printTable(report);
-    await Deno.writeTextFile(
-      new URL("./results.json", import.meta.url),
-      JSON.stringify(report, null, 2) + "\n",
-    );
-    console.log("wrote bench/results.json");
+    const out = Deno.env.get("BENCH_OUT") ?? new URL("./results.json", import.meta.url).pathname;
+    await Deno.writeTextFile(out, JSON.stringify(report, null, 2) + "\n");
+    console.log(`wrote ${out}`);
   } finally {
     await floor?.stop();
     await proxy?.stop();

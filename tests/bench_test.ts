@@ -1,0 +1,64 @@
+/**
+ * The benchmark tools run from a fresh clone: `bench/e2e.ts` (mock, floor proxy, proxy, every
+ * lane) and `deno task profile`, each with a handful of requests. No figure is judged here: the
+ * figures are the benchmark's to report, not a test's to time.
+ */
+import assert from "node:assert/strict";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+
+async function run(args: string[], env: Record<string, string> = {}) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder();
+  return {
+    code: output.code,
+    stdout: text.decode(output.stdout),
+    stderr: text.decode(output.stderr),
+  };
+}
+
+Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and writes its report", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    const result = await run(["run", "--allow-all", "bench/e2e.ts"], {
+      BENCH_WARMUP: "3",
+      BENCH_REQUESTS: "8",
+      BENCH_ROUNDS: "2",
+      BENCH_CONCURRENT_REQUESTS: "16",
+      BENCH_OUT: out,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /floor CPU/);
+    const report = JSON.parse(await Deno.readTextFile(out));
+    assert.equal(report.lanes.length, 6);
+    for (const lane of report.lanes) {
+      assert.ok(lane.proxy_cpu_ms_per_request > 0, `${lane.lane}: proxy CPU measured`);
+      assert.ok(lane.floor_cpu_ms_per_request > 0, `${lane.lane}: floor CPU measured`);
+      assert.equal(lane.proxy_cpu_ms_per_round.length, 2);
+      for (const run of [lane.direct, lane.floor, lane.proxied]) assert.ok(run.p50_ms > 0);
+    }
+    assert.ok(report.memory.peak_rss_mb >= report.memory.idle_rss_mb);
+  } finally {
+    await Deno.remove(out);
+  }
+});
+
+Deno.test("deno task profile runs a lane through the handler and reports its cost", async () => {
+  for (const lane of ["1", "2", "3"]) {
+    const result = await run(["run", "--allow-all", "bench/profile.ts", lane, "20"]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(
+      result.stdout,
+      new RegExp(`lane ${lane}: [\\d.]+ ms wall, [\\d.]+ ms CPU per request`),
+    );
+  }
+  const unknown = await run(["run", "--allow-all", "bench/profile.ts", "9", "1"]);
+  assert.notEqual(unknown.code, 0);
+  assert.match(unknown.stderr, /Unknown lane "9"/);
+});
