@@ -245,19 +245,18 @@ async function measureLane(
   const p = samples();
   const cpuPerRound: number[] = [];
   const floorCpuPerRound: number[] = [];
-  const timed = async (url: string, into: typeof d, pidOf: number, cpu: number[]) => {
-    const cpu0 = cpuSeconds(pidOf);
+  /** One round of `url` into `into`; with `cpu`, also the CPU per request of process `pidOf`. */
+  const round = async (url: string, into: typeof d, cpu?: { pid: number; rounds: number[] }) => {
+    const cpu0 = cpu ? cpuSeconds(cpu.pid) : 0;
     const run = await sequential(url, payload, perRound);
-    cpu.push((cpuSeconds(pidOf) - cpu0) * 1000 / perRound);
+    if (cpu) cpu.rounds.push((cpuSeconds(cpu.pid) - cpu0) * 1000 / perRound);
     into.totals.push(...run.totals);
     into.ttfbs.push(...run.ttfbs);
   };
   for (let r = 0; r < ROUNDS; r++) {
-    const dr = await sequential(direct, payload, perRound);
-    d.totals.push(...dr.totals);
-    d.ttfbs.push(...dr.ttfbs);
-    await timed(floor.url, f, floor.pid, floorCpuPerRound);
-    await timed(proxied, p, pid, cpuPerRound);
+    await round(direct, d);
+    await round(floor.url, f, { pid: floor.pid, rounds: floorCpuPerRound });
+    await round(proxied, p, { pid, rounds: cpuPerRound });
   }
   const directRps = await concurrent(direct, payload, CONCURRENT, CONCURRENCY);
   const cpu1 = cpuSeconds(pid);

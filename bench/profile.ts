@@ -5,6 +5,7 @@
  * under V8's sampling profiler to see where the time goes (bench/README.md).
  */
 import { BIG, BIG_STREAM, call, SMALL_OPENAI } from "./_handler.ts";
+import { cpuSeconds } from "./_processes.ts";
 
 const LANES = {
   "1": ["/anthropic/v1/messages", BIG],
@@ -17,20 +18,10 @@ if (!(lane in LANES)) throw new Error(`Unknown lane "${lane}"; lanes: ${Object.k
 const requests = Number(Deno.args[1] ?? 3000);
 const [path, body] = LANES[lane];
 
-/** CPU milliseconds this process has used (user + system), from /proc on Linux. */
-function cpuMs(): number {
-  try {
-    const fields = Deno.readTextFileSync("/proc/self/stat").split(") ")[1].split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return NaN;
-  }
-}
-
 for (let i = 0; i < 300; i++) await call(path, body); // warm-up
-const cpu0 = cpuMs();
+const cpu0 = cpuSeconds(Deno.pid);
 const start = performance.now();
 for (let i = 0; i < requests; i++) await call(path, body);
 const wall = (performance.now() - start) / requests;
-const cpu = (cpuMs() - cpu0) / requests;
+const cpu = (cpuSeconds(Deno.pid) - cpu0) * 1000 / requests;
 console.log(`lane ${lane}: ${wall.toFixed(3)} ms wall, ${cpu.toFixed(3)} ms CPU per request`);
