@@ -92,14 +92,19 @@ export async function startMockUpstream(core?: number): Promise<Server> {
   return server(child, url);
 }
 
-/** Starts bench/floor_proxy.ts in front of `upstream` (with the V8 flags of `deno task start`). */
-export async function startFloorProxy(upstream: string, core?: number): Promise<Server> {
+/**
+ * Starts bench/floor_proxy.ts in front of `upstream` (with the V8 flags of `deno task start`);
+ * with `relay`, streams pass through JavaScript chunk by chunk instead of being piped by Deno.
+ */
+export async function startFloorProxy(
+  upstream: string,
+  core?: number,
+  relay = false,
+): Promise<Server> {
   const port = freePort();
   const v8 = startFlags().filter((flag) => flag.startsWith("--v8-flags"));
-  const child = spawn(
-    ["run", "--allow-net", ...v8, "bench/floor_proxy.ts", String(port), upstream],
-    core,
-  );
+  const args = [String(port), upstream, ...(relay ? ["relay"] : [])];
+  const child = spawn(["run", "--allow-net", ...v8, "bench/floor_proxy.ts", ...args], core);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health`, child);
   return server(child, url);

@@ -3,7 +3,8 @@
  * processes, this process as the load generator, pinned to separate cores with `taskset` where
  * it exists (proxy on core 0; mock and load generator on core 1). For each lane of issue 7 it
  * measures the same requests sent to the mock directly, through the floor (bench/floor_proxy.ts:
- * parse, re-serialise, pipe the answer back) and through the proxy, in alternating rounds:
+ * parse, re-serialise, pipe the answer back; for streams also a second one that reads the answer
+ * chunk by chunk in JavaScript) and through the proxy, in alternating rounds:
  * latency percentiles and time to first byte at concurrency 1, throughput at concurrency 8, the
  * CPU per request of the proxy and of the floor (the median over the rounds, from each thread's
  * /proc/<pid>/task/<tid>/schedstat) and the proxy's memory (VmRSS idle, VmHWM peak). Prints a
@@ -230,21 +231,21 @@ async function concurrent(url: string, payload: string, n: number, workers: numb
  */
 async function measureLane(
   direct: string,
-  floor: { url: string; pid: number },
+  floors: { url: string; pid: number }[],
   proxied: string,
   payload: string,
   pid: number,
 ) {
-  await sequential(direct, payload, WARMUP);
-  await sequential(floor.url, payload, WARMUP);
-  await sequential(proxied, payload, WARMUP);
+  for (const url of [direct, ...floors.map((floor) => floor.url), proxied]) {
+    await sequential(url, payload, WARMUP);
+  }
   const perRound = Math.max(1, Math.round(SINGLE / ROUNDS));
   const samples = () => ({ totals: [] as number[], ttfbs: [] as number[] });
   const d = samples();
-  const f = samples();
+  const f = floors.map(samples);
   const p = samples();
   const cpuPerRound: number[] = [];
-  const floorCpuPerRound: number[] = [];
+  const floorCpuPerRound: number[][] = floors.map(() => []);
   /** One round of `url` into `into`; with `cpu`, also the CPU per request of process `pidOf`. */
   const round = async (url: string, into: typeof d, cpu?: { pid: number; rounds: number[] }) => {
     const cpu0 = cpu ? cpuSeconds(cpu.pid) : 0;
@@ -255,7 +256,9 @@ async function measureLane(
   };
   for (let r = 0; r < ROUNDS; r++) {
     await round(direct, d);
-    await round(floor.url, f, { pid: floor.pid, rounds: floorCpuPerRound });
+    for (const [i, floor] of floors.entries()) {
+      await round(floor.url, f[i], { pid: floor.pid, rounds: floorCpuPerRound[i] });
+    }
     await round(proxied, p, { pid, rounds: cpuPerRound });
   }
   const directRps = await concurrent(direct, payload, CONCURRENT, CONCURRENCY);
@@ -275,11 +278,11 @@ async function measureLane(
   };
   return {
     direct: run(d, directRps),
-    floor: run(f, NaN),
+    floors: f.map((samples) => run(samples, NaN)),
     proxied: run(p, proxiedRps),
     cpuMs: percentile(sorted(cpuPerRound), 0.5),
     cpuMsRounds: cpuPerRound,
-    floorCpuMs: percentile(sorted(floorCpuPerRound), 0.5),
+    floorCpuMs: floorCpuPerRound.map((rounds) => percentile(sorted(rounds), 0.5)),
     cpuMsConcurrent,
   };
 }
@@ -292,34 +295,36 @@ async function main(): Promise<void> {
   let mock: Server | undefined;
   let proxy: Server | undefined;
   let floor: Server | undefined;
+  let relayFloor: Server | undefined;
   const results: Record<string, unknown>[] = [];
   try {
     mock = await startMockUpstream(1);
     const logLevel = Deno.env.get("BENCH_LOG_LEVEL") ?? "info";
     proxy = await startProxyProcess(modelsYaml(mock.url), { log_level: logLevel }, 0);
     floor = await startFloorProxy(mock.url, 0);
+    relayFloor = await startFloorProxy(mock.url, 0, true);
     const idle = memoryMb(proxy.pid);
     const only = Deno.env.get("BENCH_LANES")?.split(",").map(Number);
     for (const [i, lane] of LANES.entries()) {
       if (only && !only.includes(i + 1)) continue;
       const payload = laneBody(lane);
       const { proxied, direct } = targets(lane, proxy.url, mock.url);
-      const floorUrl = floor.url + new URL(direct).pathname;
-      const m = await measureLane(
-        direct,
-        { url: floorUrl, pid: floor.pid },
-        proxied,
-        payload,
-        proxy.pid,
-      );
+      // Streams also go through the floor that reads them in JavaScript chunk by chunk.
+      const floors = (lane.stream ? [floor, relayFloor] : [floor]).map((server) => ({
+        url: server.url + new URL(direct).pathname,
+        pid: server.pid,
+      }));
+      const m = await measureLane(direct, floors, proxied, payload, proxy.pid);
       const result = {
         lane: lane.name,
         body_bytes: payload.length,
         proxy_cpu_ms_per_request: round(m.cpuMs, 3),
         proxy_cpu_ms_per_round: m.cpuMsRounds.map((x) => round(x, 3)),
         proxy_cpu_ms_per_request_c8: round(m.cpuMsConcurrent, 3),
-        floor_cpu_ms_per_request: round(m.floorCpuMs, 3),
-        floor: mapRun(m.floor),
+        floor_cpu_ms_per_request: round(m.floorCpuMs[0], 3),
+        floor: mapRun(m.floors[0]),
+        relay_floor_cpu_ms_per_request: lane.stream ? round(m.floorCpuMs[1], 3) : null,
+        relay_floor: lane.stream ? mapRun(m.floors[1]) : null,
         target_cpu_ms: round(lane.target.cpuMs),
         direct: mapRun(m.direct),
         proxied: mapRun(m.proxied),
@@ -357,6 +362,7 @@ async function main(): Promise<void> {
     console.log(`wrote ${out}`);
   } finally {
     await floor?.stop();
+    await relayFloor?.stop();
     await proxy?.stop();
     await mock?.stop();
   }
@@ -391,7 +397,7 @@ function printTable(report: any): void {
   const rows = [[
     "lane",
     "CPU ms/req (target)",
-    "floor CPU",
+    "floor CPU (JS relay)",
     "p50 direct→proxied (added)",
     "p99 direct→proxied",
     "TTFB p50 direct→proxied (added)",
@@ -401,7 +407,9 @@ function printTable(report: any): void {
     rows.push([
       r.lane,
       `${r.proxy_cpu_ms_per_request} (${r.target_cpu_ms ?? "-"})`,
-      `${r.floor_cpu_ms_per_request}`,
+      r.relay_floor_cpu_ms_per_request === null
+        ? `${r.floor_cpu_ms_per_request}`
+        : `${r.floor_cpu_ms_per_request} (${r.relay_floor_cpu_ms_per_request})`,
       `${r.direct.p50_ms}→${r.proxied.p50_ms} (+${r.added_p50_ms})`,
       `${r.direct.p99_ms}→${r.proxied.p99_ms}`,
       `${r.direct.ttfb_p50_ms}→${r.proxied.ttfb_p50_ms} (+${r.added_ttfb_p50_ms})`,

@@ -34,7 +34,7 @@ Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and 
       BENCH_OUT: out,
     });
     assert.equal(result.code, 0, result.stderr);
-    assert.match(result.stdout, /floor CPU/);
+    assert.match(result.stdout, /floor CPU \(JS relay\)/);
     const report = JSON.parse(await Deno.readTextFile(out));
     assert.equal(report.lanes.length, 6);
     for (const lane of report.lanes) {
@@ -42,6 +42,10 @@ Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and 
       assert.ok(lane.floor_cpu_ms_per_request > 0, `${lane.lane}: floor CPU measured`);
       assert.equal(lane.proxy_cpu_ms_per_round.length, 2);
       for (const run of [lane.direct, lane.floor, lane.proxied]) assert.ok(run.p50_ms > 0);
+      // Streams also go through the floor that reads them chunk by chunk in JavaScript.
+      const streamed = !lane.lane.includes("non-stream");
+      assert.equal(lane.relay_floor_cpu_ms_per_request > 0, streamed, `${lane.lane}: relay floor`);
+      assert.equal(lane.relay_floor?.p50_ms > 0, streamed);
     }
     assert.ok(report.memory.peak_rss_mb >= report.memory.idle_rss_mb);
   } finally {

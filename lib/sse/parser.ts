@@ -33,19 +33,24 @@ export class SseParser {
     if (this.#pendingCr && chunk.startsWith("\n")) chunk = chunk.slice(1);
     this.#pendingCr = false;
     const out: SseEvent[] = [];
-    // Only the new text is scanned: a long line arriving in many chunks costs linear time.
+    // Only the new text is scanned (a long line arriving in many chunks costs linear time), and
+    // line ends are found with indexOf, not character by character.
     let start = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const c = chunk.charCodeAt(i);
-      if (c !== 10 && c !== 13) continue;
-      const line = this.#buffer + chunk.slice(start, i);
+    let lf = chunk.indexOf("\n");
+    let cr = chunk.indexOf("\r");
+    while (lf >= 0 || cr >= 0) {
+      const end = cr < 0 || (lf >= 0 && lf < cr) ? lf : cr;
+      const piece = chunk.slice(start, end);
+      const line = this.#buffer === "" ? piece : this.#buffer + piece;
       this.#buffer = "";
       this.#line(line, out);
-      if (c === 13) {
-        if (i + 1 === chunk.length) this.#pendingCr = true;
-        else if (chunk.charCodeAt(i + 1) === 10) i++;
+      start = end + 1;
+      if (end === cr) {
+        if (start === chunk.length) this.#pendingCr = true;
+        else if (chunk.charCodeAt(start) === 10) start++;
+        cr = chunk.indexOf("\r", start);
       }
-      start = i + 1;
+      if (lf >= 0 && lf < start) lf = chunk.indexOf("\n", start);
     }
     if (start < chunk.length) this.#buffer += chunk.slice(start);
     return out;
@@ -98,7 +103,8 @@ export class SseParser {
       this.#event = undefined;
       return;
     }
-    const event: SseEvent = { data: this.#data.join("\n") };
+    const data = this.#data;
+    const event: SseEvent = { data: data.length === 1 ? data[0] : data.join("\n") };
     if (this.#event !== undefined) event.event = this.#event;
     if (this.#id !== undefined) event.id = this.#id;
     out.push(event);
