@@ -57,12 +57,31 @@ const ANTHROPIC_JSON = JSON.stringify({
 });
 
 const encoder = new TextEncoder();
+const ANTHROPIC_SSE = [
+  `event: message_start\ndata: {"type":"message_start","message":{"id":"m","type":"message","role":"assistant","model":"a","content":[],"stop_reason":null,"usage":{"input_tokens":200,"output_tokens":1}}}\n\n`,
+  `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n`,
+  ...Array.from(
+    { length: 16 },
+    (_, i) =>
+      `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"word ${i} "}}\n\n`,
+  ),
+  `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n`,
+  `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":256}}\n\n`,
+  `event: message_stop\ndata: {"type":"message_stop"}\n\n`,
+];
+
+/**
+ * The pieces as a byte stream, as Deno's fetch bodies are, so the proxy reads it as it reads
+ * theirs (a BYOB reader; for any other stream, it would pay for a failed attempt at one).
+ */
 function sseBody(pieces: string[]): ReadableStream<Uint8Array> {
   let i = 0;
   return new ReadableStream({
+    type: "bytes",
     pull(c) {
-      if (i < pieces.length) c.enqueue(encoder.encode(pieces[i++]));
-      else c.close();
+      if (i < pieces.length) return c.enqueue(encoder.encode(pieces[i++]));
+      c.close();
+      c.byobRequest?.respond(0); // a reader waiting with its buffer learns of the end
     },
   });
 }
@@ -77,11 +96,15 @@ globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Respo
     return Promise.resolve(
       streamed
         ? new Response(sseBody(OPENAI_SSE), { headers: { "content-type": "text/event-stream" } })
-        : new Response(OPENAI_JSON, { headers: { "content-type": "application/json" } }),
+        : new Response(sseBody([OPENAI_JSON]), { headers: { "content-type": "application/json" } }),
     );
   }
   return Promise.resolve(
-    new Response(ANTHROPIC_JSON, { headers: { "content-type": "application/json" } }),
+    streamed
+      ? new Response(sseBody(ANTHROPIC_SSE), { headers: { "content-type": "text/event-stream" } })
+      : new Response(sseBody([ANTHROPIC_JSON]), {
+        headers: { "content-type": "application/json" },
+      }),
   );
 };
 
@@ -97,6 +120,14 @@ export const SMALL_OPENAI = encoder.encode(JSON.stringify({
     role: "user",
     content: "Explain the retry policy. ".repeat(60),
   }],
+}));
+/** Anthropic → Anthropic (pass-through), streamed, ~2 KB. */
+export const SMALL_ANTHROPIC_STREAM = encoder.encode(JSON.stringify({
+  model: "a",
+  max_tokens: 1024,
+  stream: true,
+  system: "Be brief. ".repeat(20),
+  messages: [{ role: "user", content: "Explain the retry policy. ".repeat(60) }],
 }));
 const HEADERS = { "content-type": "application/json", "x-api-key": "sk-bench-000000000000" };
 

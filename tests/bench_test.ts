@@ -54,7 +54,7 @@ Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and 
 });
 
 Deno.test("deno task profile runs a lane through the handler and reports its cost", async () => {
-  for (const lane of ["1", "2", "3"]) {
+  for (const lane of ["1", "2", "3", "4"]) {
     const result = await run(["run", "--allow-all", "bench/profile.ts", lane, "20"]);
     assert.equal(result.code, 0, result.stderr);
     assert.match(

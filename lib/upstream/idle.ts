@@ -2,9 +2,10 @@
  * Idle timeouts on one shared clock. Every upstream call is watched from the moment it is sent
  * until its answer has been read: a watch is touched by each chunk and fires once it has been
  * quiet for its timeout. One interval checks all watches (at a tenth of the shortest timeout,
- * at most once a second) instead of a timer set and cleared per request or per chunk; it runs
- * only while a watch is open. Times come from the monotonic clock: a change of the system clock
- * neither fires nor delays a watch.
+ * at most once a second) instead of a timer set and cleared per request or per chunk. It stops at
+ * the first check that finds no watch open, not when the last one closes, so requests one after
+ * another do not start and stop it each time; it never keeps the process alive. Times come from
+ * the monotonic clock: a change of the system clock neither fires nor delays a watch.
  */
 
 export interface IdleWatch {
@@ -35,7 +36,7 @@ export function watchIdle(timeoutMs: number, onIdle: () => void): IdleWatch {
       entry.last = performance.now();
     },
     stop() {
-      if (open.delete(entry) && open.size === 0) restart(Infinity);
+      open.delete(entry);
     },
   };
 }
@@ -46,6 +47,12 @@ function restart(every: number): void {
   period = every;
   if (every === Infinity) return;
   interval = setInterval(check, every);
+  Deno.unrefTimer(interval);
+}
+
+/** Whether the shared clock is running (for tests). */
+export function clockRunning(): boolean {
+  return interval !== undefined;
 }
 
 function check(): void {

@@ -1,10 +1,7 @@
 import assert from "node:assert/strict";
-import { watchIdle } from "./idle.ts";
+import { clockRunning, watchIdle } from "./idle.ts";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Deno's sanitizers fail a test that leaves an interval running: each test below also shows the
-// shared clock stops once its last watch is closed or has fired.
 
 Deno.test("watchIdle() fires once after the timeout without a touch", async () => {
   let fired = 0;
@@ -35,4 +32,20 @@ Deno.test("watchIdle(): a short watch is checked often enough beside a long one"
   await sleep(150);
   assert.deepEqual(fired, ["short"]);
   long.stop();
+});
+
+Deno.test("watchIdle(): the shared clock runs on between calls and stops once none is open", async () => {
+  const first = watchIdle(50, () => {});
+  assert.ok(clockRunning());
+  first.stop();
+  assert.ok(clockRunning(), "not stopped (and started again) between one call and the next");
+  const second = watchIdle(50, () => {});
+  second.stop();
+  await sleep(30); // a check (every 5 ms here) finds nothing open
+  assert.equal(clockRunning(), false);
+  let fired = 0;
+  watchIdle(20, () => fired++);
+  await sleep(80);
+  assert.equal(fired, 1, "started again by the next watch");
+  assert.equal(clockRunning(), false, "stopped after its last watch fired");
 });
