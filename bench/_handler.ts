@@ -86,6 +86,16 @@ function sseBody(pieces: string[]): ReadableStream<Uint8Array> {
   });
 }
 
+/** A whole JSON answer with its length, as an upstream sends it. */
+function jsonAnswer(json: string): Response {
+  return new Response(sseBody([json]), {
+    headers: {
+      "content-type": "application/json",
+      "content-length": String(encoder.encode(json).length),
+    },
+  });
+}
+
 globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
   const url = String(input);
   // The proxy sends bytes (lib/json_bytes.ts); decoding them here costs the stub ~20 µs.
@@ -96,15 +106,13 @@ globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Respo
     return Promise.resolve(
       streamed
         ? new Response(sseBody(OPENAI_SSE), { headers: { "content-type": "text/event-stream" } })
-        : new Response(sseBody([OPENAI_JSON]), { headers: { "content-type": "application/json" } }),
+        : jsonAnswer(OPENAI_JSON),
     );
   }
   return Promise.resolve(
     streamed
       ? new Response(sseBody(ANTHROPIC_SSE), { headers: { "content-type": "text/event-stream" } })
-      : new Response(sseBody([ANTHROPIC_JSON]), {
-        headers: { "content-type": "application/json" },
-      }),
+      : jsonAnswer(ANTHROPIC_JSON),
   );
 };
 

@@ -26,7 +26,9 @@ export class SseParser {
 
   /** Parses the next piece of text; returns the events it completed. */
   push(chunk: string): SseEvent[] {
-    if (!this.#sawFirst && chunk.length > 0) {
+    // An empty read between a CR and its LF must not forget the CR.
+    if (chunk === "") return [];
+    if (!this.#sawFirst) {
       this.#sawFirst = true;
       if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
     }

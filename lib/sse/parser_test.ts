@@ -78,27 +78,73 @@ Deno.test("SseParser.pendingLength counts data lines of an unfinished event", ()
   assert.equal(parser.pendingLength, 0);
 });
 
-Deno.test("SseParser gives the same events however mixed line ends are split into chunks", () => {
-  // A small deterministic generator, so a failure names a seed that reproduces it.
+/** The standard's reading of a whole stream, line by line: the reference for the test below. */
+function referenceParse(text: string) {
+  const lines = text.replace(/^\ufeff/, "").split(/\r\n|\r|\n/);
+  const events: Array<{ event?: string; data: string; id?: string }> = [];
+  let data: string[] = [];
+  let event: string | undefined;
+  let id: string | undefined;
+  const dispatch = () => {
+    if (data.length > 0) {
+      events.push({
+        data: data.join("\n"),
+        ...(event !== undefined ? { event } : {}),
+        ...(id !== undefined ? { id } : {}),
+      });
+    }
+    data = [];
+    event = undefined;
+  };
+  // The text after the last line end is a line too: the stream's end delivers it.
+  for (const line of lines) {
+    if (line === "") dispatch();
+    else if (!line.startsWith(":")) {
+      const colon = line.indexOf(":");
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "");
+      if (field === "data") data.push(value);
+      if (field === "event") event = value;
+      if (field === "id" && !value.includes("\0")) id = value;
+    }
+  }
+  dispatch();
+  return events;
+}
+
+Deno.test("SseParser reads a stream split anywhere (empty reads too) as the standard reads it whole", () => {
+  // A small deterministic generator (the high bits of an LCG), so a failure names a round that
+  // reproduces it.
   let seed = 7;
   const random = (n: number) => {
     seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
-    return seed % n;
+    return (seed >>> 16) % n;
   };
   const ends = ["\n", "\r", "\r\n"];
-  const fields = ["data: a", "data:b", "event: e", ": note", "id: 3", "data", "data: é€"];
-  for (let round = 0; round < 300; round++) {
-    let text = "";
+  const fields = [
+    "data: a",
+    "data:b",
+    "event: e",
+    ": note",
+    "id: 3",
+    "data",
+    "data: é€",
+    "data: 😀",
+  ];
+  for (let round = 0; round < 500; round++) {
+    let text = random(10) === 0 ? "\ufeff" : "";
     for (let line = random(12); line >= 0; line--) {
-      text += (random(4) === 0 ? "" : fields[random(fields.length)]) + ends[random(3)];
+      const long = random(20) === 0 ? "x".repeat(5000) : "";
+      text += (random(4) === 0 ? "" : fields[random(fields.length)] + long) + ends[random(3)];
     }
-    const whole = parseAll([text]);
     const chunks: string[] = [];
     for (let at = 0; at < text.length;) {
-      const size = 1 + random(6);
+      const size = random(7); // 0: an empty read
       chunks.push(text.slice(at, at + size));
       at += size;
     }
-    assert.deepEqual(parseAll(chunks), whole, `round ${round}: ${JSON.stringify(chunks)}`);
+    const expected = referenceParse(text);
+    assert.deepEqual(parseAll([text]), expected, `round ${round}, whole`);
+    assert.deepEqual(parseAll(chunks), expected, `round ${round}: ${JSON.stringify(chunks)}`);
   }
 });

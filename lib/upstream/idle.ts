@@ -1,11 +1,12 @@
 /**
  * Idle timeouts on one shared clock. Every upstream call is watched from the moment it is sent
  * until its answer has been read: a watch is touched by each chunk and fires once it has been
- * quiet for its timeout. One interval checks all watches (at a tenth of the shortest timeout,
- * at most once a second) instead of a timer set and cleared per request or per chunk. It stops at
- * the first check that finds no watch open, not when the last one closes, so requests one after
- * another do not start and stop it each time; it never keeps the process alive. Times come from
- * the monotonic clock: a change of the system clock neither fires nor delays a watch.
+ * quiet for its timeout. One interval checks all watches (at a tenth of the shortest timeout
+ * watched since it started, at most once a second) instead of a timer set and cleared per request
+ * or per chunk. It stops at the first check that finds no watch open, not when the last one
+ * closes, so requests one after another do not start and stop it each time; it never keeps the
+ * process alive. Times come from the monotonic clock: a change of the system clock neither fires
+ * nor delays a watch.
  */
 
 export interface IdleWatch {

@@ -49,3 +49,20 @@ Deno.test("watchIdle(): the shared clock runs on between calls and stops once no
   assert.equal(fired, 1, "started again by the next watch");
   assert.equal(clockRunning(), false, "stopped after its last watch fired");
 });
+
+Deno.test("watchIdle(): the shared clock never keeps a process alive by itself", async () => {
+  // A process whose only pending work is a 60 s watch exits at once; a ref'd clock (checking
+  // every second) would keep it running until the kill below, 20 s later.
+  const module = new URL("./idle.ts", import.meta.url).href;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", `import { watchIdle } from "${module}"; watchIdle(60_000, () => {});`],
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const kill = setTimeout(() => child.kill(), 20_000);
+  const status = await child.status;
+  clearTimeout(kill);
+  assert.equal(status.signal, null, "exited by itself, not killed");
+  assert.equal(status.code, 0);
+  await child.stderr.cancel();
+});
