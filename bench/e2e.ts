@@ -280,8 +280,8 @@ async function measureLane(
     direct: run(d, directRps),
     floors: f.map((samples) => run(samples, NaN)),
     proxied: run(p, proxiedRps),
-    cpuMs: percentile(sorted(cpuPerRound), 0.5),
-    cpuMsRounds: cpuPerRound,
+    cpuMs: percentile(sorted([...cpuPerRound]), 0.5),
+    cpuMsRounds: cpuPerRound, // in the order measured
     floorCpuMs: floorCpuPerRound.map((rounds) => percentile(sorted(rounds), 0.5)),
     cpuMsConcurrent,
   };

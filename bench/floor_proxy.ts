@@ -6,7 +6,7 @@
  *
  * With `relay`, a streamed answer passes through JavaScript chunk by chunk instead, as it must
  * for anything that reads or rewrites it (usage, the model name): a BYOB reader and a pull
- * stream, one copy per chunk, the cheapest way tried (bench/README.md). That is the floor of a
+ * stream, one copy per chunk, as cheap as any way tried (bench/README.md). That is the floor of a
  * stream the proxy has to look at.
  */
 const [port, upstream, mode] = Deno.args;
