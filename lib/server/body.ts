@@ -50,7 +50,7 @@ async function readWhole(request: Request): Promise<ArrayBuffer> {
 export async function readJsonObject(
   request: Request,
   limit: number,
-): Promise<{ json: Record<string, unknown> }> {
+): Promise<Record<string, unknown>> {
   let text: string;
   try {
     text = asciiJsonText(await readBodyBytes(request, limit));
@@ -72,7 +72,7 @@ export async function readJsonObject(
     throw invalidRequest(`The request body is nested deeper than ${MAX_DEPTH} levels`);
   }
   rememberTools(text, json as Record<string, unknown>);
-  return { json: json as Record<string, unknown> };
+  return json as Record<string, unknown>;
 }
 
 /**

@@ -30,7 +30,7 @@ Deno.test("readJsonObject() gives a 400 for bad UTF-8, bad JSON, non-objects and
   for (const body of [bad, "{", "[]", "null", "", `{"a": ${"[".repeat(300)}${"]".repeat(300)}}`]) {
     await assert.rejects(readJsonObject(post(body), 1 << 20), { status: 400 });
   }
-  const { json } = await readJsonObject(post('{"model": "m"}'), 1 << 20);
+  const json = await readJsonObject(post('{"model": "m"}'), 1 << 20);
   assert.deepEqual(json, { model: "m" });
 });
 

@@ -23,7 +23,7 @@ export async function handleCountTokens(
   ex: Exchange,
   endpoint: { model?: string },
 ): Promise<Response> {
-  const { json } = await readJsonObject(ex.http, ex.deps.settings.maxRequestBytes);
+  const json = await readJsonObject(ex.http, ex.deps.settings.maxRequestBytes);
   const name = requestedModel(ex.caller, json, endpoint.model);
   const model = resolveModel(ex, name);
   const key = model.apiKey ?? requireKey(ex, model)!;

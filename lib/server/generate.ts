@@ -18,8 +18,10 @@ export async function handleGenerate(
   ex: Exchange,
   endpoint: { model?: string; stream?: boolean },
 ): Promise<Response> {
-  let json: Record<string, unknown> | undefined =
-    (await readJsonObject(ex.http, ex.deps.settings.maxRequestBytes)).json;
+  let json: Record<string, unknown> | undefined = await readJsonObject(
+    ex.http,
+    ex.deps.settings.maxRequestBytes,
+  );
   const name = requestedModel(ex.caller, json, endpoint.model);
   const primary = resolveModel(ex, name);
   const stream = ex.caller === "gemini" ? endpoint.stream === true : json.stream === true;
