@@ -181,11 +181,15 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
 }
 
-/** Resident and peak resident memory of a process, in MB. */
-export function memoryMb(pid: number): { rss: number; peak: number } {
+/**
+ * Resident and peak resident memory of a process, in MB, and how much of the resident memory is
+ * mapped from files (mostly the Deno binary's own code: shared with other processes running it,
+ * and dropped by the kernel before anything else when memory runs short).
+ */
+export function memoryMb(pid: number): { rss: number; peak: number; file: number } {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, "m").exec(status)?.[1]);
-  return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024 };
+  return { rss: kb("VmRSS") / 1024, peak: kb("VmHWM") / 1024, file: kb("RssFile") / 1024 };
 }
 
 /** The value at quantile `q` of sorted numbers. */

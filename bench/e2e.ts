@@ -262,6 +262,11 @@ async function measureLane(
     await round(proxied, p, { pid, rounds: cpuPerRound });
   }
   const directRps = await concurrent(direct, payload, CONCURRENT, CONCURRENCY);
+  // The floors take the same load, so that their memory compares with the proxy's.
+  const floorRps: number[] = [];
+  for (const floor of floors) {
+    floorRps.push(await concurrent(floor.url, payload, CONCURRENT, CONCURRENCY));
+  }
   const cpu1 = cpuSeconds(pid);
   const proxiedRps = await concurrent(proxied, payload, CONCURRENT, CONCURRENCY);
   const cpuMsConcurrent = (cpuSeconds(pid) - cpu1) * 1000 / CONCURRENT;
@@ -278,7 +283,7 @@ async function measureLane(
   };
   return {
     direct: run(d, directRps),
-    floors: f.map((samples) => run(samples, NaN)),
+    floors: f.map((samples, i) => run(samples, floorRps[i])),
     proxied: run(p, proxiedRps),
     cpuMs: percentile(sorted([...cpuPerRound]), 0.5),
     cpuMsRounds: cpuPerRound, // in the order measured
@@ -304,6 +309,8 @@ async function main(): Promise<void> {
     floor = await startFloorProxy(mock.url, 0);
     relayFloor = await startFloorProxy(mock.url, 0, true);
     const idle = memoryMb(proxy.pid);
+    const floorIdle = memoryMb(floor.pid);
+    const relayFloorIdle = memoryMb(relayFloor.pid);
     const only = Deno.env.get("BENCH_LANES")?.split(",").map(Number);
     for (const [i, lane] of LANES.entries()) {
       if (only && !only.includes(i + 1)) continue;
@@ -339,9 +346,20 @@ async function main(): Promise<void> {
       results.push(result);
       console.error(`done: ${lane.name}`);
     }
+    // The floors served the same requests in the same rounds: what any Deno proxy of these
+    // lanes holds, beside what this one holds.
+    const end = memoryMb(proxy.pid);
+    const floorEnd = memoryMb(floor.pid);
+    const relayFloorEnd = memoryMb(relayFloor.pid);
     const memory = {
       idle_rss_mb: round(idle.rss, 1),
-      peak_rss_mb: round(memoryMb(proxy.pid).peak, 1),
+      peak_rss_mb: round(end.peak, 1),
+      file_rss_mb_at_end: round(end.file, 1),
+      floor_idle_rss_mb: round(floorIdle.rss, 1),
+      floor_peak_rss_mb: round(floorEnd.peak, 1),
+      floor_file_rss_mb_at_end: round(floorEnd.file, 1),
+      relay_floor_idle_rss_mb: round(relayFloorIdle.rss, 1),
+      relay_floor_peak_rss_mb: round(relayFloorEnd.peak, 1),
     };
     const report = {
       machine: machine(),
@@ -418,10 +436,14 @@ function printTable(report: any): void {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join(" | "));
+  const m = report.memory;
   console.log(
-    `proxy memory: idle ${report.memory.idle_rss_mb} MB RSS, peak ${report.memory.peak_rss_mb} MB (VmHWM); ` +
-      `pinned: ${report.pinned}; ${report.machine.cpu}, ${report.machine.cores} cores`,
+    `memory, idle / peak RSS (VmHWM), of which mapped from files at the end: ` +
+      `proxy ${m.idle_rss_mb} / ${m.peak_rss_mb} MB (${m.file_rss_mb_at_end}); ` +
+      `floor ${m.floor_idle_rss_mb} / ${m.floor_peak_rss_mb} MB (${m.floor_file_rss_mb_at_end}); ` +
+      `JS relay floor (streams only) ${m.relay_floor_idle_rss_mb} / ${m.relay_floor_peak_rss_mb} MB`,
   );
+  console.log(`pinned: ${report.pinned}; ${report.machine.cpu}, ${report.machine.cores} cores`);
 }
 
 if (import.meta.main) await main();
