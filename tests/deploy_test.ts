@@ -83,18 +83,35 @@ Deno.test("deno serve --parallel main.ts serves requests through to the upstream
   }
 });
 
+/** A `deno …` task of deno.json as the arguments to give `deno`. */
+async function taskArgs(name: string): Promise<string[]> {
+  const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
+  const words = String(tasks[name]).split(/\s+/);
+  assert.equal(words[0], "deno", `the ${name} task runs deno`);
+  return words.slice(1);
+}
+
+async function v8Flags(name: string): Promise<string[]> {
+  const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
+  const flag = String(tasks[name]).split(/\s+/).find((word) => word.startsWith("--v8-flags="));
+  return flag ? flag.slice("--v8-flags=".length).split(",") : [];
+}
+
+Deno.test("start, serve and compile run with the V8 flags that hold memory down (README: Start-up)", async () => {
+  const start = await v8Flags("start");
+  assert.ok(start.includes("--max-semi-space-size=2"), start.join(" "));
+  assert.ok(start.includes("--heap-growing-percent=100"), start.join(" "));
+  assert.deepEqual(await v8Flags("serve"), start);
+  assert.deepEqual(await v8Flags("compile"), start);
+});
+
 Deno.test("deno task compile builds a binary that serves (skipped where Deno's runtime cannot be downloaded)", async (t) => {
   const output = `${await Deno.makeTempDir()}/proxy`;
+  // The task's own command, V8 flags included, with the binary written elsewhere.
+  const args = await taskArgs("compile");
+  args[args.indexOf("--output") + 1] = output;
   const result = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "compile",
-      "--allow-net",
-      "--allow-read",
-      "--allow-env",
-      "--output",
-      output,
-      "main.ts",
-    ],
+    args,
     cwd: ROOT,
     stdout: "piped",
     stderr: "piped",
