@@ -438,7 +438,7 @@ function printTable(report: any): void {
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join(" | "));
   const m = report.memory;
   console.log(
-    `memory, idle / peak RSS (VmHWM), of which mapped from files at the end: ` +
+    `memory, idle RSS / peak RSS (VmHWM) (RSS mapped from files at the end): ` +
       `proxy ${m.idle_rss_mb} / ${m.peak_rss_mb} MB (${m.file_rss_mb_at_end}); ` +
       `floor ${m.floor_idle_rss_mb} / ${m.floor_peak_rss_mb} MB (${m.floor_file_rss_mb_at_end}); ` +
       `JS relay floor (streams only) ${m.relay_floor_idle_rss_mb} / ${m.relay_floor_peak_rss_mb} MB`,
