@@ -83,17 +83,21 @@ Deno.test("deno serve --parallel main.ts serves requests through to the upstream
   }
 });
 
+/** The words of a task of deno.json. */
+async function taskWords(name: string): Promise<string[]> {
+  const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
+  return String(tasks[name]).split(/\s+/);
+}
+
 /** A `deno …` task of deno.json as the arguments to give `deno`. */
 async function taskArgs(name: string): Promise<string[]> {
-  const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
-  const words = String(tasks[name]).split(/\s+/);
+  const words = await taskWords(name);
   assert.equal(words[0], "deno", `the ${name} task runs deno`);
   return words.slice(1);
 }
 
 async function v8Flags(name: string): Promise<string[]> {
-  const tasks = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks;
-  const flag = String(tasks[name]).split(/\s+/).find((word) => word.startsWith("--v8-flags="));
+  const flag = (await taskWords(name)).find((word) => word.startsWith("--v8-flags="));
   return flag ? flag.slice("--v8-flags=".length).split(",") : [];
 }
 
