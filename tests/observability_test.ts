@@ -402,6 +402,7 @@ Deno.test("createLogger() writes readable text lines to log_file_path", async ()
       await server.shutdown();
       await mock.close();
     }
+    await logger.flush();
     const lines = (await Deno.readTextFile(path)).trim().split("\n");
     assert.equal(lines.length, 2, lines.join("\n"));
     assert.match(

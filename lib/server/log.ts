@@ -1,9 +1,11 @@
 /**
- * One log line per request, as text or JSON, to stderr or a file. Nothing here ever receives a
- * key: records carry only its last four characters.
+ * One log line per request, as text or JSON, to stderr or a file, written off the request path
+ * (lib/server/log_queue.ts) and never longer than `MAX_LINE`. Nothing here ever receives a key:
+ * records carry only its last four characters.
  */
 import { ConfigError } from "../config/config_error.ts";
 import type { LogLevel } from "../config/settings.ts";
+import { LogQueue } from "./log_queue.ts";
 import type { RequestRecord } from "./stats.ts";
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
@@ -11,9 +13,21 @@ const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3
 export interface Logger {
   request(record: RequestRecord): void;
   message(level: LogLevel, text: string): void;
+  /** Resolves once every line so far has reached the sink. */
+  flush(): Promise<void>;
 }
 
-/** A logger writing whole lines synchronously (a line is never interleaved with another). */
+/** The longest line written, in characters; what a line holds beyond it is cut. */
+export const MAX_LINE = 16 * 1024;
+/** The longest error message or path kept in a line. */
+const MAX_FIELD = 2000;
+/** Warnings listed in one line; the rest are counted. */
+const MAX_WARNINGS = 20;
+
+/**
+ * A logger writing whole lines (never interleaved) through a bounded queue: a blocked sink
+ * costs dropped lines, counted in a line of their own, never a blocked server.
+ */
 export function createLogger(
   options: {
     level: LogLevel;
@@ -24,13 +38,24 @@ export function createLogger(
   },
 ): Logger {
   const json = options.format === "json" || options.level === "debug";
-  const encoder = new TextEncoder();
-  const file = options.filePath && !options.sink ? openLogFile(options.filePath) : undefined;
-  const write = options.sink ?? ((line: string) => {
-    const bytes = encoder.encode(line + "\n");
-    if (file) file.writeSync(bytes);
-    else Deno.stderr.writeSync(bytes);
-  });
+  const messageLine = (level: LogLevel, text: string) =>
+    json
+      ? JSON.stringify({ time: new Date().toISOString(), level, message: cut(text, MAX_LINE / 2) })
+      : `${new Date().toISOString()} ${level.toUpperCase()} ${text}`;
+  let queue: LogQueue | undefined;
+  if (!options.sink) {
+    const writer = options.filePath ? openLogFile(options.filePath) : Deno.stderr;
+    queue = new LogQueue(
+      writer,
+      (count) => messageLine("warning", `${count} log lines dropped while the log was blocked`),
+    );
+  }
+  const sink = options.sink;
+  const write = (line: string) => {
+    const whole = cut(line, MAX_LINE);
+    if (sink) sink(whole);
+    else queue!.push(whole);
+  };
   const enabled = (level: LogLevel) => RANK[level] >= RANK[options.level];
   return {
     request(r) {
@@ -40,13 +65,24 @@ export function createLogger(
     },
     message(level, text) {
       if (!enabled(level)) return;
-      write(
-        json
-          ? JSON.stringify({ time: new Date().toISOString(), level, message: text })
-          : `${new Date().toISOString()} ${level.toUpperCase()} ${text}`,
-      );
+      write(messageLine(level, text));
     },
+    flush: () => queue?.flush() ?? Promise.resolve(),
   };
+}
+
+/** `text` cut to `max` characters, saying how much was cut. */
+function cut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const note = ` …[${text.length - max} characters cut]`;
+  return text.slice(0, max - note.length) + note;
+}
+
+/** The warnings a line lists: at most `MAX_WARNINGS`, each cut, then how many more. */
+function loggedWarnings(warnings: readonly string[]): string[] {
+  const out = warnings.slice(0, MAX_WARNINGS).map((w) => cut(maskSecrets(w), MAX_FIELD / 4));
+  if (warnings.length > MAX_WARNINGS) out.push(`and ${warnings.length - MAX_WARNINGS} more`);
+  return out;
 }
 
 function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> {
@@ -55,7 +91,7 @@ function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> 
     level,
     caller: r.callerDialect,
     method: r.method,
-    path: r.path,
+    path: cut(r.path, MAX_FIELD),
     model: r.modelId,
     upstream: r.upstreamDialect,
     stream: r.stream,
@@ -68,16 +104,16 @@ function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> 
     cache_creation_input_tokens: r.usage?.cacheWriteTokens,
     reasoning_tokens: r.usage?.reasoningTokens,
     usage_estimated: r.usageEstimated || undefined,
-    warnings: r.warnings.length ? r.warnings.map(maskSecrets) : undefined,
+    warnings: r.warnings.length ? loggedWarnings(r.warnings) : undefined,
     key: r.keyTail,
-    error: r.error === undefined ? undefined : maskSecrets(r.error),
+    error: r.error === undefined ? undefined : cut(maskSecrets(r.error), MAX_FIELD),
   };
 }
 
 function textRecord(r: RequestRecord): string {
   const parts = [
     new Date().toISOString(),
-    `${r.method} ${r.path}`,
+    `${r.method} ${cut(r.path, MAX_FIELD)}`,
     r.status,
     `${r.callerDialect}→${r.upstreamDialect ?? "-"}`,
     r.modelId ?? "-",
@@ -93,8 +129,8 @@ function textRecord(r: RequestRecord): string {
     if (r.usageEstimated) parts.push("usage=estimated");
   }
   parts.push(`key=${r.keyTail}`);
-  if (r.warnings.length) parts.push(`warnings=${JSON.stringify(r.warnings.map(maskSecrets))}`);
-  if (r.error) parts.push(`error=${JSON.stringify(maskSecrets(r.error))}`);
+  if (r.warnings.length) parts.push(`warnings=${JSON.stringify(loggedWarnings(r.warnings))}`);
+  if (r.error) parts.push(`error=${JSON.stringify(cut(maskSecrets(r.error), MAX_FIELD))}`);
   return parts.join(" ");
 }
 

@@ -1,0 +1,67 @@
+import assert from "node:assert/strict";
+import { createLogger, MAX_LINE } from "./log.ts";
+import { LogQueue } from "./log_queue.ts";
+import type { RequestRecord } from "./stats.ts";
+
+/** A writer that takes nothing until `open()` is called, then everything. */
+function stalledWriter() {
+  const written: string[] = [];
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => open = resolve);
+  return {
+    written,
+    open,
+    writer: {
+      async write(bytes: Uint8Array) {
+        await opened;
+        written.push(new TextDecoder().decode(bytes));
+        return bytes.length;
+      },
+    },
+  };
+}
+
+Deno.test("LogQueue: push() never waits; past the queue's size lines are dropped and counted", async () => {
+  const sink = stalledWriter();
+  const queue = new LogQueue(sink.writer, (n) => `dropped ${n}`, 100);
+  for (let i = 0; i < 50; i++) queue.push(`line ${i}`); // 7-8 bytes each
+  assert.equal(queue.dropped > 0, true);
+  const kept = 50 - queue.dropped;
+  sink.open();
+  await queue.flush();
+  const lines = sink.written.join("").trimEnd().split("\n");
+  assert.deepEqual(lines.slice(0, kept), Array.from({ length: kept }, (_, i) => `line ${i}`));
+  assert.deepEqual(lines.slice(kept), [`dropped ${queue.dropped}`]);
+});
+
+Deno.test("LogQueue: a sink that fails is given up, and lines after it are counted", async () => {
+  const queue = new LogQueue({ write: () => Promise.reject(new Error("EPIPE")) }, String);
+  queue.push("a");
+  await queue.flush();
+  queue.push("b");
+  assert.equal(queue.dropped, 1);
+});
+
+Deno.test("createLogger() cuts a line to MAX_LINE and keeps JSON lines whole", () => {
+  const lines: string[] = [];
+  const record: RequestRecord = {
+    callerDialect: "openai",
+    method: "POST",
+    path: "/p" + "a".repeat(100_000),
+    stream: false,
+    status: 400,
+    totalMs: 1,
+    warnings: Array.from({ length: 5000 }, (_, i) => `Dropped part ${i} ${"x".repeat(100)}`),
+    keyTail: "-",
+    error: "e".repeat(200_000),
+  };
+  for (const format of ["json", "text"] as const) {
+    createLogger({ level: "info", format, sink: (l) => lines.push(l) }).request(record);
+  }
+  const [json, text] = lines;
+  assert.ok(json.length <= MAX_LINE && text.length <= MAX_LINE, `${json.length} ${text.length}`);
+  const parsed = JSON.parse(json);
+  assert.equal(parsed.warnings.length, 21);
+  assert.equal(parsed.warnings[20], "and 4980 more");
+  assert.match(parsed.error, /characters cut\]$/);
+});
