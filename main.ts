@@ -7,18 +7,27 @@ import { ConfigError } from "./lib/config/config_error.ts";
 import { loadModels, type ModelRegistry } from "./lib/config/models.ts";
 import { loadSettings, type Settings } from "./lib/config/settings.ts";
 import { createHandler } from "./lib/server/app.ts";
+import {
+  countDescriptors,
+  describeDescriptors,
+  descriptorBudget,
+} from "./lib/server/descriptor_limit.ts";
 import { randomId, type ServerDeps } from "./lib/server/exchange.ts";
 import { createLogger } from "./lib/server/log.ts";
+import { serveConnections } from "./lib/server/serve_connections.ts";
 import { Stats } from "./lib/server/stats.ts";
 
 const env = (name: string) => Deno.env.get(name);
 
-/** Reads settings and models and opens the log; one line and a non-zero exit when any fails. */
-async function load(args: string[]): Promise<ServerDeps> {
+/**
+ * Reads settings and models and opens the log; one line and a non-zero exit when any fails.
+ * `maxInFlight` is this process's share of the descriptor budget (none under `deno serve`).
+ */
+async function load(args: string[], maxInFlight?: number): Promise<ServerDeps> {
   try {
     const settings = await loadSettings(args, env);
     const models = await loadModels(settings.modelsFile, env);
-    return deps(settings, models);
+    return deps(settings, models, maxInFlight);
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : `Start-up failed: ${error}`;
     console.error(message);
@@ -26,7 +35,7 @@ async function load(args: string[]): Promise<ServerDeps> {
   }
 }
 
-function deps(settings: Settings, models: ModelRegistry): ServerDeps {
+function deps(settings: Settings, models: ModelRegistry, maxInFlight?: number): ServerDeps {
   return {
     settings,
     models,
@@ -38,6 +47,7 @@ function deps(settings: Settings, models: ModelRegistry): ServerDeps {
     }),
     newId: randomId,
     now: () => Date.now(),
+    maxInFlight,
   };
 }
 
@@ -51,7 +61,11 @@ function underDenoServe(): boolean {
 
 let handler: Promise<(request: Request) => Promise<Response>> | undefined;
 
-/** The `fetch` that `deno serve --parallel` calls: each worker loads the configuration once. */
+/**
+ * The `fetch` that `deno serve --parallel` calls: each worker loads the configuration once.
+ * Deno's own server accepts the connections there, so none of the connection limits apply, and
+ * the workers (threads of one process, serving already) cannot count free descriptors safely.
+ */
 const served = {
   async fetch(request: Request): Promise<Response> {
     handler ??= load([]).then(createHandler);
@@ -63,22 +77,32 @@ const served = {
 export default !import.meta.main || underDenoServe() ? served : {};
 
 if (import.meta.main && !underDenoServe()) {
-  const loaded = await load(Deno.args);
-  const { settings, models } = loaded;
-  const serveHandler = createHandler(loaded);
-  Deno.serve({
+  const descriptors = countDescriptors();
+  const budget = descriptorBudget(descriptors);
+  const loaded = await load(Deno.args, budget.requests);
+  const { settings, models, logger } = loaded;
+  serveConnections({
     hostname: settings.host,
     port: settings.port,
-    onListen: ({ hostname, port }) => {
+    maxConnections: budget.connections,
+    headerTimeoutMs: settings.clientHeaderTimeoutSeconds * 1000,
+    idleTimeoutMs: settings.keepaliveTimeoutSeconds * 1000,
+    onListen: ({ hostname, port }, limited) => {
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       const count = models.entries.length;
+      const connections = limited
+        ? `at most ${budget.connections} connections`
+        : "connections not limited (this Deno lacks serveHttpOnConnection)";
       console.error(
-        `Listening on http://${host}:${port}, serving ${count} model${count === 1 ? "" : "s"}`,
+        `Listening on http://${host}:${port}, serving ${count} model${count === 1 ? "" : "s"}; ` +
+          `open-file limit raised to the hard limit, ${describeDescriptors(descriptors)}, ` +
+          connections,
       );
     },
     onError: (error) => {
-      console.error(`Unexpected server error: ${error}`);
+      logger.message("error", `Unexpected server error: ${error}`);
       return new Response(null, { status: 500 });
     },
-  }, serveHandler);
+    log: (text) => logger.message("warning", text),
+  }, createHandler(loaded));
 }

@@ -63,7 +63,7 @@ Deno.test("main.ts prints one start-up line with the address and the number of m
   const models = await tempFile(GOOD_MODELS, ".yaml");
   const server = await startMain(["--port", "0", "--models", models]);
   try {
-    assert.match(server.line, /^Listening on http:\/\/127\.0\.0\.1:\d+, serving 2 models$/);
+    assert.match(server.line, /^Listening on http:\/\/127\.0\.0\.1:\d+, serving 2 models; /);
   } finally {
     await server.stop();
   }
@@ -77,7 +77,7 @@ Deno.test("main.ts: flags win over environment, environment over config.json", a
     CUSTOM_MODELS_FILE: models,
   });
   try {
-    assert.match(server.line, /^Listening on http:\/\/127\.0\.0\.1:\d+, serving 2 models$/);
+    assert.match(server.line, /^Listening on http:\/\/127\.0\.0\.1:\d+, serving 2 models; /);
   } finally {
     await server.stop();
   }
@@ -139,7 +139,7 @@ Deno.test("main.ts stops with one line and a non-zero exit on each broken config
 Deno.test("the shipped models.yaml and config.json load", async () => {
   const server = await startMain(["--port", "0"]);
   try {
-    assert.match(server.line, /^Listening on http:\/\/127\.0\.0\.1:\d+, serving \d+ models$/);
+    assert.match(server.line, /^Listening on http:\/\/127\.0\.0\.1:\d+, serving \d+ models; /);
   } finally {
     await server.stop();
   }

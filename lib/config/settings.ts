@@ -16,6 +16,12 @@ export interface Settings {
   logFilePath?: string;
   /** Upstream idle timeout. */
   timeoutSeconds: number;
+  /** A new connection must have sent its request head within this. */
+  clientHeaderTimeoutSeconds: number;
+  /** A request body must have arrived within this. */
+  clientBodyTimeoutSeconds: number;
+  /** A connection with no request in flight is closed after this. */
+  keepaliveTimeoutSeconds: number;
   maxRequestBytes: number;
   /** Allowed CORS origins ("*" allowed); empty: no CORS headers. */
   cors: string[];
@@ -29,6 +35,9 @@ const DEFAULTS = {
   logLevel: "info" as LogLevel,
   logFormat: "text" as const,
   timeoutSeconds: 600,
+  clientHeaderTimeoutSeconds: 10,
+  clientBodyTimeoutSeconds: 60,
+  keepaliveTimeoutSeconds: 60,
   maxRequestBytes: 32 * 1024 * 1024,
 };
 
@@ -39,6 +48,9 @@ const CONFIG_KEYS = new Set([
   "log_format",
   "log_file_path",
   "timeout_seconds",
+  "client_header_timeout_seconds",
+  "client_body_timeout_seconds",
+  "keepalive_timeout_seconds",
   "max_request_bytes",
   "cors",
 ]);
@@ -144,6 +156,9 @@ export function resolveSettings(
     logFormat,
     logFilePath,
     timeoutSeconds: integer(file.timeout_seconds ?? DEFAULTS.timeoutSeconds, "timeout_seconds", 1),
+    clientHeaderTimeoutSeconds: seconds(file, "client_header_timeout_seconds"),
+    clientBodyTimeoutSeconds: seconds(file, "client_body_timeout_seconds"),
+    keepaliveTimeoutSeconds: seconds(file, "keepalive_timeout_seconds"),
     maxRequestBytes: integer(
       file.max_request_bytes ?? DEFAULTS.maxRequestBytes,
       "max_request_bytes",
@@ -153,6 +168,22 @@ export function resolveSettings(
     modelsFile: flags.models ?? env("CUSTOM_MODELS_FILE") ?? "models.yaml",
     configFile,
   };
+}
+
+/** A timeout of config.json in whole seconds, at least 1. */
+function seconds(
+  file: Record<string, unknown>,
+  key:
+    | "client_header_timeout_seconds"
+    | "client_body_timeout_seconds"
+    | "keepalive_timeout_seconds",
+): number {
+  const defaults = {
+    client_header_timeout_seconds: DEFAULTS.clientHeaderTimeoutSeconds,
+    client_body_timeout_seconds: DEFAULTS.clientBodyTimeoutSeconds,
+    keepalive_timeout_seconds: DEFAULTS.keepaliveTimeoutSeconds,
+  };
+  return integer(file[key] ?? defaults[key], key, 1);
 }
 
 function integer(value: unknown, name: string, min: number, max = Number.MAX_SAFE_INTEGER): number {

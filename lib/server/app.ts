@@ -70,6 +70,7 @@ async function serve(deps: ServerDeps, http: Request, url: URL): Promise<Respons
   deps.stats.inFlight++;
   let response: Response;
   try {
+    if (http.method === "POST") refuseOverCapacity(deps);
     if (!match.ok) {
       const error = match.status === 405
         ? new ProxyError("method_not_allowed", `${http.method} is not allowed on ${url.pathname}`)
@@ -131,6 +132,20 @@ function modelList(ex: Exchange, one?: string): Response {
   const list = codec.modelList([info(model, name)]);
   const items = (list.data ?? list.models) as unknown[];
   return jsonResponse(items[0]);
+}
+
+/**
+ * A 503 once `maxInFlight` API requests are being served: each holds a connection upstream
+ * and memory, and beyond the descriptor budget new connections would fail with EMFILE.
+ */
+function refuseOverCapacity(deps: ServerDeps): void {
+  if (deps.maxInFlight === undefined || deps.stats.inFlight <= deps.maxInFlight) return;
+  const error = new ProxyError(
+    "unavailable",
+    `The proxy is serving its most requests at once (${deps.maxInFlight}); try again shortly`,
+  );
+  error.retryAfter = "1";
+  throw error;
 }
 
 function internalError(deps: ServerDeps, error: unknown): ProxyError {

@@ -1,19 +1,45 @@
-/** Reads a request body as JSON within the configured size limit. */
+/** Reads a request body as JSON within the configured size limit and time. */
 import { concatBytes } from "../bytes.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import { asciiJsonText, NotUtf8Error } from "../json_bytes.ts";
 import { isShared, parseRequestText, rememberTools } from "../shared_json.ts";
+import { watchIdle } from "../upstream/idle.ts";
 
-/** The bytes of the body, at most `limit`; 413 beyond it. */
-export async function readBodyBytes(request: Request, limit: number): Promise<Uint8Array> {
+/** How much of a body may arrive, and how long it may take. */
+export interface BodyLimits {
+  /** Bytes; 413 beyond. */
+  maxBytes: number;
+  /** Milliseconds from the start of the read; 408 beyond (0: no deadline). */
+  timeoutMs: number;
+}
+
+/**
+ * The bytes of the body, at most `maxBytes` (413 beyond it), within `timeoutMs` (408 beyond it:
+ * a client sending its body a byte at a time would otherwise hold the request open for good).
+ */
+export async function readBodyBytes(request: Request, limits: BodyLimits): Promise<Uint8Array> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
+  if (Number.isFinite(declared) && declared > limits.maxBytes) throw tooLarge(limits.maxBytes);
   if (!request.body) return new Uint8Array(0);
+  if (limits.timeoutMs <= 0) return await readBody(request, declared, limits.maxBytes);
+  let expire!: () => void;
+  const expired = new Promise<never>((_, reject) => {
+    expire = () => reject(bodyTimeout(limits.timeoutMs));
+  });
+  const watch = watchIdle(limits.timeoutMs, expire);
+  try {
+    return await Promise.race([readBody(request, declared, limits.maxBytes), expired]);
+  } finally {
+    watch.stop();
+  }
+}
+
+async function readBody(request: Request, declared: number, limit: number): Promise<Uint8Array> {
   if (Number.isFinite(declared)) {
     // The length is known and within the limit: one read, no chunk list kept alive.
     return new Uint8Array(await readWhole(request));
   }
-  const reader = request.body.getReader();
+  const reader = request.body!.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
@@ -49,11 +75,11 @@ async function readWhole(request: Request): Promise<ArrayBuffer> {
  */
 export async function readJsonObject(
   request: Request,
-  limit: number,
+  limits: BodyLimits,
 ): Promise<Record<string, unknown>> {
   let text: string;
   try {
-    text = asciiJsonText(await readBodyBytes(request, limit));
+    text = asciiJsonText(await readBodyBytes(request, limits));
   } catch (error) {
     if (error instanceof NotUtf8Error) throw invalidRequest(error.message);
     throw error;
@@ -99,6 +125,11 @@ export function nestingDepth(value: unknown, limit: number): number {
     }
   }
   return deepest;
+}
+
+/** A 408: the caller was too slow (its connection is closed with the answer). */
+function bodyTimeout(ms: number): ProxyError {
+  return new ProxyError("timeout", `The request body did not arrive within ${ms / 1000} s`, 408);
 }
 
 function tooLarge(limit: number): ProxyError {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { nestingDepth, readJsonObject } from "./body.ts";
 
+const LIMITS = { maxBytes: 1 << 20, timeoutMs: 0 };
+
 function post(body: BodyInit, headers: Record<string, string> = {}): Request {
   return new Request("http://x/", { method: "POST", body, headers });
 }
@@ -13,7 +15,10 @@ Deno.test("nestingDepth() counts levels without recursion and stops past the lim
 });
 
 Deno.test("readJsonObject() refuses bodies over the limit with a 413, declared or not", async () => {
-  await assert.rejects(readJsonObject(post('{"a": "0123456789"}'), 10), { status: 413 });
+  await assert.rejects(
+    readJsonObject(post('{"a": "0123456789"}'), { maxBytes: 10, timeoutMs: 0 }),
+    { status: 413 },
+  );
   const stream = new ReadableStream({
     start(c) {
       c.enqueue(new TextEncoder().encode('{"a": "'));
@@ -22,15 +27,33 @@ Deno.test("readJsonObject() refuses bodies over the limit with a 413, declared o
       c.close();
     },
   });
-  await assert.rejects(readJsonObject(post(stream), 10), { status: 413 });
+  await assert.rejects(readJsonObject(post(stream), { maxBytes: 10, timeoutMs: 0 }), {
+    status: 413,
+  });
+});
+
+Deno.test("readJsonObject() gives a 408 for a body that does not arrive within its deadline", async () => {
+  // A body that sends one byte and then nothing, as a client trickling its body would.
+  const trickle = new ReadableStream<Uint8Array>({
+    start: (controller) => controller.enqueue(new TextEncoder().encode("{")),
+  });
+  // The shared clock never keeps a process alive; a server's listener does, this timer here.
+  const alive = setTimeout(() => {}, 10_000);
+  await assert.rejects(readJsonObject(post(trickle), { maxBytes: 1 << 20, timeoutMs: 50 }), {
+    status: 408,
+    kind: "timeout",
+  });
+  clearTimeout(alive);
+  const whole = await readJsonObject(post('{"a": 1}'), { maxBytes: 1 << 20, timeoutMs: 50 });
+  assert.deepEqual(whole, { a: 1 });
 });
 
 Deno.test("readJsonObject() gives a 400 for bad UTF-8, bad JSON, non-objects and deep nesting", async () => {
   const bad = new Uint8Array([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]);
   for (const body of [bad, "{", "[]", "null", "", `{"a": ${"[".repeat(300)}${"]".repeat(300)}}`]) {
-    await assert.rejects(readJsonObject(post(body), 1 << 20), { status: 400 });
+    await assert.rejects(readJsonObject(post(body), LIMITS), { status: 400 });
   }
-  const json = await readJsonObject(post('{"model": "m"}'), 1 << 20);
+  const json = await readJsonObject(post('{"model": "m"}'), LIMITS);
   assert.deepEqual(json, { model: "m" });
 });
 
@@ -48,6 +71,6 @@ Deno.test("readJsonObject() holds a large body's tools to the nesting limit, sen
     }],
   });
   for (let i = 0; i < 2; i++) {
-    await assert.rejects(readJsonObject(post(body), 1 << 20), { status: 400 }, `request ${i + 1}`);
+    await assert.rejects(readJsonObject(post(body), LIMITS), { status: 400 }, `request ${i + 1}`);
   }
 });

@@ -14,7 +14,7 @@ import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { readJsonObject } from "./body.ts";
 import { jsonBytes } from "../json_bytes.ts";
 import { CODECS } from "./codecs.ts";
-import { type Exchange, guardConversion, jsonResponse } from "./exchange.ts";
+import { bodyLimits, type Exchange, guardConversion, jsonResponse } from "./exchange.ts";
 import { requestedModel, requireKey, resolveModel } from "./generate.ts";
 import { passthrough } from "./passthrough.ts";
 
@@ -23,7 +23,7 @@ export async function handleCountTokens(
   ex: Exchange,
   endpoint: { model?: string },
 ): Promise<Response> {
-  const json = await readJsonObject(ex.http, ex.deps.settings.maxRequestBytes);
+  const json = await readJsonObject(ex.http, bodyLimits(ex));
   const name = requestedModel(ex.caller, json, endpoint.model);
   const model = resolveModel(ex, name);
   const key = model.apiKey ?? requireKey(ex, model)!;

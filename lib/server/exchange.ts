@@ -4,6 +4,7 @@
  */
 import type { ModelRegistry } from "../config/models.ts";
 import type { Settings } from "../config/settings.ts";
+import type { BodyLimits } from "./body.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect } from "../ir/types.ts";
 import { CODECS } from "./codecs.ts";
@@ -20,6 +21,8 @@ export interface ServerDeps {
   newId: (prefix: string) => string;
   /** Milliseconds since the epoch. */
   now: () => number;
+  /** Most API requests (POST) served at once; beyond it, a 503 (undefined: no cap). */
+  maxInFlight?: number;
 }
 
 /** One request in flight. */
@@ -51,10 +54,23 @@ export function jsonResponse(
   });
 }
 
-/** An error in the caller's envelope, with its status and any Retry-After. */
+/** How much of a request body may arrive, and how soon. */
+export function bodyLimits(ex: Exchange): BodyLimits {
+  const { settings } = ex.deps;
+  return {
+    maxBytes: settings.maxRequestBytes,
+    timeoutMs: settings.clientBodyTimeoutSeconds * 1000,
+  };
+}
+
+/**
+ * An error in the caller's envelope, with its status and any Retry-After. A 408 also closes the
+ * connection (the caller stopped sending its body midway; what is left of it is never read).
+ */
 export function errorResponse(dialect: Dialect, error: ProxyError): Response {
   const headers: Record<string, string> = {};
   if (error.retryAfter) headers["retry-after"] = error.retryAfter;
+  if (error.status === 408) headers.connection = "close";
   const status = error.status >= 400 && error.status <= 599 ? error.status : 500;
   return jsonResponse(CODECS[dialect].errorBody(error), status, headers);
 }

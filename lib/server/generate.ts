@@ -8,7 +8,7 @@ import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect, Request } from "../ir/types.ts";
 import { readJsonObject } from "./body.ts";
 import { CODECS } from "./codecs.ts";
-import { type Exchange, guardConversion } from "./exchange.ts";
+import { bodyLimits, type Exchange, guardConversion } from "./exchange.ts";
 import { passthrough } from "./passthrough.ts";
 import { translate } from "./translate.ts";
 import { validateShape } from "./validate.ts";
@@ -18,10 +18,7 @@ export async function handleGenerate(
   ex: Exchange,
   endpoint: { model?: string; stream?: boolean },
 ): Promise<Response> {
-  let json: Record<string, unknown> | undefined = await readJsonObject(
-    ex.http,
-    ex.deps.settings.maxRequestBytes,
-  );
+  let json: Record<string, unknown> | undefined = await readJsonObject(ex.http, bodyLimits(ex));
   const name = requestedModel(ex.caller, json, endpoint.model);
   const primary = resolveModel(ex, name);
   const stream = ex.caller === "gemini" ? endpoint.stream === true : json.stream === true;

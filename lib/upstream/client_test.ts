@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { answerLimit, readUpstreamText, redact } from "./client.ts";
+import { answerLimit, callUpstream, readUpstreamText, redact } from "./client.ts";
 
 Deno.test("redact() replaces every occurrence of each secret by its last four characters", () => {
   assert.equal(
@@ -17,4 +17,26 @@ Deno.test("answerLimit() is at least 64 MiB and twice max_request_bytes", () => 
 Deno.test("readUpstreamText() stops at the limit with a 502", async () => {
   assert.equal(await readUpstreamText(new Response("héllo"), 10), "héllo");
   await assert.rejects(readUpstreamText(new Response("x".repeat(11)), 10), { status: 502 });
+});
+
+Deno.test('callUpstream() names the cause of a failed connection, not only "fetch failed"', async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  await assert.rejects(
+    callUpstream({
+      url: `http://127.0.0.1:${port}/v1/chat/completions?key=secret`,
+      headers: new Headers(),
+      body: new Uint8Array(0),
+      signal: new AbortController().signal,
+      timeoutMs: 5000,
+      errorMessage: () => undefined,
+    }),
+    (error: Error & { status: number }) => {
+      assert.equal(error.status, 502);
+      assert.match(error.message, /Connection refused/);
+      assert.ok(!error.message.includes("secret"), error.message);
+      return true;
+    },
+  );
 });
