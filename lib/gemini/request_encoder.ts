@@ -8,7 +8,7 @@ import type { UpstreamRequest, UpstreamTarget } from "../ir/codec.ts";
 import { fitToolNames } from "../ir/ids.ts";
 import type { JsonObject } from "./_read.ts";
 import { encodeContents } from "./contents_encoder.ts";
-import { cleanSchema } from "./schema.ts";
+import { cleanSchema, SchemaBudget } from "./schema.ts";
 import { encodeThinkingConfig, geminiGeneration } from "./thinking_config.ts";
 import type {
   GeminiFunctionDeclaration,
@@ -40,10 +40,11 @@ export function encodeRequest(
     warnings.push(`Dropped ${request.serverTools.length} server tool(s): only Anthropic runs them`);
   }
   if (request.tools.length > 0) {
+    const budget = new SchemaBudget();
     const functionDeclarations = request.tools.map((tool): GeminiFunctionDeclaration => {
       const name = toUpstream.get(tool.name) ?? tool.name;
-      return derive(tool, `gemini ${name}`, () => {
-        const parameters = cleanSchema(tool.inputSchema);
+      const declaration = derive(tool, `gemini ${name}`, () => {
+        const parameters = cleanSchema(tool.inputSchema, budget);
         const hasProperties = Object.keys(parameters.properties ?? {}).length > 0;
         return {
           name,
@@ -51,6 +52,9 @@ export function encodeRequest(
           ...(hasProperties ? { parameters } : {}),
         };
       });
+      // Charged on every request, remembered declarations included: together they are sent.
+      if (declaration.parameters) budget.write(declaration.parameters);
+      return declaration;
     });
     body.tools = [{ functionDeclarations }];
     if (request.toolChoice) body.toolConfig = toolConfig(request.toolChoice, toUpstream);

@@ -14,12 +14,50 @@ interface CleanContext {
   /** The `$ref`s being expanded right now, to cut cycles. */
   expanding: string[];
   depth: number;
-  /** Nodes still allowed: shared `$defs` referenced twice per level expand exponentially. */
-  budget: { left: number };
+  budget: SchemaBudget;
+  /**
+   * Expansions of a bare `$ref` already made in this schema, by reference, depth and the refs
+   * being expanded around it: each copy of a shared `$defs` entry is the same object, cleaned
+   * (and described) once, however many times the schema refers to it.
+   */
+  expanded: Map<string, JsonObject>;
 }
 
 const MAX_DEPTH = 64;
+/** Nodes cleaned per request: each costs time, so hostile schemas stop here. */
 const MAX_NODES = 50_000;
+/**
+ * Bytes the cleaned schemas of one request may take when written: an expansion shared by
+ * reference is written out in full at each place, so a `$defs` chain that doubles at each level
+ * would write gigabytes from a few kilobytes.
+ */
+const MAX_BYTES = 8 * 1024 * 1024;
+
+/**
+ * What the schemas of one request may still cost: nodes to clean and bytes to write. One budget
+ * is shared by every tool of a request.
+ */
+export class SchemaBudget {
+  nodes = MAX_NODES;
+  bytes = MAX_BYTES;
+
+  /** Takes one node; a 400 once the request has used them all. */
+  node(): void {
+    if (--this.nodes < 0) {
+      throw invalidRequest(`The tools' input schemas expand to more than ${MAX_NODES} nodes`);
+    }
+  }
+
+  /** Takes the written size of a cleaned schema; a 400 once the request is over its bytes. */
+  write(schema: JsonObject): void {
+    this.bytes -= writtenSize(schema);
+    if (this.bytes < 0) {
+      throw invalidRequest(
+        `The tools' input schemas expand to more than ${MAX_BYTES} bytes once references are inlined`,
+      );
+    }
+  }
+}
 
 /** Formats Gemini knows, by type; any other `format` is dropped. */
 const KNOWN_FORMATS: Record<string, readonly string[]> = {
@@ -38,22 +76,24 @@ const TYPE_KEYWORDS: Record<string, readonly string[]> = {
   boolean: [],
 };
 
-/** A copy of `schema` in the subset of JSON Schema that Gemini's `parameters` accepts. */
-export function cleanSchema(schema: unknown): JsonObject {
+/**
+ * A copy of `schema` in the subset of JSON Schema that Gemini's `parameters` accepts, cleaned
+ * within the request's node budget (a 400 beyond it); its written size is the caller's to
+ * charge (`SchemaBudget.write`). Parts of the copy may be shared objects: treat it as read-only.
+ */
+export function cleanSchema(schema: unknown, budget = new SchemaBudget()): JsonObject {
   // A shared schema (a tools list the client sends on every request) is cleaned once.
-  return derive(schema, "gemini schema", () => clean(schema));
+  return derive(schema, "gemini schema", () => clean(schema, budget));
 }
 
-function clean(schema: unknown): JsonObject {
+function clean(schema: unknown, budget: SchemaBudget): JsonObject {
   const root = isObject(schema) ? schema : {};
-  return cleanNode(root, { root, expanding: [], depth: 0, budget: { left: MAX_NODES } });
+  return cleanNode(root, { root, expanding: [], depth: 0, budget, expanded: new Map() });
 }
 
 function cleanNode(node: unknown, ctx: CleanContext): JsonObject {
   if (!isObject(node) || ctx.depth > MAX_DEPTH) return {};
-  if (--ctx.budget.left < 0) {
-    throw invalidRequest(`A tool's input schema expands to more than ${MAX_NODES} nodes`);
-  }
+  ctx.budget.node();
   if (typeof node.$ref === "string") return cleanRef(node, node.$ref, ctx);
   const inner = { ...ctx, depth: ctx.depth + 1 };
   const out: JsonObject = {};
@@ -98,8 +138,38 @@ function cleanRef(node: JsonObject, ref: string, ctx: CleanContext): JsonObject 
     copyAnnotations(isObject(target) ? { ...target, ...siblings } : siblings, out);
     return out;
   }
+  const bare = Object.keys(siblings).length === 0;
+  const key = bare ? `${ref}\n${ctx.depth}\n${ctx.expanding.join("\n")}` : "";
+  const done = bare ? ctx.expanded.get(key) : undefined;
+  if (done) return done;
   const merged = isObject(target) ? { ...target, ...siblings } : siblings;
-  return cleanNode(merged, { ...ctx, expanding: [...ctx.expanding, ref] });
+  const out = cleanNode(merged, { ...ctx, expanding: [...ctx.expanding, ref] });
+  if (bare) ctx.expanded.set(key, out);
+  return out;
+}
+
+/** Written sizes of cleaned schemas, so a schema shared between requests is measured once. */
+const SIZES = new WeakMap<object, number>();
+
+/**
+ * The length of `value` written as JSON, counting a shared part at each place it appears but
+ * measuring it once.
+ */
+function writtenSize(value: unknown): number {
+  if (typeof value === "string") return JSON.stringify(value).length;
+  if (typeof value !== "object" || value === null) return String(value).length;
+  const known = SIZES.get(value);
+  if (known !== undefined) return known;
+  let size = 2;
+  if (Array.isArray(value)) {
+    for (const item of value) size += writtenSize(item) + 1;
+  } else {
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) size += JSON.stringify(key).length + 1 + writtenSize(item) + 1;
+    }
+  }
+  SIZES.set(value, size);
+  return size;
 }
 
 /** Resolves a local JSON pointer such as `#/$defs/Item` or `#/definitions/Item`. */

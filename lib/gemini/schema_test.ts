@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { cleanSchema } from "./schema.ts";
+import type { JsonObject } from "./_read.ts";
+import { cleanSchema, SchemaBudget } from "./schema.ts";
 
 Deno.test("cleanSchema() strips Claude Code's $schema, additionalProperties and defaults", () => {
   const input = {
@@ -236,18 +237,45 @@ Deno.test("cleanSchema() reads tuple items and unknown references leniently", ()
   });
 });
 
-Deno.test("cleanSchema() refuses a schema whose shared $defs expand exponentially", () => {
-  const defs: Record<string, unknown> = { d0: { type: "string" } };
-  for (let i = 1; i <= 30; i++) {
+/** `$defs` where each entry refers to the one before twice: 2^levels copies of the leaf. */
+function doublingChain(levels: number, leaf: unknown): Record<string, unknown> {
+  const defs: Record<string, unknown> = { d0: leaf };
+  for (let i = 1; i <= levels; i++) {
     defs[`d${i}`] = {
       type: "object",
       properties: { a: { $ref: `#/$defs/d${i - 1}` }, b: { $ref: `#/$defs/d${i - 1}` } },
     };
   }
-  assert.throws(
-    () => cleanSchema({ $defs: defs, $ref: "#/$defs/d30" }),
-    (e: Error) => e.message.includes("expands to more than"),
-  );
+  return { $defs: defs, $ref: `#/$defs/d${levels}` };
+}
+
+Deno.test("cleanSchema() expands each shared $defs entry once; writing it out is charged in full", () => {
+  const budget = new SchemaBudget();
+  const nodesBefore = budget.nodes;
+  const cleaned = cleanSchema(doublingChain(30, { type: "string" }), budget);
+  assert.ok(nodesBefore - budget.nodes < 200, "cleaned once per level, not 2^30 times");
+  const level = cleaned.properties as Record<string, unknown>;
+  assert.equal(level.a, level.b, "both references are the same expansion");
+  assert.throws(() => budget.write(cleaned), { status: 400, message: /expand to more than/ });
+});
+
+Deno.test("cleanSchema() describes a non-string enum once, however often its definition is used", () => {
+  // 13 levels and a 2,000-value numeric enum: 8,192 copies of a 9 KB description once inlined.
+  const leaf = { type: "integer", enum: Array.from({ length: 2000 }, (_, i) => i) };
+  const budget = new SchemaBudget();
+  const cleaned = cleanSchema(doublingChain(13, leaf), budget);
+  let node = cleaned;
+  for (let i = 0; i < 13; i++) node = (node.properties as Record<string, JsonObject>).a;
+  assert.match(String(node.description), /^Allowed values: 0, 1, 2/);
+  assert.throws(() => budget.write(cleaned), { status: 400 });
+});
+
+Deno.test("SchemaBudget: one budget spans every tool of a request", () => {
+  const budget = new SchemaBudget();
+  const wide = { type: "object", properties: {} as Record<string, unknown> };
+  for (let i = 0; i < 30_000; i++) wide.properties[`p${i}`] = { type: "string" };
+  cleanSchema(wide, budget);
+  assert.throws(() => cleanSchema(wide, budget), { status: 400, message: /nodes/ });
 });
 
 Deno.test("cleanSchema() keeps properties on objects only, and types a node that has them", () => {

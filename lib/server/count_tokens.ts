@@ -17,6 +17,7 @@ import { CODECS } from "./codecs.ts";
 import { bodyLimits, type Exchange, guardConversion, jsonResponse } from "./exchange.ts";
 import { requestedModel, requireKey, resolveModel } from "./generate.ts";
 import { passthrough } from "./passthrough.ts";
+import { withinLimit } from "./translate.ts";
 
 /** Serves a count request from an Anthropic or Gemini caller. */
 export async function handleCountTokens(
@@ -43,8 +44,11 @@ export async function handleCountTokens(
   let tokens: number | undefined;
   let note = "estimated";
   if (model.format !== "openai") {
+    // A request that cannot be converted (a schema that expands past its budget) is the
+    // caller's error, as it would be for generating; only the counter's own failures fall back.
+    const body = guardConversion(ex, "Converting the request", () => countBody(ex, model, request));
     try {
-      tokens = await upstreamCount(ex, model, key, request);
+      tokens = await upstreamCount(ex, model, key, body);
     } catch (error) {
       note = `estimated; the upstream counter failed (${(error as ProxyError).status ?? "error"})`;
       ex.record.warnings.push(`Token count estimated: ${(error as Error).message}`);
@@ -61,13 +65,8 @@ export async function handleCountTokens(
   );
 }
 
-/** Asks an Anthropic or Gemini upstream's own counter. */
-async function upstreamCount(
-  ex: Exchange,
-  model: ModelEntry,
-  key: string,
-  request: Request,
-): Promise<number> {
+/** The body for an Anthropic or Gemini upstream's own counter. */
+function countBody(ex: Exchange, model: ModelEntry, request: Request): Uint8Array {
   const codec = CODECS[model.format];
   const encoded = codec.encodeRequest(request, {
     modelName: model.modelName,
@@ -81,10 +80,21 @@ async function upstreamCount(
     const { max_tokens: _m, stream: _s, temperature: _t, top_p: _p, top_k: _k, ...rest } = encoded;
     body = rest;
   }
+  return withinLimit(jsonBytes(body), ex);
+}
+
+/** Asks an Anthropic or Gemini upstream's own counter. */
+async function upstreamCount(
+  ex: Exchange,
+  model: ModelEntry,
+  key: string,
+  body: Uint8Array,
+): Promise<number> {
+  const codec = CODECS[model.format];
   const response = await callUpstream({
     url: upstreamUrl(model, "count_tokens", false),
     headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: jsonBytes(body),
+    body,
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: codec.errorMessage,

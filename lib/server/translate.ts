@@ -3,7 +3,7 @@
  * its answer (whole or streamed) back into the caller's dialect through the internal model.
  */
 import type { ModelEntry } from "../config/models.ts";
-import { ProxyError } from "../errors.ts";
+import { invalidRequest, ProxyError } from "../errors.ts";
 import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
 import { responseToEvents } from "../ir/replay.ts";
@@ -136,12 +136,25 @@ function encodeForUpstream(
   const call: UpstreamCall = {
     url: upstreamUrl(model, "generate", stream),
     headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: jsonBytes(deepMerge(encoded.value.body, model.extraBody)),
+    body: withinLimit(jsonBytes(deepMerge(encoded.value.body, model.extraBody)), ex),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: upstream.errorMessage,
   };
   return { call, toolNames: encoded.value.toolNames, warnings: encoded.warnings };
+}
+
+/**
+ * The converted body, if it is within `max_request_bytes`: a conversion can make a body larger
+ * than the caller's (schemas with their references inlined), and the limit holds for what the
+ * proxy sends as much as for what it takes.
+ */
+export function withinLimit(body: Uint8Array, ex: Exchange): Uint8Array {
+  const limit = ex.deps.settings.maxRequestBytes;
+  if (body.length <= limit) return body;
+  throw invalidRequest(
+    `The converted request would be ${body.length} bytes, more than max_request_bytes (${limit})`,
+  );
 }
 
 /** Headers of a stream response to the caller. */

@@ -1,0 +1,37 @@
+/**
+ * Paths whose cost once grew faster than their input (exponentially or quadratically), each at
+ * two sizes, the larger twice the smaller: in each group the larger should take about twice as
+ * long as its baseline, never four times or more.
+ */
+import { cleanSchema, SchemaBudget } from "../lib/gemini/schema.ts";
+
+/** `$defs` where each entry refers to the one before twice: 2^levels copies once inlined. */
+function doublingChain(levels: number): Record<string, unknown> {
+  const defs: Record<string, unknown> = {
+    d0: { type: "integer", enum: Array.from({ length: 200 }, (_, i) => i) },
+  };
+  for (let i = 1; i <= levels; i++) {
+    defs[`d${i}`] = {
+      type: "object",
+      properties: { a: { $ref: `#/$defs/d${i - 1}` }, b: { $ref: `#/$defs/d${i - 1}` } },
+    };
+  }
+  return { $defs: defs, $ref: `#/$defs/d${levels}` };
+}
+
+for (const levels of [28, 56]) {
+  const schema = doublingChain(levels);
+  Deno.bench(`cleanSchema: $defs doubling over ${levels} levels, then its written size`, {
+    group: "schema expansion",
+    baseline: levels === 28,
+  }, () => {
+    const budget = new SchemaBudget();
+    const cleaned = cleanSchema(schema, budget);
+    try {
+      budget.write(cleaned);
+    } catch {
+      return; // over the request's budget: the 400 it becomes
+    }
+    throw new Error("expected the expansion to be over budget");
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * Small requests built to cost minutes of CPU or gigabytes of memory end in a 4xx, a cap or a
+ * count instead: each with one log line, and the in-flight gauge back to zero.
+ */
+import assert from "node:assert/strict";
+import { json, type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
+
+const KEY = "sk-hostile-0000000000000000";
+
+function models(mock: Mock): string {
+  return [
+    `- model_id: gem\n  api_base: ${mock.url}/v1beta\n  format: gemini\n`,
+    `- model_id: oai\n  api_base: ${mock.url}/v1\n  format: openai\n`,
+  ].join("");
+}
+
+async function post(proxy: Proxy, path: string, body: unknown): Promise<Response> {
+  return await fetch(`${proxy.url}${path}`, {
+    method: "POST",
+    headers: { "x-api-key": KEY, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+/** Requests in flight besides the one asking. */
+async function inFlight(proxy: Proxy): Promise<number> {
+  const stats = await (await fetch(`${proxy.url}/anthropic/v1/stats`)).json();
+  return stats.in_flight - 1;
+}
+
+/** `$defs` where each entry refers to the one before twice, with a 2,000-value numeric enum. */
+function doublingSchema(levels: number): Record<string, unknown> {
+  const defs: Record<string, unknown> = {
+    d0: { type: "integer", enum: Array.from({ length: 2000 }, (_, i) => i) },
+  };
+  for (let i = 1; i <= levels; i++) {
+    defs[`d${i}`] = {
+      type: "object",
+      properties: { a: { $ref: `#/$defs/d${i - 1}` }, b: { $ref: `#/$defs/d${i - 1}` } },
+    };
+  }
+  return { $defs: defs, type: "object", properties: { x: { $ref: `#/$defs/d${levels}` } } };
+}
+
+function anthropicBody(schema: Record<string, unknown>, model = "gem") {
+  return {
+    model,
+    max_tokens: 100,
+    messages: [{ role: "user", content: "hi" }],
+    tools: [{ name: "t", description: "d", input_schema: schema }],
+  };
+}
+
+Deno.test("a $defs chain that doubles at each level is a 400 for a Gemini upstream, generate and count_tokens alike", async () => {
+  const mock = startMock(() => json({ totalTokens: 1 }));
+  const proxy = startProxy(models(mock));
+  try {
+    const body = anthropicBody(doublingSchema(13));
+    assert.ok(JSON.stringify(body).length < 12_000);
+    for (const path of ["/anthropic/v1/messages", "/anthropic/v1/messages/count_tokens"]) {
+      const response = await post(proxy, path, body);
+      assert.equal(response.status, 400, path);
+      const error = await response.json();
+      assert.equal(error.error.type, "invalid_request_error");
+      assert.match(error.error.message, /expand to more than \d+ bytes/);
+    }
+    assert.equal(mock.received.length, 0, "nothing was sent upstream");
+    assert.equal(proxy.logs.length, 2, "one log line per request");
+    assert.equal(await inFlight(proxy), 0);
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});
+
+Deno.test("a converted body larger than max_request_bytes is a 400, never sent", async () => {
+  const mock = startMock(() => json({}));
+  const proxy = startProxy(models(mock), { maxRequestBytes: 64 * 1024 });
+  try {
+    // 6 levels: 64 copies of a 9 KB description, ~600 KB once inlined, from a 10 KB request.
+    const response = await post(proxy, "/anthropic/v1/messages", anthropicBody(doublingSchema(6)));
+    assert.equal(response.status, 400);
+    assert.match((await response.json()).error.message, /more than max_request_bytes \(65536\)/);
+    assert.equal(mock.received.length, 0);
+    assert.equal(await inFlight(proxy), 0);
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});
