@@ -3,6 +3,7 @@
  * two sizes, the larger twice the smaller: in each group the larger should take about twice as
  * long as its baseline, never four times or more.
  */
+import { decodeContents } from "../lib/gemini/contents_decoder.ts";
 import { cleanSchema, SchemaBudget } from "../lib/gemini/schema.ts";
 
 /** `$defs` where each entry refers to the one before twice: 2^levels copies once inlined. */
@@ -33,5 +34,27 @@ for (const levels of [28, 56]) {
       return; // over the request's budget: the 400 it becomes
     }
     throw new Error("expected the expansion to be over budget");
+  });
+}
+
+/** A Gemini conversation of `pairs` calls and responses in alternating turns, paired by name. */
+function callPairs(pairs: number): unknown[] {
+  const contents: unknown[] = [{ role: "user", parts: [{ text: "go" }] }];
+  for (let i = 0; i < pairs; i++) {
+    contents.push(
+      { role: "model", parts: [{ functionCall: { name: `f${i % 7}`, args: { i } } }] },
+      { role: "user", parts: [{ functionResponse: { name: `f${i % 7}`, response: { i } } }] },
+    );
+  }
+  return contents;
+}
+
+for (const pairs of [10_000, 20_000]) {
+  const contents = callPairs(pairs);
+  Deno.bench(`decodeContents: ${pairs} Gemini function responses matched to their calls`, {
+    group: "function-response matching",
+    baseline: pairs === 10_000,
+  }, () => {
+    if (decodeContents(contents, []).length !== 2 * pairs + 1) throw new Error("lost turns");
   });
 }

@@ -88,3 +88,83 @@ Deno.test("a converted body larger than max_request_bytes is a 400, never sent",
     await mock.close();
   }
 });
+
+/** A Gemini conversation of `pairs` calls and their responses, without ids (paired by name). */
+function callPairs(pairs: number, oneTurn: boolean): unknown[] {
+  const call = (i: number) => ({ functionCall: { name: `f${i % 7}`, args: { i } } });
+  const answer = (i: number) => ({
+    functionResponse: { name: `f${i % 7}`, response: { output: `r${i}` } },
+  });
+  const contents: unknown[] = [{ role: "user", parts: [{ text: "go" }] }];
+  if (oneTurn) {
+    contents.push({ role: "model", parts: Array.from({ length: pairs }, (_, i) => call(i)) });
+    contents.push({ role: "user", parts: Array.from({ length: pairs }, (_, i) => answer(i)) });
+  } else {
+    for (let i = 0; i < pairs; i++) {
+      contents.push({ role: "model", parts: [call(i)] }, { role: "user", parts: [answer(i)] });
+    }
+  }
+  return contents;
+}
+
+Deno.test("40,000 Gemini function calls and responses reach an OpenAI upstream paired, in one turn or many", async () => {
+  const mock = startMock(() =>
+    json({ id: "c", choices: [{ message: { role: "assistant", content: "ok" } }] })
+  );
+  const proxy = startProxy(models(mock));
+  try {
+    for (const oneTurn of [true, false]) {
+      const response = await post(proxy, "/gemini/v1beta/models/oai:generateContent", {
+        contents: callPairs(40_000, oneTurn),
+      });
+      assert.equal(response.status, 200, await response.clone().text());
+      await response.body?.cancel();
+      const messages = mock.received.at(-1)!.json.messages as Array<Record<string, any>>;
+      const tools = messages.filter((m) => m.role === "tool");
+      assert.equal(tools.length, 40_000);
+      // Each response answers its own call: call i and result i share an id.
+      const calls = messages.flatMap((m) => m.tool_calls ?? []);
+      assert.equal(calls.length, 40_000);
+      assert.equal(tools[12_345].tool_call_id, calls[12_345].id);
+      assert.equal(tools[12_345].content, "r12345");
+    }
+    assert.equal(await inFlight(proxy), 0);
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});
+
+Deno.test("150,000 tool results in one turn reach an OpenAI upstream (no stack overflow)", async () => {
+  const mock = startMock(() =>
+    json({ id: "c", choices: [{ message: { role: "assistant", content: "ok" } }] })
+  );
+  const proxy = startProxy(models(mock));
+  try {
+    const n = 150_000;
+    const ids = Array.from({ length: n }, (_, i) => `t${i}`);
+    const response = await post(proxy, "/anthropic/v1/messages", {
+      model: "oai",
+      max_tokens: 10,
+      messages: [
+        { role: "user", content: "go" },
+        {
+          role: "assistant",
+          content: ids.map((id) => ({ type: "tool_use", id, name: "f", input: {} })),
+        },
+        {
+          role: "user",
+          content: ids.map((id) => ({ type: "tool_result", tool_use_id: id, content: "r" })),
+        },
+      ],
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    await response.body?.cancel();
+    const messages = mock.received[0].json.messages as Array<{ role: string }>;
+    assert.equal(messages.filter((m) => m.role === "tool").length, n);
+    assert.equal(await inFlight(proxy), 0);
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});

@@ -44,8 +44,10 @@ export function encodeMessages(
     }
     if (content.length === 0) continue;
     const last = out.at(-1);
-    if (last && last.role === message.role) last.content.push(...content);
-    else out.push({ role: message.role, content });
+    // A loop, not push(...content): spreading 100,000 parts overflows the stack.
+    if (last && last.role === message.role) {
+      for (const block of content) last.content.push(block);
+    } else out.push({ role: message.role, content });
   }
   for (const message of out) {
     if (message.role === "user") message.content = toolResultsFirst(message.content);
@@ -75,12 +77,13 @@ function answerEveryCall(messages: AnthropicMessage[], warnings: string[]): Anth
     const missing = ids.filter((id) => !answered.has(id));
     if (missing.length === 0) return;
     warnings.push(`Added an error result for ${missing.length} unanswered tool call(s)`);
-    next.content.unshift(...missing.map((id): AnthropicToolResultBlock => ({
+    const placeholders = missing.map((id): AnthropicToolResultBlock => ({
       type: "tool_result",
       tool_use_id: id,
       content: [{ type: "text", text: "(no result: the call was not answered)" }],
       is_error: true,
-    })));
+    }));
+    next.content = [...placeholders, ...next.content];
   });
   return out;
 }

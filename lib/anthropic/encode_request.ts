@@ -94,7 +94,7 @@ function encodeTools(request: Request, body: AnthropicRequestBody, nameOf: NameO
       ...(tool.cacheControl != null ? { cache_control: tool.cacheControl } : {}),
     }));
   });
-  tools.push(...(request.serverTools ?? []));
+  for (const tool of request.serverTools ?? []) tools.push(tool);
   let choice = request.toolChoice;
   if (tools.length === 0) {
     const called = new Set(

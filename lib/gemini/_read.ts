@@ -19,7 +19,19 @@ export { isObject, joinPath as join, type JsonObject } from "../json_fields.ts";
 export function field(obj: JsonObject, key: string): unknown {
   const value = obj[key];
   if (value !== undefined) return value;
-  return obj[key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase())];
+  return obj[snakeCase(key)];
+}
+
+/** Snake-case spellings of the keys asked for: each part asks for several absent ones. */
+const SNAKE = new Map<string, string>();
+
+function snakeCase(key: string): string {
+  let snake = SNAKE.get(key);
+  if (snake === undefined) {
+    snake = key.replace(/[A-Z]/g, (c) => "_" + c.toLowerCase());
+    if (SNAKE.size < 1000) SNAKE.set(key, snake);
+  }
+  return snake;
 }
 
 /** A string field or undefined (null counts as absent). */

@@ -40,7 +40,7 @@ export function decodeMessages(raw: unknown): DecodedMessages {
       case "system":
       case "developer": {
         const parts = decodeTextContent(message.content, at(path, "content"));
-        if (leading) out.system.push(...parts);
+        if (leading) { for (const part of parts) out.system.push(part); }
         else if (parts.length > 0) out.messages.push({ role: "system", content: parts });
         return;
       }
@@ -95,7 +95,7 @@ function decodeAssistant(message: JsonObject, path: string): Part[] {
   const reasoning = optionalString(message, "reasoning_content", path) ??
     optionalString(message, "reasoning", path);
   if (reasoning) parts.push({ type: "thinking", text: reasoning });
-  parts.push(...decodeAssistantContent(message.content, at(path, "content")));
+  for (const part of decodeAssistantContent(message.content, at(path, "content"))) parts.push(part);
   const calls = message.tool_calls;
   if (calls === undefined || calls === null) return parts;
   if (!Array.isArray(calls)) throw fieldError(path, "tool_calls", "must be an array");

@@ -50,8 +50,10 @@ export function encodeMessages(
     const answered = new Set(encoded.flatMap((m) => m.role === "tool" ? [m.tool_call_id] : []));
     const missing = unanswered.filter((id) => !answered.has(id));
     const toolCount = encoded.filter((m) => m.role === "tool").length;
-    out.push(...encoded.slice(0, toolCount), ...missing.map(missingResult));
-    out.push(...encoded.slice(toolCount));
+    // Loops, not push(...): spreading 100,000 tool messages overflows the stack.
+    for (let i = 0; i < toolCount; i++) out.push(encoded[i]);
+    for (const id of missing) out.push(missingResult(id));
+    for (let i = toolCount; i < encoded.length; i++) out.push(encoded[i]);
     if (missing.length > 0) {
       warnings.push(`Added a placeholder result for ${missing.length} unanswered tool call(s)`);
     }
@@ -90,7 +92,7 @@ function encodeUserTurn(content: Part[], warnings: string[]): ChatMessageOut[] {
   for (const part of content) {
     if (part.type === "tool_result") {
       tools.push(toolMessage(part));
-      media.push(...part.content.filter((p) => p.type !== "text"));
+      for (const p of part.content) if (p.type !== "text") media.push(p);
     } else if (part.type === "text" || part.type === "image" || part.type === "document") {
       rest.push(part);
     } else {
