@@ -3,6 +3,7 @@
  * two sizes, the larger twice the smaller: in each group the larger should take about twice as
  * long as its baseline, never four times or more.
  */
+import { globMatches } from "../lib/config/models.ts";
 import { decodeContents } from "../lib/gemini/contents_decoder.ts";
 import { cleanSchema, SchemaBudget } from "../lib/gemini/schema.ts";
 
@@ -56,5 +57,19 @@ for (const pairs of [10_000, 20_000]) {
     baseline: pairs === 10_000,
   }, () => {
     if (decodeContents(contents, []).length !== 2 * pairs + 1) throw new Error("lost turns");
+  });
+}
+
+for (const length of [32_768, 65_536]) {
+  // No "haiku" and no final "b": each glob must look through the whole name to say no.
+  const names = ["claude-" + "h".repeat(length), "a".repeat(length)];
+  const globs = [["claude-", "haiku", ""], ["a", "a", "a", "a", "b"]];
+  Deno.bench(`globMatches: two aliases against ${length}-character names`, {
+    group: "alias matching",
+    baseline: length === 32_768,
+  }, () => {
+    for (const glob of globs) {
+      for (const name of names) if (globMatches(glob, name)) throw new Error("matched");
+    }
   });
 }

@@ -168,3 +168,51 @@ Deno.test("150,000 tool results in one turn reach an OpenAI upstream (no stack o
     await mock.close();
   }
 });
+
+Deno.test("a 60 KB model name is looked up no further than 256 characters, and never echoed whole", async () => {
+  const mock = startMock(() => json({}));
+  const proxy = startProxy(
+    `- model_id: m\n  api_base: ${mock.url}/v1\n  aliases: ["claude-*haiku*", "a*a*a*a*b"]\n`,
+  );
+  try {
+    const name = "claude-" + "h".repeat(60_000);
+    for (
+      const prefix of ["/anthropic/v1/models/", "/openai/v1/models/", "/gemini/v1beta/models/"]
+    ) {
+      const response = await fetch(`${proxy.url}${prefix}${name}`);
+      assert.equal(response.status, 404, prefix);
+      const text = await response.text();
+      assert.ok(text.length < 1000, `${prefix}: ${text.length} characters`);
+    }
+    const generate = await post(proxy, "/anthropic/v1/messages", {
+      model: name,
+      max_tokens: 1,
+      messages: [{ role: "user", content: "x" }],
+    });
+    assert.equal(generate.status, 400);
+    assert.ok((await generate.text()).length < 1000);
+    assert.equal(mock.received.length, 0);
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});
+
+Deno.test("without a key, a request is a 401 before its body or model name is looked at", async () => {
+  const mock = startMock(() => json({}));
+  const proxy = startProxy(`- model_id: m\n  api_base: ${mock.url}/v1\n  aliases: ["a*a*a*a*b"]\n`);
+  try {
+    for (const path of ["/anthropic/v1/messages", "/anthropic/v1/messages/count_tokens"]) {
+      const response = await fetch(`${proxy.url}${path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "a".repeat(256), messages: [] }),
+      });
+      assert.equal(response.status, 401, path);
+      assert.equal((await response.json()).error.type, "authentication_error");
+    }
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});

@@ -128,7 +128,7 @@ function modelList(ex: Exchange, one?: string): Response {
   }
   const name = one.replace(/^models\//, "");
   const model = ex.deps.models.resolve(name);
-  if (!model) throw new ProxyError("not_found", `Model "${name}" is not configured`);
+  if (!model) throw new ProxyError("not_found", `Model "${name.slice(0, 256)}" is not configured`);
   const list = codec.modelList([info(model, name)]);
   const items = (list.data ?? list.models) as unknown[];
   return jsonResponse(items[0]);

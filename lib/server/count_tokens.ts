@@ -15,7 +15,7 @@ import { readJsonObject } from "./body.ts";
 import { jsonBytes } from "../json_bytes.ts";
 import { CODECS } from "./codecs.ts";
 import { bodyLimits, type Exchange, guardConversion, jsonResponse } from "./exchange.ts";
-import { requestedModel, requireKey, resolveModel } from "./generate.ts";
+import { requestedModel, requireKey, requireSomeKey, resolveModel } from "./generate.ts";
 import { passthrough } from "./passthrough.ts";
 import { withinLimit } from "./translate.ts";
 
@@ -24,6 +24,7 @@ export async function handleCountTokens(
   ex: Exchange,
   endpoint: { model?: string },
 ): Promise<Response> {
+  requireSomeKey(ex);
   const json = await readJsonObject(ex.http, bodyLimits(ex));
   const name = requestedModel(ex.caller, json, endpoint.model);
   const model = resolveModel(ex, name);

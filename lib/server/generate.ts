@@ -3,7 +3,7 @@
  * find the model and the key, then pass through (same dialect) or translate, with the model's
  * retries and fallbacks for failures that happen before the caller has received a byte.
  */
-import type { ModelEntry } from "../config/models.ts";
+import { MAX_MODEL_NAME, type ModelEntry } from "../config/models.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect, Request } from "../ir/types.ts";
 import { readJsonObject } from "./body.ts";
@@ -18,6 +18,7 @@ export async function handleGenerate(
   ex: Exchange,
   endpoint: { model?: string; stream?: boolean },
 ): Promise<Response> {
+  requireSomeKey(ex);
   let json: Record<string, unknown> | undefined = await readJsonObject(ex.http, bodyLimits(ex));
   const name = requestedModel(ex.caller, json, endpoint.model);
   const primary = resolveModel(ex, name);
@@ -66,9 +67,6 @@ function modelsTried(ex: Exchange, primary: ModelEntry): ModelEntry[] {
   return out;
 }
 
-/** Longest model name looked up; longer ones cannot be configured and would only cost time. */
-const MAX_MODEL_NAME = 256;
-
 function checkModelName(name: string): string {
   if (name.length > MAX_MODEL_NAME) {
     throw invalidRequest(`The model name is longer than ${MAX_MODEL_NAME} characters`);
@@ -107,15 +105,25 @@ export function resolveModel(ex: Exchange, name: string): ModelEntry {
   return model;
 }
 
+/**
+ * A 401 before any work when the caller sent no key and no model has one of its own: neither
+ * the body nor the model name is looked at for a request that cannot be served.
+ */
+export function requireSomeKey(ex: Exchange): void {
+  if (!ex.key && !ex.deps.models.anyOwnKey) throw noKey();
+}
+
+function noKey(): ProxyError {
+  return new ProxyError(
+    "authentication",
+    "No API key: send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=",
+  );
+}
+
 /** The key for a model: its own `api_key`, else the caller's; 401 when there is neither. */
 export function requireKey(ex: Exchange, model: ModelEntry): string | undefined {
   if (model.apiKey) return undefined;
-  if (!ex.key) {
-    throw new ProxyError(
-      "authentication",
-      "No API key: send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=",
-    );
-  }
+  if (!ex.key) throw noKey();
   return ex.key;
 }
 
