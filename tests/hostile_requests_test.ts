@@ -3,7 +3,7 @@
  * count instead: each with one log line, and the in-flight gauge back to zero.
  */
 import assert from "node:assert/strict";
-import { json, type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
+import { json, type Mock, parseSse, type Proxy, sse, startMock, startProxy } from "./_harness.ts";
 
 const KEY = "sk-hostile-0000000000000000";
 
@@ -211,6 +211,70 @@ Deno.test("without a key, a request is a 401 before its body or model name is lo
       assert.equal(response.status, 401, path);
       assert.equal((await response.json()).error.type, "authentication_error");
     }
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});
+
+Deno.test("200,000 dropped blocks are one warning with a count: a 200, a short header and log line", async () => {
+  const mock = startMock(() =>
+    json({ id: "c", choices: [{ message: { role: "assistant", content: "ok" } }] })
+  );
+  const proxy = startProxy(models(mock));
+  try {
+    const dropped = Array.from({ length: 200_000 }, () => ({ type: "x_tool_result" }));
+    const response = await post(proxy, "/anthropic/v1/messages", {
+      model: "oai",
+      max_tokens: 10,
+      messages: [{ role: "user", content: [{ type: "text", text: "hi" }, ...dropped] }],
+    });
+    assert.equal(response.status, 200, await response.clone().text());
+    await response.body?.cancel();
+    const header = response.headers.get("x-proxy-warnings") ?? "";
+    assert.match(
+      header,
+      /Dropped a "x_tool_result" block \(messages\[\*\]\.content\[\*\]\).* \(200000 times\)/,
+    );
+    assert.ok(header.length < 1000, header);
+    assert.equal(proxy.logs.length, 1);
+    assert.ok(proxy.logs[0].length < 2000, `${proxy.logs[0].length}`);
+    assert.match(proxy.logs[0], /200000 times/);
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});
+
+Deno.test("150,000 warnings from an upstream stream: the request is logged and counted, the gauge back to zero", async () => {
+  const chunk = (delta: unknown, finish: string | null = null) =>
+    `data: ${
+      JSON.stringify({ id: "c", choices: [{ index: 0, delta, finish_reason: finish }] })
+    }\n\n`;
+  const late = chunk({ tool_calls: [{ index: 0, function: { arguments: " " } }] });
+  const pieces = [
+    chunk({ tool_calls: [{ index: 0, id: "call_1", function: { name: "f", arguments: "{}" } }] }),
+    chunk({ content: "text after the call closes its block" }),
+    late.repeat(150_000),
+    chunk({}, "stop") + "data: [DONE]\n\n",
+  ];
+  const mock = startMock(() => sse(pieces));
+  const proxy = startProxy(models(mock));
+  try {
+    const response = await post(proxy, "/anthropic/v1/messages", {
+      model: "oai",
+      max_tokens: 10,
+      stream: true,
+      messages: [{ role: "user", content: "hi" }],
+    });
+    assert.equal(response.status, 200);
+    const events = parseSse(await response.text());
+    assert.equal(events.at(-1)?.event, "message_stop");
+    assert.equal(proxy.logs.length, 1, "the request has its log line");
+    assert.match(proxy.logs[0], /arrived after its block closed \(150000 times\)/);
+    const stats = await (await fetch(`${proxy.url}/anthropic/v1/stats`)).json();
+    assert.equal(stats.total.requests, 1);
+    assert.equal(stats.in_flight, 1, "only the stats request itself");
   } finally {
     await proxy.close();
     await mock.close();

@@ -9,6 +9,7 @@
 import { ProxyError } from "../errors.ts";
 import type { Signature, StopReason, StreamEvent, Usage } from "./types.ts";
 import { emptyUsage } from "./types.ts";
+import { WarningTally } from "./warning_tally.ts";
 
 interface CallState {
   key: string;
@@ -48,7 +49,8 @@ export class Assembler {
   #sawCall = false;
   #stop: { reason: StopReason; sequence?: string } | undefined;
   #usage: Usage = emptyUsage();
-  #warnings: string[] = [];
+  /** Counted by kind: an upstream can send a warning's cause in every chunk. */
+  #warnings = new WarningTally();
   /** Whitespace-only text waiting for text that is not blank (see `text`). */
   #blank = "";
 
@@ -65,7 +67,7 @@ export class Assembler {
 
   /** What had to be dropped on the way (logged and sent as `x-proxy-warnings` where possible). */
   get warnings(): readonly string[] {
-    return this.#warnings;
+    return this.#warnings.list();
   }
 
   /** True once the stream has closed or failed. */
@@ -155,9 +157,7 @@ export class Assembler {
     if (piece.args) {
       call.args += piece.args;
       if (call.state === "closed") {
-        this.#warnings.push(
-          `Arguments for tool call "${call.name}" arrived after its block closed`,
-        );
+        this.#warnings.add(`Arguments for tool call "${call.name}" arrived after its block closed`);
         return;
       }
       call.pending += piece.args;
@@ -205,7 +205,7 @@ export class Assembler {
     for (const call of this.#calls.values()) {
       if (call.state !== "waiting") continue;
       if (!call.name) {
-        this.#warnings.push("Dropped a tool call that arrived without a name");
+        this.#warnings.add("Dropped a tool call that arrived without a name");
         continue;
       }
       this.#openCall(call);

@@ -12,6 +12,7 @@ import { handleCountTokens } from "./count_tokens.ts";
 import { errorResponse, type Exchange, jsonResponse, type ServerDeps } from "./exchange.ts";
 import { handleGenerate } from "./generate.ts";
 import { redact } from "../upstream/client.ts";
+import { countWarnings } from "../ir/warning_tally.ts";
 import { callerKey, keyTail } from "./keys.ts";
 import { canonicalPath, type Endpoint, isKnownPrefix, matchRoute } from "./routes.ts";
 
@@ -61,6 +62,7 @@ async function serve(deps: ServerDeps, http: Request, url: URL): Promise<Respons
     finished = true;
     deps.stats.inFlight--;
     ex.record.totalMs = performance.now() - ex.started;
+    ex.record.warnings = countWarnings(ex.record.warnings);
     ex.record.ttfbMs ??= ex.record.totalMs;
     // Only a real key is scrubbed: replacing a one-letter test key would mangle the message.
     if (ex.record.error && key && key.length >= 8) ex.record.error = redact(ex.record.error, [key]);

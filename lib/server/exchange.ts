@@ -7,6 +7,7 @@ import type { Settings } from "../config/settings.ts";
 import type { BodyLimits } from "./body.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect } from "../ir/types.ts";
+import { countWarnings } from "../ir/warning_tally.ts";
 import { CODECS } from "./codecs.ts";
 import type { Logger } from "./log.ts";
 import type { RequestRecord, Stats } from "./stats.ts";
@@ -75,10 +76,10 @@ export function errorResponse(dialect: Dialect, error: ProxyError): Response {
   return jsonResponse(CODECS[dialect].errorBody(error), status, headers);
 }
 
-/** The `x-proxy-warnings` header value: what a conversion had to drop. */
+/** The `x-proxy-warnings` header value: what a conversion had to drop, counted by kind. */
 export function warningsHeader(warnings: readonly string[]): Record<string, string> {
   if (warnings.length === 0) return {};
-  const value = warnings.map((w) => w.replace(/[\r\n]+/g, " ")).join("; ");
+  const value = countWarnings(warnings).map((w) => w.replace(/[\r\n]+/g, " ")).join("; ");
   return { "x-proxy-warnings": encodeHeaderValue(value.slice(0, 4000)) };
 }
 

@@ -61,14 +61,14 @@ export async function translate(
       throw redactError(asProxyError(error, "Upstream answer could not be read"), [key]);
     }
     decoded.value.model = request.model;
-    allWarnings.push(...decoded.warnings);
+    for (const warning of decoded.warnings) allWarnings.push(warning);
     if (usageMissing(decoded.value.usage)) {
       const text = responseText(decoded.value);
       decoded.value.usage = estimateUsage(request, text, text.length);
       ex.record.usageEstimated = true;
     }
     ex.record.usage = decoded.value.usage;
-    ex.record.warnings.push(...allWarnings);
+    for (const warning of allWarnings) ex.record.warnings.push(warning);
     if (!request.stream) {
       return jsonResponse(
         caller.encodeResponse(decoded.value, encoderOptions),
@@ -89,7 +89,7 @@ export async function translate(
   );
   const out = estimating.encoder;
   ex.deferred = true;
-  ex.record.warnings.push(...allWarnings);
+  for (const warning of allWarnings) ex.record.warnings.push(warning);
   const stream = translateStream(response.body ?? emptyBody(), decoder, assembler, out, {
     onFirstByte: () => {
       ex.record.ttfbMs = performance.now() - ex.started;
@@ -97,7 +97,7 @@ export async function translate(
     onDone: ({ usage, error, warnings: streamWarnings }) => {
       ex.record.usage = estimating.estimated() ?? usage;
       ex.record.usageEstimated = estimating.estimated() !== undefined;
-      ex.record.warnings.push(...streamWarnings);
+      for (const warning of streamWarnings) ex.record.warnings.push(warning);
       if (error) ex.record.error = error.message;
       if (error && error.status !== 499) ex.record.status = error.status;
       ex.finish();
