@@ -6,6 +6,7 @@
 import { globMatches } from "../lib/config/models.ts";
 import { decodeContents } from "../lib/gemini/contents_decoder.ts";
 import { cleanSchema, SchemaBudget } from "../lib/gemini/schema.ts";
+import { Assembler } from "../lib/ir/assembler.ts";
 
 /** `$defs` where each entry refers to the one before twice: 2^levels copies once inlined. */
 function doublingChain(levels: number): Record<string, unknown> {
@@ -71,5 +72,19 @@ for (const length of [32_768, 65_536]) {
     for (const glob of globs) {
       for (const name of names) if (globMatches(glob, name)) throw new Error("matched");
     }
+  });
+}
+
+for (const megabytes of [1, 2]) {
+  const delta = " \n".repeat(500);
+  const deltas = megabytes * 1024 * 1024 / delta.length;
+  Deno.bench(`Assembler: ${megabytes} MB of whitespace in 1,000-character deltas, then text`, {
+    group: "whitespace deltas",
+    baseline: megabytes === 1,
+  }, () => {
+    const assembler = new Assembler({ id: "m", model: "m", newCallId: () => "c" });
+    for (let i = 0; i < deltas; i++) assembler.text(delta);
+    assembler.text("done");
+    if (assembler.drain().length !== 3) throw new Error("expected start, block start, delta");
   });
 }

@@ -8,6 +8,7 @@
  */
 import { ProxyError } from "../errors.ts";
 import type { Signature, StopReason, StreamEvent, Usage } from "./types.ts";
+import { JsonEnd } from "./json_end.ts";
 import { emptyUsage } from "./types.ts";
 import { WarningTally } from "./warning_tally.ts";
 
@@ -19,6 +20,9 @@ interface CallState {
   pending: string;
   /** All argument text received. */
   args: string;
+  /** Whether `args` has closed its object, read up to `scanned` (see `argsComplete`). */
+  end?: JsonEnd;
+  scanned: number;
   signature?: Signature;
   state: "waiting" | "open" | "closed";
 }
@@ -35,6 +39,11 @@ export interface AssemblerOptions {
   model: string;
   /** Makes ids for tool calls that arrive without one. */
   newCallId: () => string;
+  /**
+   * The most characters of tool-call arguments one answer may hold (they are kept until the
+   * call is complete, and a caller may keep them whole to parse): beyond it the stream fails.
+   */
+  maxArgumentChars?: number;
 }
 
 /** Turns loose upstream facts into the strict `StreamEvent` sequence. */
@@ -51,11 +60,15 @@ export class Assembler {
   #usage: Usage = emptyUsage();
   /** Counted by kind: an upstream can send a warning's cause in every chunk. */
   #warnings = new WarningTally();
+  /** Characters of tool-call arguments received, against `maxArgumentChars`. */
+  #argChars = 0;
+  #maxArgChars: number;
   /** Whitespace-only text waiting for text that is not blank (see `text`). */
   #blank = "";
 
   constructor(opts: AssemblerOptions) {
     this.#opts = opts;
+    this.#maxArgChars = opts.maxArgumentChars ?? Infinity;
   }
 
   /** Events produced since the last call. */
@@ -102,9 +115,13 @@ export class Assembler {
   text(text: string): void {
     if (!text || this.#done) return;
     if (this.#open?.kind !== "text") {
-      this.#blank += text;
-      if (this.#blank.trim() === "") return;
-      text = this.#blank;
+      // Only the new text is tested: what is held is blank already (testing all of it again
+      // made a model printing newlines in small deltas cost quadratic time).
+      if (text.trim() === "") {
+        this.#blank += text;
+        return;
+      }
+      text = this.#blank + text;
       this.#blank = "";
     }
     const index = this.#ensureBlock("text");
@@ -148,18 +165,28 @@ export class Assembler {
     this.#sawCall = true;
     let call = this.#calls.get(key);
     if (!call) {
-      call = { key, pending: "", args: "", state: "waiting" };
+      call = { key, pending: "", args: "", scanned: 0, state: "waiting" };
       this.#calls.set(key, call);
     }
     if (piece.id && !call.id) call.id = piece.id;
     if (piece.name && !call.name) call.name = piece.name;
     if (piece.signature) call.signature = piece.signature;
     if (piece.args) {
-      call.args += piece.args;
       if (call.state === "closed") {
         this.#warnings.add(`Arguments for tool call "${call.name}" arrived after its block closed`);
         return;
       }
+      this.#argChars += piece.args.length;
+      if (this.#argChars > this.#maxArgChars) {
+        this.fail(
+          new ProxyError(
+            "bad_gateway",
+            `Upstream tool call arguments are longer than ${this.#maxArgChars} characters`,
+          ),
+        );
+        return;
+      }
+      call.args += piece.args;
       call.pending += piece.args;
     }
     const open = this.#open;
@@ -168,7 +195,7 @@ export class Assembler {
       return;
     }
     if (call.state !== "waiting" || !call.name) return;
-    if (open?.kind === "tool_call" && !isCompleteJson(open.call.args)) return; // interleaved: wait
+    if (open?.kind === "tool_call" && !argsComplete(open.call)) return; // interleaved: wait
     this.#closeOpenBlock();
     this.#openCall(call);
   }
@@ -300,14 +327,15 @@ function signatureField(signature: Signature | undefined): { signature?: Signatu
   return signature ? { signature } : {};
 }
 
-/** True when `text` is one whole JSON value: an object closed by its last `}` cannot grow. */
-function isCompleteJson(text: string): boolean {
-  const trimmed = text.trimEnd();
-  if (!trimmed.endsWith("}")) return false;
-  try {
-    JSON.parse(trimmed);
-    return true;
-  } catch {
-    return false;
+/**
+ * True when a call's arguments are one closed object, which cannot grow. Asked only when pieces
+ * of calls interleave, and each asking reads only the text that arrived since the last.
+ */
+function argsComplete(call: CallState): boolean {
+  call.end ??= new JsonEnd();
+  if (call.scanned < call.args.length) {
+    call.end.push(call.args.slice(call.scanned));
+    call.scanned = call.args.length;
   }
+  return call.end.complete;
 }

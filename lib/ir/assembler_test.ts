@@ -192,3 +192,70 @@ Deno.test("Assembler drops whitespace-only text before a call, keeps it before r
   );
   assert.deepEqual(texts, ["\n\nDone.", "\n"]);
 });
+
+/** Runs `body` with `String.prototype.trim` counting the characters it is asked to look at. */
+function countingTrim(body: () => void): number {
+  const original = String.prototype.trim;
+  let examined = 0;
+  String.prototype.trim = function (this: string) {
+    examined += this.length;
+    return original.call(this);
+  };
+  try {
+    body();
+  } finally {
+    String.prototype.trim = original;
+  }
+  return examined;
+}
+
+Deno.test("Assembler looks at each whitespace delta once, however much whitespace it holds", () => {
+  const a = assembler();
+  const delta = " \n".repeat(50);
+  const examined = countingTrim(() => {
+    for (let i = 0; i < 2000; i++) a.text(delta);
+    a.text("done");
+  });
+  const total = 2000 * delta.length + 4;
+  assert.ok(examined <= 2 * total, `examined ${examined} characters of ${total}`);
+  const events = checkStrict(a.drain());
+  const texts = events.flatMap((e) =>
+    e.type === "block_delta" && e.delta.type === "text" ? [e.delta.text] : []
+  );
+  assert.equal(texts.join(""), delta.repeat(2000) + "done", "the whitespace before text is kept");
+});
+
+Deno.test("Assembler reads an open call's arguments once, not again for each piece of another call", () => {
+  const original = JSON.parse;
+  let parsed = 0;
+  JSON.parse = ((text: string, reviver?: (k: string, v: unknown) => unknown) => {
+    parsed += text.length;
+    return original(text, reviver);
+  }) as typeof JSON.parse;
+  const a = assembler();
+  const unclosed = '{"path": "a}' + "}".repeat(100_000); // ends in } but the string never closes
+  try {
+    a.toolCall("0", { id: "a", name: "A", args: unclosed });
+    for (let i = 0; i < 1000; i++) a.toolCall("1", { id: "b", name: "B", args: i ? " " : "{" });
+    a.toolCall("1", { args: "}" });
+  } finally {
+    JSON.parse = original;
+  }
+  assert.ok(parsed < 100_000, `parsed ${parsed} characters`);
+  a.finish("tool_use");
+  a.end();
+  const events = checkStrict(a.drain());
+  assert.equal(argsOf(events, 0), unclosed);
+  assert.equal(argsOf(events, 1), "{" + " ".repeat(999) + "}");
+});
+
+Deno.test("Assembler fails a stream whose tool-call arguments pass maxArgumentChars", () => {
+  const a = new Assembler({ id: "m", model: "m", newCallId: () => "c", maxArgumentChars: 1000 });
+  a.toolCall("0", { id: "a", name: "A", args: "{" + " ".repeat(990) });
+  a.toolCall("0", { args: " ".repeat(20) + "}" });
+  const events = a.drain();
+  const last = events.at(-1);
+  assert.equal(last?.type, "error");
+  assert.match(last?.type === "error" ? last.error.message : "", /longer than 1000 characters/);
+  assert.equal(a.done, true);
+});

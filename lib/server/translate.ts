@@ -81,7 +81,13 @@ export async function translate(
     return new Response(bytes, { headers: streamHeaders(out.contentType, allWarnings) });
   }
 
-  const assembler = new Assembler({ id: deps.newId("msg"), model: request.model, newCallId });
+  // Arguments longer than max_request_bytes could never be sent back in the next request.
+  const assembler = new Assembler({
+    id: deps.newId("msg"),
+    model: request.model,
+    newCallId,
+    maxArgumentChars: deps.settings.maxRequestBytes,
+  });
   const decoder = upstream.createStreamDecoder(assembler, context);
   const estimating = estimatingEncoder(
     caller.createStreamEncoder(request, encoderOptions),
