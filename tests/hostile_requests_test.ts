@@ -280,3 +280,36 @@ Deno.test("150,000 warnings from an upstream stream: the request is logged and c
     await mock.close();
   }
 });
+
+Deno.test("streamed tool arguments past max_request_bytes end a Gemini caller's stream with an error", async () => {
+  const chunk = (delta: unknown, finish: string | null = null) =>
+    `data: ${
+      JSON.stringify({ id: "c", choices: [{ index: 0, delta, finish_reason: finish }] })
+    }\n\n`;
+  const piece = chunk({ tool_calls: [{ index: 0, function: { arguments: "x".repeat(1000) } }] });
+  const mock = startMock(() =>
+    sse([
+      chunk({
+        tool_calls: [{ index: 0, id: "call_1", function: { name: "f", arguments: '{"a":"' } }],
+      }),
+      ...Array.from({ length: 300 }, () => piece),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '"}' } }] }),
+      chunk({}, "tool_calls") + "data: [DONE]\n\n",
+    ])
+  );
+  const proxy = startProxy(models(mock), { maxRequestBytes: 100_000 });
+  try {
+    const response = await post(proxy, "/gemini/v1beta/models/oai:streamGenerateContent?alt=sse", {
+      contents: [{ role: "user", parts: [{ text: "write a big file" }] }],
+    });
+    assert.equal(response.status, 200);
+    const events = parseSse(await response.text());
+    assert.ok(!events.some((e) => e.data?.candidates?.[0]?.content?.parts?.[0]?.functionCall));
+    assert.match(events.at(-1)?.data?.error?.message ?? "", /longer than 100000 characters/);
+    assert.equal(proxy.logs.length, 1);
+    assert.equal(await inFlight(proxy), 0);
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});

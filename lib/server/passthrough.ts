@@ -15,6 +15,7 @@ import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
 import type { Exchange } from "./exchange.ts";
 import { emptyBody, streamHeaders } from "./translate.ts";
+import { eventBudgetOf } from "./event_budget.ts";
 import { relayStream } from "./relay_stream.ts";
 
 /** Forwards a same-dialect request and relays the answer. */
@@ -80,6 +81,7 @@ export async function passthrough(
         ex.finish();
       },
       maxEventBytes: limit,
+      eventBudget: eventBudgetOf(ex.deps, limit),
       secrets: [key],
     },
   );

@@ -11,7 +11,8 @@ import { type SseEvent, SseParser } from "../sse/parser.ts";
 import { encodeSse } from "../sse/encoder.ts";
 import { chunksOf, redact } from "../upstream/client.ts";
 import { CODECS } from "./codecs.ts";
-import { asProxyError, type PipeOptions, redactError } from "./stream_pipe.ts";
+import { EventShare } from "./event_budget.ts";
+import { asProxyError, holdEvent, type PipeOptions, redactError } from "./stream_pipe.ts";
 
 /**
  * Relays upstream stream bytes line by line (renaming the model in `data:` lines), reading
@@ -31,6 +32,7 @@ export function relayStream(
   const assembler = new Assembler({ id: "", model: "", newCallId: () => "" });
   const sniffer = codec?.createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "" });
   const parser = new SseParser();
+  const held = new EventShare(options.eventBudget);
   let carry = "";
   /** The chunks so far ended at a line end: the decoder holds no bytes of a character. */
   let aligned = true;
@@ -41,6 +43,7 @@ export function relayStream(
   const complete = (error?: ProxyError) => {
     if (finished) return;
     finished = true;
+    held.release();
     options.onDone({ usage: assembler.usage, error, warnings: [] });
   };
   /** Feeds relayed text to the sniffer; returns a failure the upstream did not report itself. */
@@ -61,8 +64,7 @@ export function relayStream(
     } catch (error) {
       return asProxyError(error, "Upstream stream could not be read");
     }
-    if (parser.pendingLength > options.maxEventBytes) return tooLarge(options.maxEventBytes);
-    return undefined;
+    return holdEvent(held, parser.pendingLength + carry.length, options);
   };
   const safe = (text: string) =>
     options.secrets.some((k) => text.includes(k)) ? redact(text, options.secrets) : text;
@@ -102,9 +104,8 @@ export function relayStream(
         aligned = chunk[chunk.length - 1] === 10;
         if (cut === 0) {
           carry += text;
-          if (carry.length > options.maxEventBytes) {
-            return stop(controller, "", tooLarge(options.maxEventBytes));
-          }
+          const failure = holdEvent(held, parser.pendingLength + carry.length, options);
+          if (failure) return stop(controller, "", failure);
           continue;
         }
         const lines = whole ? text : carry + text.slice(0, cut);
@@ -157,10 +158,6 @@ function holdsUsage(format: Dialect, event: SseEvent): boolean {
 
 /** A chunk whose `finish_reason` is set (not null). */
 const FINISHED = /"finish_reason"\s*:\s*"/;
-
-function tooLarge(limit: number): ProxyError {
-  return new ProxyError("bad_gateway", `Upstream stream event is larger than ${limit} bytes`);
-}
 
 /** True for an event in which the upstream itself reports an error (relayed as it is). */
 function isErrorEvent(format: Dialect, event: SseEvent): boolean {

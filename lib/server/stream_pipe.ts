@@ -10,6 +10,7 @@ import type { StreamDecoder, StreamEncoder } from "../ir/codec.ts";
 import type { StreamEvent, Usage } from "../ir/types.ts";
 import { SseParser } from "../sse/parser.ts";
 import { chunksOf, redact } from "../upstream/client.ts";
+import { type EventBudget, EventShare } from "./event_budget.ts";
 
 /** Called once when a stream ends: its usage and the error it ended with, if any. */
 export type StreamDone = (result: { usage: Usage; error?: ProxyError; warnings: string[] }) => void;
@@ -20,6 +21,8 @@ export interface PipeOptions {
   onDone: StreamDone;
   /** Largest event (or unfinished line) held while waiting for its end; beyond it, a 502. */
   maxEventBytes: number;
+  /** What every stream of the server may hold together; beyond it, a 502 for the one asking. */
+  eventBudget: EventBudget;
   /** Keys that must not reach the caller in an upstream's error message. */
   secrets: readonly string[];
 }
@@ -40,6 +43,7 @@ export function translateStream(
   const source = chunksOf(upstream);
   const text = new TextDecoder();
   const parser = new SseParser();
+  const held = new EventShare(options.eventBudget);
   let finished = false;
   let sentFirst = false;
   let lastError: ProxyError | undefined;
@@ -58,6 +62,7 @@ export function translateStream(
   const complete = () => {
     if (finished) return;
     finished = true;
+    held.release();
     options.onDone({ usage: assembler.usage, error: lastError, warnings: [...assembler.warnings] });
   };
   /** Feeds one upstream read into the state machines; any failure becomes the stream's error. */
@@ -72,14 +77,8 @@ export function translateStream(
       for (const event of parser.push(text.decode(chunk, { stream: true }))) {
         decoder.push(event);
       }
-      if (parser.pendingLength > options.maxEventBytes) {
-        assembler.fail(
-          new ProxyError(
-            "bad_gateway",
-            `Upstream stream event is larger than ${options.maxEventBytes} bytes`,
-          ),
-        );
-      }
+      const failure = holdEvent(held, parser.pendingLength, options);
+      if (failure) assembler.fail(failure);
     } catch (error) {
       assembler.fail(asProxyError(error, "Upstream stream could not be converted"));
     }
@@ -118,6 +117,29 @@ export function translateStream(
       return source.cancel(reason);
     },
   }, { highWaterMark: 0 });
+}
+
+/**
+ * Accounts for the text of an event in progress, this stream's and the server's; the failure
+ * when either is over its limit.
+ */
+export function holdEvent(
+  share: EventShare,
+  size: number,
+  options: { maxEventBytes: number; eventBudget: EventBudget },
+): ProxyError | undefined {
+  if (size > options.maxEventBytes) {
+    return new ProxyError(
+      "bad_gateway",
+      `Upstream stream event is larger than ${options.maxEventBytes} bytes`,
+    );
+  }
+  if (share.hold(size)) return undefined;
+  return new ProxyError(
+    "bad_gateway",
+    `Upstream stream event does not fit: the proxy already holds ${options.eventBudget.held} ` +
+      `bytes of unfinished events (at most ${options.eventBudget.limit})`,
+  );
 }
 
 /** An error with every secret in its message replaced by the key's last four characters. */

@@ -19,6 +19,7 @@ import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
 import { type Exchange, guardConversion, jsonResponse, warningsHeader } from "./exchange.ts";
+import { eventBudgetOf } from "./event_budget.ts";
 import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
 import { estimateUsage, estimatingEncoder, responseText, usageMissing } from "./usage_estimate.ts";
 
@@ -109,6 +110,7 @@ export async function translate(
       ex.finish();
     },
     maxEventBytes: answerLimit(deps.settings.maxRequestBytes),
+    eventBudget: eventBudgetOf(deps, answerLimit(deps.settings.maxRequestBytes)),
     secrets: [key],
   });
   return new Response(stream, { headers: streamHeaders(out.contentType, allWarnings) });

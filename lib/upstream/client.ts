@@ -5,7 +5,7 @@
  */
 import { kindOfStatus, ProxyError } from "../errors.ts";
 import { concatBytes } from "../bytes.ts";
-import { watchIdle } from "./idle.ts";
+import { type IdleWatch, watchIdle } from "./idle.ts";
 
 export interface UpstreamCall {
   url: string;
@@ -90,9 +90,11 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
     release();
     return response;
   }
+  // Until the consumer asks for the first chunk, the upstream is not being waited for.
+  idle.pause();
   const watched = watchedSource(
     response,
-    idle.touch,
+    idle,
     release,
     (reason) => controller.abort(reason),
   );
@@ -141,14 +143,16 @@ export function chunksOf(body: ReadableStream<Uint8Array>): ChunkSource {
 }
 
 /**
- * The body of an answer under its call's idle watch: each chunk touches the watch, a failure
+ * The body of an answer under its call's idle watch: each read runs it, a failure
  * (quiet too long, caller gone) is thrown by the read in progress or the next one, and the
  * watch is released at the end. Nothing is read before the consumer asks for it, so a slow
- * caller holds the upstream back; the reader itself is only made on the first read.
+ * caller holds the upstream back; the reader itself is only made on the first read. The quiet
+ * time runs only while a read waits: the time the proxy (busy with other streams) or its caller
+ * takes before asking for the next chunk is not the upstream's silence.
  */
 function watchedSource(
   response: Response,
-  touch: () => void,
+  idle: IdleWatch,
   release: () => void,
   abort: (reason?: unknown) => void,
 ): { source: ChunkSource; stop: (error: ProxyError) => void } {
@@ -175,6 +179,7 @@ function watchedSource(
   const source: ChunkSource = {
     async read() {
       reader ??= chunkReader(body);
+      idle.touch();
       let chunk: Uint8Array | undefined;
       try {
         chunk = await reader.read();
@@ -187,7 +192,7 @@ function watchedSource(
         throw failure;
       }
       if (!chunk) end();
-      else touch();
+      else idle.pause();
       return chunk;
     },
     cancel(reason) {

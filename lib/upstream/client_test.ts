@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { answerLimit, callUpstream, readUpstreamText, redact } from "./client.ts";
+import { answerLimit, callUpstream, chunksOf, readUpstreamText, redact } from "./client.ts";
 
 Deno.test("redact() replaces every occurrence of each secret by its last four characters", () => {
   assert.equal(
@@ -39,4 +39,45 @@ Deno.test('callUpstream() names the cause of a failed connection, not only "fetc
       return true;
     },
   );
+});
+
+Deno.test("callUpstream(): the quiet time runs while a read waits, not while the proxy does not read", async () => {
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () =>
+      new Response(
+        new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < 3; i++) {
+              controller.enqueue(new TextEncoder().encode(`chunk ${i}\n`));
+            }
+            controller.close();
+          },
+        }),
+      ),
+  );
+  try {
+    const response = await callUpstream({
+      url: `http://127.0.0.1:${server.addr.port}/`,
+      headers: new Headers(),
+      body: new Uint8Array(0),
+      signal: new AbortController().signal,
+      timeoutMs: 100,
+      errorMessage: () => undefined,
+    });
+    const source = chunksOf(response.body!);
+    let text = new TextDecoder().decode(await source.read());
+    // The caller (or a proxy busy with other streams) asks for the rest only later.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const busyUntil = performance.now() + 300;
+    while (performance.now() < busyUntil) {
+      // busy, not reading
+    }
+    for (let chunk = await source.read(); chunk; chunk = await source.read()) {
+      text += new TextDecoder().decode(chunk);
+    }
+    assert.equal(text, "chunk 0\nchunk 1\nchunk 2\n");
+  } finally {
+    await server.shutdown();
+  }
 });

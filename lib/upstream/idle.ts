@@ -6,12 +6,15 @@
  * or per chunk. It stops at the first check that finds no watch open, not when the last one
  * closes, so requests one after another do not start and stop it each time; it never keeps the
  * process alive. Times come from the monotonic clock: a change of the system clock neither fires
- * nor delays a watch.
+ * nor delays a watch. A check that runs late because the thread was busy (a large body being
+ * parsed) does not count the delay as quiet time: the upstreams kept sending meanwhile, unread.
  */
 
 export interface IdleWatch {
-  /** Something arrived: the quiet time starts again. */
+  /** Something arrived, or is waited for again: the quiet time starts again. */
   touch(): void;
+  /** Nothing is waited for until the next `touch`: the quiet time does not run meanwhile. */
+  pause(): void;
   /** The call is over; the watch never fires after this. */
   stop(): void;
 }
@@ -19,22 +22,29 @@ export interface IdleWatch {
 interface Entry {
   timeoutMs: number;
   last: number;
+  paused: boolean;
   onIdle: () => void;
 }
 
 const open = new Set<Entry>();
 let interval: ReturnType<typeof setInterval> | undefined;
 let period = Infinity;
+/** When the last check ran. */
+let lastCheck = 0;
 
 /** Watches a call: `onIdle` runs once, after `timeoutMs` without a `touch`. */
 export function watchIdle(timeoutMs: number, onIdle: () => void): IdleWatch {
-  const entry: Entry = { timeoutMs, last: performance.now(), onIdle };
+  const entry: Entry = { timeoutMs, last: performance.now(), paused: false, onIdle };
   open.add(entry);
   const wanted = Math.min(1000, Math.max(1, Math.floor(timeoutMs / 10)));
   if (interval === undefined || wanted < period) restart(wanted);
   return {
     touch() {
       entry.last = performance.now();
+      entry.paused = false;
+    },
+    pause() {
+      entry.paused = true;
     },
     stop() {
       open.delete(entry);
@@ -48,6 +58,7 @@ function restart(every: number): void {
   period = every;
   if (every === Infinity) return;
   interval = setInterval(check, every);
+  lastCheck = performance.now();
   Deno.unrefTimer(interval);
 }
 
@@ -58,8 +69,14 @@ export function clockRunning(): boolean {
 
 function check(): void {
   const now = performance.now();
+  // Time the thread spent elsewhere past the period is credited to every watch quiet since the
+  // previous check.
+  const previous = lastCheck;
+  const stalled = now - previous - 2 * period;
+  lastCheck = now;
   for (const entry of open) {
-    if (now - entry.last < entry.timeoutMs) continue;
+    if (stalled > 0 && entry.last < previous) entry.last = Math.min(now, entry.last + stalled);
+    if (entry.paused || now - entry.last < entry.timeoutMs) continue;
     open.delete(entry);
     entry.onIdle();
   }

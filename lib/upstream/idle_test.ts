@@ -66,3 +66,15 @@ Deno.test("watchIdle(): the shared clock never keeps a process alive by itself",
   assert.equal(status.code, 0);
   await child.stderr.cancel();
 });
+
+Deno.test("watchIdle(): time the thread spent busy elsewhere is not quiet time", async () => {
+  let fired = 0;
+  const watch = watchIdle(50, () => fired++);
+  const busyUntil = performance.now() + 300;
+  while (performance.now() < busyUntil) {
+    // a large body being parsed: no timer runs, no upstream chunk is read
+  }
+  await sleep(10);
+  assert.equal(fired, 0, "the 300 ms stall was not counted as the upstream's silence");
+  watch.stop();
+});
