@@ -15,8 +15,11 @@ import { usageToWire } from "./_usage.ts";
 
 /** The Anthropic SSE text for each event. */
 export function createStreamEncoder(): StreamEncoder {
-  return { contentType: "text/event-stream", encode: encodeEvent };
+  return { contentType: "text/event-stream", encode: encodeEvent, keepAlive: () => PING };
 }
+
+/** Anthropic's own keep-alive event, which its SDKs skip. */
+const PING = encodeSse(JSON.stringify({ type: "ping" }), "ping");
 
 function sse(type: string, data: Record<string, unknown>): string {
   return encodeSse(JSON.stringify({ type, ...data }), type);

@@ -16,6 +16,8 @@ export interface Settings {
   logFilePath?: string;
   /** Upstream idle timeout. */
   timeoutSeconds: number;
+  /** A whole request's deadline, from its arrival to the end of its answer; 0: none. */
+  totalTimeoutSeconds: number;
   /** A new connection must have sent its request head within this. */
   clientHeaderTimeoutSeconds: number;
   /** A request body must have arrived within this. */
@@ -35,6 +37,7 @@ const DEFAULTS = {
   logLevel: "info" as LogLevel,
   logFormat: "text" as const,
   timeoutSeconds: 600,
+  totalTimeoutSeconds: 0,
   clientHeaderTimeoutSeconds: 10,
   clientBodyTimeoutSeconds: 60,
   keepaliveTimeoutSeconds: 60,
@@ -48,6 +51,7 @@ const CONFIG_KEYS = new Set([
   "log_format",
   "log_file_path",
   "timeout_seconds",
+  "total_timeout_seconds",
   "client_header_timeout_seconds",
   "client_body_timeout_seconds",
   "keepalive_timeout_seconds",
@@ -156,6 +160,11 @@ export function resolveSettings(
     logFormat,
     logFilePath,
     timeoutSeconds: integer(file.timeout_seconds ?? DEFAULTS.timeoutSeconds, "timeout_seconds", 1),
+    totalTimeoutSeconds: integer(
+      file.total_timeout_seconds ?? DEFAULTS.totalTimeoutSeconds,
+      "total_timeout_seconds",
+      0,
+    ),
     clientHeaderTimeoutSeconds: seconds(file, "client_header_timeout_seconds"),
     clientBodyTimeoutSeconds: seconds(file, "client_body_timeout_seconds"),
     keepaliveTimeoutSeconds: seconds(file, "keepalive_timeout_seconds"),

@@ -48,6 +48,12 @@ export interface StreamDecoder {
 export interface StreamEncoder {
   /** The text to write for one event ("" when the event has no wire form in this dialect). */
   encode(event: StreamEvent): string;
+  /**
+   * A keep-alive for the caller while the upstream sends only its own (SSE comments such as
+   * `: OPENROUTER PROCESSING`), so the caller's timeouts do not fire; absent where the dialect
+   * has none a caller accepts.
+   */
+  keepAlive?(): string;
   /** Content type of the stream. */
   readonly contentType: string;
 }

@@ -38,6 +38,11 @@ class ChatStreamEncoder implements StreamEncoder {
     this.#model = request.model;
   }
 
+  /** An SSE comment: OpenAI's SDKs skip comment lines. */
+  keepAlive(): string {
+    return ": keep-alive\n\n";
+  }
+
   encode(event: StreamEvent): string {
     if (this.#ended) return "";
     switch (event.type) {

@@ -14,7 +14,13 @@ import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { readJsonObject } from "./body.ts";
 import { jsonBytes } from "../json_bytes.ts";
 import { CODECS } from "./codecs.ts";
-import { bodyLimits, type Exchange, guardConversion, jsonResponse } from "./exchange.ts";
+import {
+  bodyLimits,
+  type Exchange,
+  guardConversion,
+  jsonResponse,
+  upstreamDeadline,
+} from "./exchange.ts";
 import { requestedModel, requireKey, requireSomeKey, resolveModel } from "./generate.ts";
 import { passthrough } from "./passthrough.ts";
 import { withinLimit } from "./translate.ts";
@@ -98,6 +104,7 @@ async function upstreamCount(
     body,
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
+    deadline: upstreamDeadline(ex),
     errorMessage: codec.errorMessage,
   });
   const text = await readUpstreamText(response, answerLimit(ex.deps.settings.maxRequestBytes));

@@ -64,6 +64,12 @@ export function bodyLimits(ex: Exchange): BodyLimits {
   };
 }
 
+/** The request's deadline for its upstream calls, when `total_timeout_seconds` sets one. */
+export function upstreamDeadline(ex: Exchange): { at: number; seconds: number } | undefined {
+  const seconds = ex.deps.settings.totalTimeoutSeconds;
+  return seconds > 0 ? { at: ex.started + seconds * 1000, seconds } : undefined;
+}
+
 /**
  * An error in the caller's envelope, with its status and any Retry-After. A 408 also closes the
  * connection (the caller stopped sending its body midway; what is left of it is never read).

@@ -13,7 +13,7 @@ import { type Operation, upstreamHeaders, upstreamUrl } from "../upstream/url.ts
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
-import type { Exchange } from "./exchange.ts";
+import { type Exchange, upstreamDeadline } from "./exchange.ts";
 import { emptyBody, streamHeaders } from "./translate.ts";
 import { eventBudgetOf } from "./event_budget.ts";
 import { relayStream } from "./relay_stream.ts";
@@ -41,6 +41,7 @@ export async function passthrough(
     body: jsonBytes(deepMerge(sent, operation === "generate" ? model.extraBody : {})),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
+    deadline: upstreamDeadline(ex),
     errorMessage: codec.errorMessage,
   });
   const rename = modelRenamer(model.format, model.modelName, callerModel);

@@ -95,12 +95,20 @@ export function translateStream(
         }
         step(input);
         const chunk = encodeAll(assembler.drain());
+        const comments = parser.takeComments();
         if (chunk) {
           if (!sentFirst) {
             sentFirst = true;
             options.onFirstByte();
           }
           controller.enqueue(encoder.encode(chunk));
+        } else if (comments > 0 && out.keepAlive && !assembler.done) {
+          // The upstream is alive but has nothing to say yet: so is this stream, in the
+          // caller's dialect, after the message's start as Anthropic's own pings come (neither
+          // counted as the first byte of the answer).
+          assembler.start();
+          controller.enqueue(encoder.encode(encodeAll(assembler.drain()) + out.keepAlive()));
+          return;
         }
         if (!input || assembler.done) {
           if (input) source.cancel();

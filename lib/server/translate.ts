@@ -18,7 +18,13 @@ import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
-import { type Exchange, guardConversion, jsonResponse, warningsHeader } from "./exchange.ts";
+import {
+  type Exchange,
+  guardConversion,
+  jsonResponse,
+  upstreamDeadline,
+  warningsHeader,
+} from "./exchange.ts";
 import { eventBudgetOf } from "./event_budget.ts";
 import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
 import { estimateUsage, estimatingEncoder, responseText, usageMissing } from "./usage_estimate.ts";
@@ -147,6 +153,7 @@ function encodeForUpstream(
     body: withinLimit(jsonBytes(deepMerge(encoded.value.body, model.extraBody)), ex),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
+    deadline: upstreamDeadline(ex),
     errorMessage: upstream.errorMessage,
   };
   return { call, toolNames: encoded.value.toolNames, warnings: encoded.warnings };

@@ -59,6 +59,7 @@ export function estimatingEncoder(
   return {
     encoder: {
       contentType: out.contentType,
+      ...(out.keepAlive ? { keepAlive: () => out.keepAlive!() } : {}),
       encode(event: StreamEvent): string {
         if (event.type === "block_delta") {
           const d = event.delta;

@@ -23,6 +23,7 @@ export class SseParser {
   #sawFirst = false;
   /** A CR ended the last chunk: a following LF belongs to it. */
   #pendingCr = false;
+  #comments = 0;
 
   /** Parses the next piece of text; returns the events it completed. */
   push(chunk: string): SseEvent[] {
@@ -66,6 +67,16 @@ export class SseParser {
     return this.#buffer.length + this.#dataSize;
   }
 
+  /**
+   * Comment lines (`: OPENROUTER PROCESSING`) read since the last call: upstreams send them to
+   * keep a quiet stream alive, and a proxy passes that on.
+   */
+  takeComments(): number {
+    const count = this.#comments;
+    this.#comments = 0;
+    return count;
+  }
+
   /** The input is over: a last line and event without their terminators are still delivered. */
   end(): SseEvent[] {
     const out: SseEvent[] = [];
@@ -80,7 +91,10 @@ export class SseParser {
       this.#dispatch(out);
       return;
     }
-    if (line.charCodeAt(0) === 58) return; // ":" comment
+    if (line.charCodeAt(0) === 58) { // ":" comment
+      this.#comments++;
+      return;
+    }
     const colon = line.indexOf(":");
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? "" : line.slice(colon + 1);

@@ -148,3 +148,12 @@ Deno.test("SseParser reads a stream split anywhere (empty reads too) as the stan
     assert.deepEqual(parseAll(chunks), expected, `round ${round}: ${JSON.stringify(chunks)}`);
   }
 });
+
+Deno.test("SseParser counts comment lines for keep-alives, and takeComments() starts again", () => {
+  const parser = new SseParser();
+  assert.deepEqual(parser.push(": OPENROUTER PROCESSING\n\n: again\n\n"), []);
+  assert.equal(parser.takeComments(), 2);
+  assert.equal(parser.takeComments(), 0);
+  assert.equal(parser.push('data: {"a":1}\n\n').length, 1);
+  assert.equal(parser.takeComments(), 0);
+});

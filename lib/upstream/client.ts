@@ -5,7 +5,7 @@
  */
 import { kindOfStatus, ProxyError } from "../errors.ts";
 import { concatBytes } from "../bytes.ts";
-import { type IdleWatch, watchIdle } from "./idle.ts";
+import { type IdleWatch, watchDeadline, watchIdle } from "./idle.ts";
 
 export interface UpstreamCall {
   url: string;
@@ -16,6 +16,11 @@ export interface UpstreamCall {
   signal: AbortSignal;
   /** Idle timeout in milliseconds. */
   timeoutMs: number;
+  /**
+   * The request's deadline (`at`, from `performance.now()`), whatever arrives meanwhile: an
+   * upstream that sends keep-alive comments for ever never goes quiet.
+   */
+  deadline?: { at: number; seconds: number };
   /** Reads the message out of an upstream error body of the upstream's dialect. */
   errorMessage: (body: unknown) => string | undefined;
 }
@@ -33,12 +38,24 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
   // never depends on the runtime turning the abort into a rejected read.
   let stopPending: ((reason: unknown) => void) | undefined;
   let stopBody: ((error: ProxyError) => void) | undefined = undefined;
-  let timedOut = false;
-  const idle = watchIdle(call.timeoutMs, () => {
-    timedOut = true;
+  /** Why the call timed out, before the headers and after. */
+  let timedOut: { before: string; after: string } | undefined;
+  const expire = (reason: { before: string; after: string }) => {
+    timedOut = reason;
     controller.abort();
-    stopPending?.(new Error("idle timeout"));
-    stopBody?.(new ProxyError("timeout", `Upstream went quiet for ${call.timeoutMs / 1000} s`));
+    stopPending?.(new Error(reason.before));
+    stopBody?.(new ProxyError("timeout", reason.after));
+  };
+  const seconds = call.timeoutMs / 1000;
+  const idle = watchIdle(call.timeoutMs, () =>
+    expire({
+      before: `Upstream did not answer within ${seconds} s`,
+      after: `Upstream went quiet for ${seconds} s`,
+    }));
+  const deadline = call.deadline;
+  const total = deadline && watchDeadline(deadline.at, () => {
+    const reason = `The request took longer than total_timeout_seconds (${deadline.seconds} s)`;
+    expire({ before: reason, after: reason });
   });
   const onCallerGone = () => {
     controller.abort(new DOMException("Caller went away", "AbortError"));
@@ -47,6 +64,7 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
   };
   const release = () => {
     idle.stop();
+    total?.stop();
     call.signal.removeEventListener("abort", onCallerGone);
   };
   if (call.signal.aborted) onCallerGone();
@@ -71,9 +89,7 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
   } catch (error) {
     stopPending = undefined;
     release();
-    if (timedOut) {
-      throw new ProxyError("timeout", `Upstream did not answer within ${call.timeoutMs / 1000} s`);
-    }
+    if (timedOut) throw new ProxyError("timeout", timedOut.before);
     if (call.signal.aborted) throw new ProxyError("invalid_request", "Caller went away", 499);
     throw new ProxyError("bad_gateway", `Upstream unreachable: ${describe(error, call.url)}`);
   }

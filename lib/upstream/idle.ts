@@ -23,6 +23,8 @@ interface Entry {
   timeoutMs: number;
   last: number;
   paused: boolean;
+  /** A deadline: never paused, and a busy thread's delay is not credited to it. */
+  fixed: boolean;
   onIdle: () => void;
 }
 
@@ -34,17 +36,32 @@ let lastCheck = 0;
 
 /** Watches a call: `onIdle` runs once, after `timeoutMs` without a `touch`. */
 export function watchIdle(timeoutMs: number, onIdle: () => void): IdleWatch {
-  const entry: Entry = { timeoutMs, last: performance.now(), paused: false, onIdle };
+  return watch({ timeoutMs, last: performance.now(), paused: false, fixed: false, onIdle });
+}
+
+/**
+ * Watches a deadline on the same clock: `onExpire` runs once when `at` (from
+ * `performance.now()`) has passed, unless stopped first. `touch` and `pause` do nothing.
+ */
+export function watchDeadline(at: number, onExpire: () => void): IdleWatch {
+  const now = performance.now();
+  const entry = { timeoutMs: at - now, last: now, paused: false, fixed: true, onIdle: onExpire };
+  return watch(entry);
+}
+
+function watch(entry: Entry): IdleWatch {
+  const { timeoutMs } = entry;
   open.add(entry);
   const wanted = Math.min(1000, Math.max(1, Math.floor(timeoutMs / 10)));
   if (interval === undefined || wanted < period) restart(wanted);
   return {
     touch() {
+      if (entry.fixed) return;
       entry.last = performance.now();
       entry.paused = false;
     },
     pause() {
-      entry.paused = true;
+      if (!entry.fixed) entry.paused = true;
     },
     stop() {
       open.delete(entry);
@@ -75,7 +92,9 @@ function check(): void {
   const stalled = now - previous - 2 * period;
   lastCheck = now;
   for (const entry of open) {
-    if (stalled > 0 && entry.last < previous) entry.last = Math.min(now, entry.last + stalled);
+    if (stalled > 0 && !entry.fixed && entry.last < previous) {
+      entry.last = Math.min(now, entry.last + stalled);
+    }
     if (entry.paused || now - entry.last < entry.timeoutMs) continue;
     open.delete(entry);
     entry.onIdle();
