@@ -236,3 +236,37 @@ Deno.test("a failing upstream counter falls back to the local count with a heade
     },
   );
 });
+
+/** A base64 PNG header claiming `width` × `height` pixels (no pixels follow). */
+function pngHeader(width: number, height: number): string {
+  const png = new Uint8Array(32);
+  png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+  new DataView(png.buffer).setUint32(16, width);
+  new DataView(png.buffer).setUint32(20, height);
+  return btoa(String.fromCharCode(...png));
+}
+
+Deno.test("count_tokens prices an image as the upstream's provider does, a forged header included", async () => {
+  await withProxy(() => json({}, 500), async (_mock, proxy) => {
+    const count = async (width: number, height: number) => {
+      const image = {
+        type: "image",
+        source: { type: "base64", media_type: "image/png", data: pngHeader(width, height) },
+      };
+      const response = await fetch(`${proxy.url}/anthropic/v1/messages/count_tokens`, {
+        method: "POST",
+        headers: { "x-api-key": "sk-count-0000000000", "content-type": "application/json" },
+        body: JSON.stringify({
+          model: "up-openai",
+          messages: [{ role: "user", content: [image] }],
+        }),
+      });
+      return (await response.json()).input_tokens as number;
+    };
+    // One message (4) and the image as OpenAI prices it after fitting 2048, then 768.
+    assert.equal(await count(3840, 2160), 4 + 1105);
+    const forged = await count(4_294_967_295, 4_294_967_295);
+    assert.ok(Number.isSafeInteger(forged), String(forged));
+    assert.equal(forged, 4 + 765);
+  });
+});

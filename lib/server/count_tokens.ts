@@ -64,7 +64,11 @@ export async function handleCountTokens(
   const headers: Record<string, string> = tokens === undefined
     ? { "x-proxy-token-count": note }
     : {};
-  tokens ??= guardConversion(ex, "Counting the request", () => estimateRequestTokens(request));
+  tokens ??= guardConversion(
+    ex,
+    "Counting the request",
+    () => estimateRequestTokens(request, model.format),
+  );
   return jsonResponse(
     ex.caller === "anthropic" ? { input_tokens: tokens } : { totalTokens: tokens },
     200,

@@ -71,7 +71,7 @@ export async function translate(
     for (const warning of decoded.warnings) allWarnings.push(warning);
     if (usageMissing(decoded.value.usage)) {
       const text = responseText(decoded.value);
-      decoded.value.usage = estimateUsage(request, text, text.length);
+      decoded.value.usage = estimateUsage(request, text, text.length, model.format);
       ex.record.usageEstimated = true;
     }
     ex.record.usage = decoded.value.usage;
@@ -99,6 +99,7 @@ export async function translate(
   const estimating = estimatingEncoder(
     caller.createStreamEncoder(request, encoderOptions),
     request,
+    model.format,
   );
   const out = estimating.encoder;
   ex.deferred = true;

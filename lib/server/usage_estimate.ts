@@ -3,7 +3,7 @@
  * the text that went to the caller. Only then; real upstream usage is never replaced.
  */
 import type { StreamEncoder } from "../ir/codec.ts";
-import type { Request, Response, StreamEvent, Usage } from "../ir/types.ts";
+import type { Dialect, Request, Response, StreamEvent, Usage } from "../ir/types.ts";
 import { estimateRequestTokens, textTokens } from "../tokens/estimate.ts";
 
 /** Output text kept for counting, at most (the count of a longer answer is scaled up). */
@@ -15,14 +15,19 @@ export function usageMissing(usage: Usage): boolean {
     usage.cacheWriteTokens === 0;
 }
 
-/** An estimate from the request and the answer's text. */
-export function estimateUsage(request: Request, outputText: string, outputLength: number): Usage {
+/** An estimate from the request (its images priced as `images`' provider does) and the answer. */
+export function estimateUsage(
+  request: Request,
+  outputText: string,
+  outputLength: number,
+  images: Dialect = "anthropic",
+): Usage {
   const kept = textTokens(outputText);
   const output = outputText.length >= outputLength
     ? kept
     : Math.ceil(kept * (outputLength / Math.max(1, outputText.length)));
   return {
-    inputTokens: estimateRequestTokens(request),
+    inputTokens: estimateRequestTokens(request, images),
     outputTokens: output,
     cacheReadTokens: 0,
     cacheWriteTokens: 0,
@@ -48,6 +53,7 @@ export function responseText(response: Response): string {
 export function estimatingEncoder(
   out: StreamEncoder,
   request: Request,
+  images: Dialect = "anthropic",
 ): { encoder: StreamEncoder; estimated(): Usage | undefined } {
   let kept = "";
   let length = 0;
@@ -68,7 +74,7 @@ export function estimatingEncoder(
         } else if (event.type === "block_start" && event.block.type === "tool_call") {
           keep(event.block.name);
         } else if (event.type === "message_delta" && usageMissing(event.usage)) {
-          estimate = estimateUsage(request, kept, length);
+          estimate = estimateUsage(request, kept, length, images);
           return out.encode({ ...event, usage: estimate });
         }
         return out.encode(event);

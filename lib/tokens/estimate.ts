@@ -1,15 +1,15 @@
 /**
  * A local token count for upstreams without a counter of their own. It counts everything the
- * model sees: system, messages, tool definitions, tool calls and results, thinking, and images.
+ * model sees: system, messages, tool definitions, tool calls and results, thinking, and images
+ * (priced as the upstream's provider prices them, lib/tokens/image_tokens.ts).
  */
-import type { MediaSource, Part, Request } from "../ir/types.ts";
+import type { Dialect, Part, Request } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
+import { imageTokens } from "./image_tokens.ts";
 
 /** Per-message and per-tool framing the chat templates add. */
 const MESSAGE_OVERHEAD = 4;
 const TOOL_OVERHEAD = 8;
-/** An image whose size cannot be read counts as a typical 1,000 × 1,000 one. */
-const DEFAULT_IMAGE_TOKENS = 1334;
 
 /** Tokens of one request, by where they sit (what `count_tokens` sums). */
 export interface TokenBreakdown {
@@ -20,16 +20,20 @@ export interface TokenBreakdown {
 }
 
 /**
- * Estimated input tokens of a request. System and tool definitions get a margin so they are
- * never under the real count (a client that compacts by this number must not overflow).
+ * Estimated input tokens of a request for an upstream of dialect `images` (whose provider's way
+ * of pricing images applies). System and tool definitions get a margin so they are never under
+ * the real count (a client that compacts by this number must not overflow).
  */
-export function estimateRequestTokens(request: Request): number {
-  return estimateRequestBreakdown(request).total;
+export function estimateRequestTokens(request: Request, images: Dialect = "anthropic"): number {
+  return estimateRequestBreakdown(request, images).total;
 }
 
 /** The estimate by part of the request, margins included. */
-export function estimateRequestBreakdown(request: Request): TokenBreakdown {
-  const raw = countRequestTokens(request, textTokens);
+export function estimateRequestBreakdown(
+  request: Request,
+  images: Dialect = "anthropic",
+): TokenBreakdown {
+  const raw = countRequestTokens(request, textTokens, images);
   const system = Math.ceil(raw.system * FIXED_PART_MARGIN);
   const tools = Math.ceil(raw.tools * FIXED_PART_MARGIN);
   return { system, messages: raw.messages, tools, total: system + raw.messages + tools };
@@ -45,13 +49,14 @@ const FIXED_PART_MARGIN = 1.08;
 export function countRequestTokens(
   request: Request,
   count: (text: string) => number,
+  images: Dialect = "anthropic",
 ): TokenBreakdown {
   let system = 0;
   for (const part of request.system) system += count(part.text);
   let messages = 0;
   for (const message of request.messages) {
     messages += MESSAGE_OVERHEAD;
-    for (const part of message.content) messages += partTokens(part, count);
+    for (const part of message.content) messages += partTokens(part, count, images);
   }
   let tools = 0;
   for (const tool of request.tools) {
@@ -61,7 +66,7 @@ export function countRequestTokens(
   return { system, messages, tools, total: system + messages + tools };
 }
 
-function partTokens(part: Part, count: (text: string) => number): number {
+function partTokens(part: Part, count: (text: string) => number, images: Dialect): number {
   switch (part.type) {
     case "text":
       return count(part.text);
@@ -70,14 +75,14 @@ function partTokens(part: Part, count: (text: string) => number): number {
     case "redacted_thinking":
       return Math.ceil(part.data.length / 4);
     case "image":
-      return imageTokens(part.source);
+      return imageTokens(part.source, images);
     case "document":
       return part.source.kind === "base64" ? Math.ceil(part.source.data.length * 0.75 / 50) : 500;
     case "tool_call":
       return 8 + count(part.name) + count(JSON.stringify(part.input));
     case "tool_result": {
       let n = 8;
-      for (const inner of part.content) n += partTokens(inner, count);
+      for (const inner of part.content) n += partTokens(inner, count, images);
       return n;
     }
     default:
@@ -242,44 +247,4 @@ function wideKind(c: number): number {
   if (c >= 0x370 && c <= 0x52f) return LETTER; // Greek, Cyrillic
   if (c === 0xa0) return SPACE;
   return SYMBOL;
-}
-
-/** Image tokens from its pixel size (~750 pixels a token), read from a PNG/JPEG/GIF header. */
-function imageTokens(source: MediaSource): number {
-  if (source.kind !== "base64") return DEFAULT_IMAGE_TOKENS;
-  const size = imageSize(source.data);
-  if (!size) return DEFAULT_IMAGE_TOKENS;
-  return Math.max(1, Math.ceil((size.width * size.height) / 750));
-}
-
-function imageSize(base64: string): { width: number; height: number } | undefined {
-  let bytes: Uint8Array;
-  try {
-    const head = atob(base64.slice(0, 4096 - (4096 % 4)));
-    bytes = Uint8Array.from(head, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-  const view = new DataView(bytes.buffer);
-  if (bytes.length >= 24 && bytes[0] === 0x89 && bytes[1] === 0x50) {
-    return { width: view.getUint32(16), height: view.getUint32(20) };
-  }
-  if (bytes.length >= 10 && bytes[0] === 0x47 && bytes[1] === 0x49) {
-    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    let at = 2;
-    while (at + 9 < bytes.length) {
-      if (bytes[at] !== 0xff) return undefined;
-      const marker = bytes[at + 1];
-      const length = view.getUint16(at + 2);
-      if (
-        marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
-      ) {
-        return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
-      }
-      at += 2 + length;
-    }
-  }
-  return undefined;
 }
