@@ -1,12 +1,14 @@
 /**
  * Load test (`deno task load`): N concurrent streaming requests and a stream of non-streaming
  * ones through the proxy (`deno run main.ts`, its own process) to the mock upstream
- * (bench/mock_upstream.ts), on 127.0.0.1 only, in a few waves. Reports errors, throughput,
- * latency percentiles and the proxy's memory after each wave (bounded memory: later waves must
- * not grow it). Exits non-zero on any error. Bounded in count and time: it stops by itself.
+ * (bench/mock_upstream.ts), on 127.0.0.1 only, in a few waves, while slow connections (a request
+ * head sent a line a second, never finished) are held open throughout, reopened whenever the
+ * proxy closes them. Reports errors, throughput, latency percentiles and the proxy's memory
+ * after each wave (bounded memory: later waves must not grow it). Exits non-zero on any error.
+ * Bounded in count and time: it stops by itself.
  *
  *   deno task load [--streams 1000] [--requests 2000] [--concurrency 50] [--waves 3]
- *                  [--chunk-ms 50] [--timeout-s 120]
+ *                  [--chunk-ms 50] [--slow 300] [--timeout-s 120]
  */
 import {
   cpuSeconds,
@@ -30,6 +32,7 @@ const REQUESTS = flag("requests", 2000);
 const CONCURRENCY = flag("concurrency", 50);
 const WAVES = flag("waves", 3);
 const CHUNK_MS = flag("chunk-ms", 50);
+const SLOW = flag("slow", 300);
 const TIMEOUT_S = flag("timeout-s", 120);
 
 function modelsYaml(mock: string): string {
@@ -104,6 +107,49 @@ async function send(url: string, init: RequestInit, signal: AbortSignal): Promis
   }
 }
 
+/**
+ * Holds `count` slow connections to the proxy until `signal` aborts: each sends a request head
+ * a line at a time, one a second, and never ends it; one the proxy closes is opened again.
+ */
+function holdSlowConnections(url: string, count: number, signal: AbortSignal) {
+  const port = Number(new URL(url).port);
+  const stats = { open: 0, closedByProxy: 0 };
+  const encoder = new TextEncoder();
+  const one = async () => {
+    while (!signal.aborted) {
+      let conn: Deno.Conn;
+      try {
+        conn = await Deno.connect({ hostname: "127.0.0.1", port });
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        continue;
+      }
+      stats.open++;
+      const stop = () => conn.close();
+      signal.addEventListener("abort", stop, { once: true });
+      try {
+        await conn.write(encoder.encode("POST /anthropic/v1/messages HTTP/1.1\r\nHost: x\r\n"));
+        for (let i = 0; !signal.aborted; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 1000));
+          await conn.write(encoder.encode(`x-slow-${i}: 1\r\n`));
+        }
+      } catch {
+        if (!signal.aborted) stats.closedByProxy++;
+      } finally {
+        stats.open--;
+        signal.removeEventListener("abort", stop);
+        try {
+          conn.close();
+        } catch {
+          // closed already
+        }
+      }
+    }
+  };
+  const done = Promise.all(Array.from({ length: count }, one));
+  return { stats, done };
+}
+
 function summary(outcomes: Outcome[], seconds: number) {
   const ok = outcomes.filter((o) => o.ok);
   const totals = ok.map((o) => o.totalMs).sort((a, b) => a - b);
@@ -158,15 +204,18 @@ async function main(): Promise<number> {
   let mock: Server | undefined;
   let proxy: Server | undefined;
   let errors = 0;
+  const slowStop = new AbortController();
+  let slow = { stats: { open: 0, closedByProxy: 0 }, done: Promise.resolve([] as void[]) };
   try {
     mock = await startMockUpstream(1);
     proxy = await startProxyProcess(modelsYaml(mock.url), { log_level: "warning" }, 0);
     const idle = memoryMb(proxy.pid);
     console.log(
       `load: ${STREAMS} concurrent streams (20 events ${CHUNK_MS} ms apart) + ${REQUESTS} ` +
-        `non-streaming requests at concurrency ${CONCURRENCY}, ${WAVES} waves; proxy idle RSS ` +
-        `${idle.rss.toFixed(1)} MB`,
+        `non-streaming requests at concurrency ${CONCURRENCY}, ${WAVES} waves, ${SLOW} slow ` +
+        `connections held open; proxy idle RSS ${idle.rss.toFixed(1)} MB`,
     );
+    slow = holdSlowConnections(proxy.url, SLOW, slowStop.signal);
     const waves = [];
     for (let w = 1; w <= WAVES && !signal.aborted; w++) {
       const cpu0 = cpuSeconds(proxy.pid);
@@ -183,6 +232,8 @@ async function main(): Promise<number> {
         proxy_rss_mb_peak_during: Math.round(result.peakInFlightRss * 10) / 10,
         proxy_rss_mb_after: Math.round(memory.rss * 10) / 10,
         proxy_vmhwm_mb: Math.round(memory.peak * 10) / 10,
+        slow_connections_open: slow.stats.open,
+        slow_connections_closed_by_proxy: slow.stats.closedByProxy,
       };
       waves.push(row);
       console.log(JSON.stringify(row));
@@ -197,6 +248,8 @@ async function main(): Promise<number> {
         `${Math.max(...waves.map((w) => w.proxy_vmhwm_mb))} MB; wrote bench/results_load.json`,
     );
   } finally {
+    slowStop.abort();
+    await slow.done;
     await proxy?.stop();
     await mock?.stop();
   }
