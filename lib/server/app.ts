@@ -62,7 +62,7 @@ async function serve(deps: ServerDeps, http: Request, url: URL): Promise<Respons
     finished = true;
     deps.stats.inFlight--;
     ex.record.totalMs = performance.now() - ex.started;
-    ex.record.warnings = countWarnings(ex.record.warnings);
+    if (ex.record.warnings.length > 1) ex.record.warnings = countWarnings(ex.record.warnings);
     ex.record.ttfbMs ??= ex.record.totalMs;
     // Only a real key is scrubbed: replacing a one-letter test key would mangle the message.
     if (ex.record.error && key && key.length >= 8) ex.record.error = redact(ex.record.error, [key]);
