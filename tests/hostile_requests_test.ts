@@ -14,6 +14,13 @@ function models(mock: Mock): string {
   ].join("");
 }
 
+/** A mock OpenAI-dialect upstream that answers every request "ok". */
+function okUpstream(): Mock {
+  return startMock(() =>
+    json({ id: "c", choices: [{ message: { role: "assistant", content: "ok" } }] })
+  );
+}
+
 async function post(proxy: Proxy, path: string, body: unknown): Promise<Response> {
   return await fetch(`${proxy.url}${path}`, {
     method: "POST",
@@ -108,9 +115,7 @@ function callPairs(pairs: number, oneTurn: boolean): unknown[] {
 }
 
 Deno.test("40,000 Gemini function calls and responses reach an OpenAI upstream paired, in one turn or many", async () => {
-  const mock = startMock(() =>
-    json({ id: "c", choices: [{ message: { role: "assistant", content: "ok" } }] })
-  );
+  const mock = okUpstream();
   const proxy = startProxy(models(mock));
   try {
     for (const oneTurn of [true, false]) {
@@ -136,9 +141,7 @@ Deno.test("40,000 Gemini function calls and responses reach an OpenAI upstream p
 });
 
 Deno.test("150,000 tool results in one turn reach an OpenAI upstream (no stack overflow)", async () => {
-  const mock = startMock(() =>
-    json({ id: "c", choices: [{ message: { role: "assistant", content: "ok" } }] })
-  );
+  const mock = okUpstream();
   const proxy = startProxy(models(mock));
   try {
     const n = 150_000;
@@ -218,9 +221,7 @@ Deno.test("without a key, a request is a 401 before its body or model name is lo
 });
 
 Deno.test("200,000 dropped blocks are one warning with a count: a 200, a short header and log line", async () => {
-  const mock = startMock(() =>
-    json({ id: "c", choices: [{ message: { role: "assistant", content: "ok" } }] })
-  );
+  const mock = okUpstream();
   const proxy = startProxy(models(mock));
   try {
     const dropped = Array.from({ length: 200_000 }, () => ({ type: "x_tool_result" }));

@@ -6,6 +6,8 @@
  * own when the sink takes lines again.
  */
 
+import { concatBytes } from "../bytes.ts";
+
 /** Where lines go: stderr or the log file. */
 export interface LogWriter {
   write(bytes: Uint8Array): Promise<number>;
@@ -65,7 +67,7 @@ export class LogQueue {
   async #pump(): Promise<void> {
     try {
       while (this.#queue.length > 0 && !this.#broken) {
-        const batch = join(this.#queue, this.#queued);
+        const batch = concatBytes(this.#queue, this.#queued);
         this.#queue = [];
         this.#queued = 0;
         await this.#writeAll(batch);
@@ -91,15 +93,4 @@ export class LogQueue {
       this.#queued = 0;
     }
   }
-}
-
-function join(chunks: Uint8Array[], size: number): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
 }
