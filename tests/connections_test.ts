@@ -199,3 +199,39 @@ Deno.test("API requests beyond the in-flight cap get a 503 in the caller's diale
     await mock.close();
   }
 });
+
+Deno.test("an accept that fails with EMFILE is logged and retried, never the end of the process", async () => {
+  const script = new URL("./_accept_errors_server.ts", import.meta.url).pathname;
+  const child = new Deno.Command("sh", {
+    args: ["-c", `ulimit -n 64 && exec "$@"`, "sh", Deno.execPath(), "run", "--allow-net", script],
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  let exited = false;
+  child.status.then(() => exited = true);
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (!/port \d+\n/.test(out)) out += (await lines.read()).value ?? "";
+  const port = Number(/port (\d+)/.exec(out)![1]);
+  const giveUp = new AbortController();
+  const safety = setTimeout(() => giveUp.abort(), 30_000);
+  try {
+    // More silent connections than the process has descriptors: accepting runs out.
+    const held = await Promise.all(
+      Array.from({ length: 100 }, () => Deno.connect({ hostname: "127.0.0.1", port })),
+    );
+    const health = await fetch(`http://127.0.0.1:${port}/health`, { signal: giveUp.signal });
+    assert.equal(health.status, 200);
+    await health.body?.cancel();
+    while (!/Accepting a connection failed: Too many open files/.test(out)) {
+      out += (await lines.read()).value ?? "";
+    }
+    assert.equal(exited, false, "the process is still running");
+    for (const conn of held) conn.close();
+  } finally {
+    clearTimeout(safety);
+    if (!exited) child.kill();
+    await child.status;
+    await lines.cancel();
+  }
+});

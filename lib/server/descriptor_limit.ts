@@ -23,13 +23,31 @@ const RESERVE = 32;
 const FLOOR = 16;
 
 /**
+ * Has the runtime set up its signal handling now, while descriptors are free. Deno 2.9 does it
+ * lazily, shortly after start, with descriptors of its own, and panics (the process ends) when
+ * the table is full at that moment: a flood of connections in the first second did that.
+ * Registering a listener sets it up for good; removing the listener again changes nothing else.
+ */
+export function setUpSignalsEarly(): void {
+  const none = () => {};
+  try {
+    Deno.addSignalListener("SIGWINCH", none);
+    Deno.removeSignalListener("SIGWINCH", none);
+  } catch {
+    // a platform without SIGWINCH (Windows) has no such descriptors either
+  }
+}
+
+/**
  * Counts the descriptors left (up to `ceiling`); undefined when none can be opened to count
- * (no read permission for /dev/null, or no /dev/null). `open` is replaceable in tests.
+ * (no read permission for /dev/null, or no /dev/null). `open` is replaceable in tests. The
+ * count fills the table for a moment, so the runtime's signal handling is set up first.
  */
 export function countDescriptors(
   ceiling = CEILING,
   open: () => { close(): void } = () => Deno.openSync("/dev/null"),
 ): Descriptors | undefined {
+  setUpSignalsEarly();
   const held: Array<{ close(): void }> = [];
   let exact = false;
   try {

@@ -11,6 +11,8 @@
  * (`Deno[Deno.internal]`): where a runtime lacks it, `Deno.serve` serves as before.
  */
 
+import { setUpSignalsEarly } from "./descriptor_limit.ts";
+
 /** What `serveConnections` needs. */
 export interface ConnectionOptions {
   hostname: string;
@@ -95,6 +97,7 @@ export function serveConnections(options: ConnectionOptions, handler: Handler): 
   const serveOn = serveOnConnection();
   if (!serveOn) return fallback(options, handler);
   swallowCloseRaces();
+  setUpSignalsEarly();
   const listener = Deno.listen({ hostname: options.hostname, port: options.port });
   const pool = new ConnectionPool(serveOn, options, handler);
   const report = reporter(options.log);
