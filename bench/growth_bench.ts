@@ -3,9 +3,10 @@
  * two sizes, the larger twice the smaller: in each group the larger should take about twice as
  * long as its baseline, never four times or more.
  */
-import { globMatches } from "../lib/config/models.ts";
+import { globMatches } from "../lib/config/glob.ts";
 import { decodeContents } from "../lib/gemini/contents_decoder.ts";
-import { cleanSchema, SchemaBudget } from "../lib/gemini/schema.ts";
+import { cleanSchema } from "../lib/gemini/schema.ts";
+import { SchemaBudget } from "../lib/gemini/schema_budget.ts";
 import { Assembler } from "../lib/ir/assembler.ts";
 
 /** `$defs` where each entry refers to the one before twice: 2^levels copies once inlined. */

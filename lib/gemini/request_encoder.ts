@@ -8,7 +8,8 @@ import type { UpstreamRequest, UpstreamTarget } from "../ir/codec.ts";
 import { fitToolNames } from "../ir/ids.ts";
 import type { JsonObject } from "./_read.ts";
 import { encodeContents } from "./contents_encoder.ts";
-import { cleanSchema, SchemaBudget } from "./schema.ts";
+import { cleanSchema } from "./schema.ts";
+import { SchemaBudget } from "./schema_budget.ts";
 import { encodeThinkingConfig, geminiGeneration } from "./thinking_config.ts";
 import type {
   GeminiFunctionDeclaration,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { JsonObject } from "./_read.ts";
-import { cleanSchema, SchemaBudget } from "./schema.ts";
+import { cleanSchema } from "./schema.ts";
+import { SchemaBudget } from "./schema_budget.ts";
 
 Deno.test("cleanSchema() strips Claude Code's $schema, additionalProperties and defaults", () => {
   const input = {
