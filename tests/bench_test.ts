@@ -66,6 +66,34 @@ Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and 
   }
 });
 
+Deno.test("bench/e2e.ts with BENCH_BASELINE measures another tree's proxy in the same rounds", async () => {
+  const out = await Deno.makeTempFile({ suffix: ".json" });
+  try {
+    const result = await run(["run", "--allow-all", "bench/e2e.ts"], {
+      BENCH_BASELINE: "HEAD",
+      BENCH_BASELINE_CONFIG: JSON.stringify({ log_level: "error" }),
+      BENCH_LANES: "3",
+      BENCH_WARMUP: "2",
+      BENCH_REQUESTS: "4",
+      BENCH_ROUNDS: "2",
+      BENCH_CONCURRENT_REQUESTS: "8",
+      BENCH_OUT: out,
+    });
+    assert.equal(result.code, 0, result.stderr);
+    const report = JSON.parse(await Deno.readTextFile(out));
+    assert.match(report.baseline, /^[0-9a-f]{7,}$/);
+    assert.deepEqual(report.baseline_config, { log_level: "error" });
+    assert.equal(report.lanes.length, 1);
+    const baseline = report.lanes[0].baseline;
+    assert.equal(baseline.cpu_ms_per_round.length, 2);
+    assert.ok(baseline.cpu_ms_per_request > 0 && baseline.proxied.p50_ms > 0);
+    assert.ok(baseline.cpu_ratio > 0);
+    assert.match(result.stdout, /this\/baseline/);
+  } finally {
+    await Deno.remove(out);
+  }
+});
+
 Deno.test("deno task profile runs a lane through the handler and reports its cost", async () => {
   for (const lane of ["1", "2", "3", "4"]) {
     const result = await run(["run", "--allow-all", "bench/profile.ts", lane, "20"]);
