@@ -443,3 +443,19 @@ Deno.test("decodeRequest() names the bad field of a malformed request", () => {
   );
   assert.equal(decodeRequest({ input: "x" }, { model: "from-path" }).value.model, "from-path");
 });
+
+Deno.test("decodeRequest() takes tools declared in additional_tools items, and echoes them", () => {
+  const { value } = decode({
+    input: [
+      { type: "additional_tools", tools: [{ type: "custom", name: "js_repl" }] },
+      { role: "user", content: "run it" },
+    ],
+    tools: [{ type: "function", name: "shell" }],
+  });
+  assert.deepEqual(value.tools.map((t) => t.name), ["shell", "js_repl"]);
+  assert.deepEqual(value.messages, [{ role: "user", content: [text("run it")] }]);
+  assert.deepEqual(value.callerSettings?.tools, [
+    { type: "function", name: "shell" },
+    { type: "custom", name: "js_repl" },
+  ]);
+});
