@@ -40,6 +40,11 @@ export class ProxyError extends Error {
   readonly kind: ErrorKind;
   /** Seconds, from an upstream's `Retry-After`, passed on to the caller. */
   retryAfter?: string;
+  /**
+   * A machine-readable code for envelopes that carry one (OpenAI `error.code`, such as
+   * `previous_response_not_found`); other envelopes ignore it.
+   */
+  code?: string;
 
   constructor(kind: ErrorKind, message: string, status = STATUS_OF_KIND[kind]) {
     super(message);

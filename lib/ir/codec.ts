@@ -84,7 +84,15 @@ export interface DialectCodec {
   // Caller side
   /** Validates and decodes a caller's body; throws ProxyError (400) for bad input. */
   decodeRequest(body: unknown, options: CallerOptions): Converted<Request>;
-  encodeResponse(response: Response, options: StreamEncoderOptions): Record<string, unknown>;
+  /**
+   * The whole answer in this dialect. `request` is the caller's decoded request, for a dialect
+   * whose answer repeats its settings or restores its tool kinds (Responses); others ignore it.
+   */
+  encodeResponse(
+    response: Response,
+    options: StreamEncoderOptions,
+    request?: Request,
+  ): Record<string, unknown>;
   createStreamEncoder(request: Request, options: StreamEncoderOptions): StreamEncoder;
   /** The error envelope of this dialect. */
   errorBody(error: ProxyError): Record<string, unknown>;

@@ -103,7 +103,11 @@ function decodeToolCall(
  * Arguments that are not a JSON object are kept for the caller to see, under `_raw_arguments`
  * (with a warning), rather than silently becoming `{}`; empty arguments are `{}`.
  */
-function argumentsOf(raw: unknown, name: string, warnings: string[]): Record<string, unknown> {
+export function argumentsOf(
+  raw: unknown,
+  name: string,
+  warnings: string[],
+): Record<string, unknown> {
   if (isObject(raw)) return raw; // a few providers send the object itself
   if (typeof raw !== "string" || raw.trim() === "") return {};
   try {

@@ -71,7 +71,7 @@ export function encodeRequest(
 }
 
 /** Every tool name the upstream will see: declared tools and calls in the history. */
-function allToolNames(request: Request): Set<string> {
+export function allToolNames(request: Request): Set<string> {
   const names = new Set(request.tools.map((t) => t.name));
   for (const message of request.messages) {
     for (const part of message.content) if (part.type === "tool_call") names.add(part.name);
@@ -113,7 +113,8 @@ function encodeToolChoice(
   }
 }
 
-function clampTemperature(value: number, warnings: string[]): number {
+/** `temperature` within the 0–2 OpenAI accepts, with a warning when it had to move. */
+export function clampTemperature(value: number, warnings: string[]): number {
   const clamped = Math.min(2, Math.max(0, value));
   if (clamped !== value) warnings.push(`Clamped "temperature" ${value} to ${clamped}`);
   return clamped;
