@@ -11,7 +11,7 @@ import { CODECS } from "./codecs.ts";
 import { handleCountTokens } from "./count_tokens.ts";
 import { errorResponse, type Exchange, jsonResponse, type ServerDeps } from "./exchange.ts";
 import { handleGenerate } from "./generate.ts";
-import { redact } from "../upstream/client.ts";
+import { redact } from "../redact.ts";
 import { callerKey, keyTail } from "./keys.ts";
 import { canonicalPath, type Endpoint, isKnownPrefix, matchRoute } from "./routes.ts";
 

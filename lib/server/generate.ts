@@ -6,6 +6,7 @@
 import type { ModelEntry } from "../config/models.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect, Request } from "../ir/types.ts";
+import { retryAfterMs } from "../upstream/retry_after.ts";
 import { readJsonObject } from "./body.ts";
 import { CODECS } from "./codecs.ts";
 import { type Exchange, guardConversion } from "./exchange.ts";
@@ -186,11 +187,8 @@ export function fallbackKey(
 
 /** Exponential backoff with jitter (half fixed, half random), or the upstream's Retry-After. */
 export function backoffMs(attempt: number, retryAfter?: string): number {
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-    if (Number.isFinite(ms)) return Math.max(ms, 0);
-  }
+  const asked = retryAfter === undefined ? undefined : retryAfterMs(retryAfter, Date.now());
+  if (asked !== undefined) return asked;
   const ceiling = Math.min(500 * 2 ** attempt, 8000);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
