@@ -12,6 +12,7 @@ import { CODECS } from "./codecs.ts";
 import { type Exchange, guardConversion } from "./exchange.ts";
 import { passthrough } from "./passthrough.ts";
 import { translate } from "./translate.ts";
+import { usableKey } from "./keys.ts";
 import { validateShape } from "./validate.ts";
 
 /** Serves one generate request. */
@@ -120,6 +121,12 @@ export function requireKey(ex: Exchange, model: ModelEntry): string | undefined 
       "No API key: send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=",
     );
   }
+  if (!usableKey(ex.key)) {
+    throw new ProxyError(
+      "authentication",
+      "The API key holds characters no HTTP header can carry: only visible ASCII is allowed",
+    );
+  }
   return ex.key;
 }
 
@@ -182,7 +189,8 @@ export function fallbackKey(
   fallback: ModelEntry,
 ): string | undefined {
   if (fallback.apiKey) return fallback.apiKey;
-  return fallback.apiBase === primary.apiBase ? ex.key : undefined;
+  const usable = ex.key !== undefined && usableKey(ex.key);
+  return fallback.apiBase === primary.apiBase && usable ? ex.key : undefined;
 }
 
 /** Exponential backoff with jitter (half fixed, half random), or the upstream's Retry-After. */
