@@ -1,13 +1,15 @@
 /**
- * The request handler: routes through the prefix table, renders every failure in the caller's
- * dialect, and logs and counts each request once. No state besides the counters: any number of
- * `deno serve --parallel` workers can run it side by side.
+ * The request handler: checks who is asking (Host and Origin), routes through the prefix table
+ * on the request line's path, renders every failure in the caller's dialect, and logs and counts
+ * each request once. No state besides the counters: any number of `deno serve --parallel`
+ * workers can run it side by side.
  */
 import { ProxyError } from "../errors.ts";
 import { type Dialect, unreachable } from "../ir/types.ts";
 import type { ModelEntry } from "../config/models.ts";
 import type { ModelInfo } from "../ir/codec.ts";
 import { redact } from "../redact.ts";
+import { originRefusal, requestUrl } from "./access.ts";
 import { CODECS } from "./codecs.ts";
 import { handleCountTokens } from "./count_tokens.ts";
 import { errorResponse, type Exchange, jsonResponse, type ServerDeps } from "./exchange.ts";
@@ -24,8 +26,9 @@ export function createHandler(deps: ServerDeps): (request: Request) => Promise<R
   const configured = deps.models.entries.flatMap((m) => m.apiKey ? [m.apiKey] : []);
   const served = { ...deps, logger: scrubbing(deps.logger, configured) };
   return async (request) => {
-    const url = new URL(request.url);
-    const response = await serve(served, request, url, configured);
+    const { url, refused } = requestUrl(request, deps.settings.allowedHosts);
+    const refusal = refused ?? originRefusal(request.headers, deps.settings.cors);
+    const response = await serve(served, request, url, refusal, configured);
     return withCors(deps, request, response);
   };
 }
@@ -34,12 +37,15 @@ async function serve(
   deps: ServerDeps,
   http: Request,
   url: URL,
+  refusal: ProxyError | undefined,
   configured: readonly string[],
 ): Promise<Response> {
-  if (http.method === "OPTIONS" && deps.settings.cors.length) {
-    return new Response(null, { status: 204 });
+  if (!refusal) {
+    if (http.method === "OPTIONS" && deps.settings.cors.length) {
+      return new Response(null, { status: 204 });
+    }
+    if (http.method === "HEAD" && isKnownPrefix(url.pathname)) return new Response(null);
   }
-  if (http.method === "HEAD" && isKnownPrefix(url.pathname)) return new Response(null);
   const match = matchRoute(http.method, canonicalPath(url.pathname, http.headers), http.headers);
   const caller = match.ok
     ? ("dialect" in match.endpoint ? match.endpoint.dialect : "anthropic")
@@ -49,6 +55,7 @@ async function serve(
   const ex = openExchange(deps, http, url, caller, key, secrets);
   let response: Response;
   try {
+    if (refusal) throw refusal;
     if (!match.ok) {
       const error = match.status === 405
         ? new ProxyError("method_not_allowed", `${http.method} is not allowed on ${url.pathname}`)
