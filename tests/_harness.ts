@@ -3,6 +3,7 @@
  * the real proxy handler served on 127.0.0.1 with its log lines captured. No test touches the
  * internet.
  */
+import assert from "node:assert/strict";
 import { parseModels } from "../lib/config/models.ts";
 import { resolveSettings, type Settings } from "../lib/config/settings.ts";
 import { createHandler } from "../lib/server/app.ts";
@@ -71,6 +72,8 @@ export function startMock(handler: MockHandler): Mock {
 export interface Proxy {
   url: string;
   logs: string[];
+  /** The server's counters, read in place (reading /metrics would itself be counted). */
+  stats: Stats;
   close(): Promise<void>;
 }
 
@@ -86,13 +89,15 @@ export function startProxy(
     ...settings,
   };
   const models = parseModels(modelsYaml, "models.yaml", (name) => env[name]);
+  const stats = new Stats();
   const handler = createHandler({
     settings: resolved,
     models,
-    stats: new Stats(),
+    stats,
+    // JSON lines at debug level, unless a test asks for the text format (info level).
     logger: createLogger({
-      level: "debug",
-      format: "json",
+      level: settings.logFormat === "text" ? "info" : "debug",
+      format: settings.logFormat ?? "json",
       sink: (line) => logs.push(line),
     }),
     newId: randomId,
@@ -102,6 +107,7 @@ export function startProxy(
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     logs,
+    stats,
     close: () => server.shutdown(),
   };
 }
@@ -159,4 +165,97 @@ export function parseSse(body: string): Array<{ event?: string; data: any }> {
     out.push(event === undefined ? { data: parsed } : { event, data: parsed });
   }
   return out;
+}
+
+/**
+ * Runs one request against the proxy and checks what every request must leave behind, whatever
+ * went wrong on the way: once `run` has read (or cancelled) the answer, the in-flight gauge is
+ * back to zero, the log has exactly one new line, the request counters grew by exactly one, and
+ * the server still answers. Returns what `run` returned and the request's log line, parsed
+ * (a text-format line comes back as `{ text }`).
+ */
+export async function oneRequest<T>(
+  proxy: Proxy,
+  run: () => Promise<T>,
+): Promise<{ result: T; line: Record<string, any> }> {
+  const logged = proxy.logs.length;
+  const counted = requestsCounted(proxy.stats);
+  const result = await run();
+  // A cancelled stream finishes on the server's side a moment after the caller stops reading.
+  for (let i = 0; i < 1000; i++) {
+    if (proxy.stats.inFlight === 0 && proxy.logs.length > logged) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 20)); // room for a second line, if any
+  assert.equal(proxy.stats.inFlight, 0, "the in-flight gauge is back to zero");
+  const lines = proxy.logs.slice(logged);
+  assert.equal(lines.length, 1, `exactly one log line for the request:\n${lines.join("\n")}`);
+  assert.equal(requestsCounted(proxy.stats), counted + 1, "the stats count the request once");
+  const health = await fetch(`${proxy.url}/health`);
+  await health.body?.cancel();
+  assert.equal(health.status, 200, "the server still answers");
+  return { result, line: lines[0].startsWith("{") ? JSON.parse(lines[0]) : { text: lines[0] } };
+}
+
+/** The sum of `proxy_requests_total` over every label set. */
+function requestsCounted(stats: Stats): number {
+  let sum = 0;
+  for (const line of stats.prometheus().split("\n")) {
+    if (line.startsWith("proxy_requests_total{")) sum += Number(line.slice(line.lastIndexOf(" ")));
+  }
+  return sum;
+}
+
+/**
+ * Sends `head` (the request line and headers, without the blank line) and `body` over a plain
+ * TCP connection, for what fetch will not send (a malformed Host, raw bytes in a header), and
+ * reads the whole answer (the connection is closed after it).
+ */
+export async function rawRequest(
+  url: string,
+  head: string,
+  body = "",
+): Promise<{ status: number; headers: Headers; text: string }> {
+  const { hostname, port } = new URL(url);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  const bytes = new TextEncoder().encode(body);
+  const request = `${head}\r\nconnection: close\r\ncontent-length: ${bytes.length}\r\n\r\n`;
+  await conn.write(Uint8Array.from(request, (c) => c.charCodeAt(0))); // bytes as written
+  await conn.write(bytes);
+  let all = new Uint8Array(0);
+  const buffer = new Uint8Array(16 * 1024);
+  for (;;) {
+    const n = await conn.read(buffer).catch(() => null);
+    if (n === null) break;
+    const grown = new Uint8Array(all.length + n);
+    grown.set(all);
+    grown.set(buffer.subarray(0, n), all.length);
+    all = grown;
+  }
+  conn.close();
+  const latin1 = String.fromCharCode(...all);
+  const split = latin1.indexOf("\r\n\r\n");
+  const lines = latin1.slice(0, split).split("\r\n");
+  const headers = new Headers();
+  for (const line of lines.slice(1)) {
+    const colon = line.indexOf(":");
+    headers.append(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+  }
+  let rest: Uint8Array = all.subarray(split + 4);
+  if (headers.get("transfer-encoding") === "chunked") rest = unchunk(rest);
+  return { status: Number(lines[0].split(" ")[1]), headers, text: new TextDecoder().decode(rest) };
+}
+
+/** The body of a chunked answer, from its bytes. */
+function unchunk(bytes: Uint8Array): Uint8Array {
+  const parts: number[] = [];
+  let at = 0;
+  for (;;) {
+    let end = at;
+    while (end < bytes.length && bytes[end] !== 13) end++;
+    const size = parseInt(String.fromCharCode(...bytes.subarray(at, end)), 16);
+    if (!size) return Uint8Array.from(parts);
+    parts.push(...bytes.subarray(end + 2, end + 2 + size));
+    at = end + 2 + size + 2;
+  }
 }

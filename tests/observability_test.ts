@@ -173,7 +173,7 @@ function upstream(req: Received): Response {
 type Caller = "anthropic" | "openai" | "gemini";
 
 async function call(
-  proxy: Proxy,
+  proxy: Pick<Proxy, "url">,
   caller: Caller,
   model: string,
   stream: boolean,
@@ -391,11 +391,7 @@ Deno.test("createLogger() writes readable text lines to log_file_path", async ()
     });
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
     try {
-      const proxy = {
-        url: `http://127.0.0.1:${server.addr.port}`,
-        logs: [],
-        close: async () => {},
-      };
+      const proxy = { url: `http://127.0.0.1:${server.addr.port}` };
       assert.equal((await call(proxy, "anthropic", "up-openai", true)).status, 200);
       assert.equal((await call(proxy, "openai", "rejecting", false)).status, 401);
     } finally {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { type ErrorKind, ProxyError } from "../errors.ts";
-import { errorBody, errorMessage, kindOfErrorType } from "./errors.ts";
+import { answerError, errorBody, errorMessage, kindOfErrorType } from "./errors.ts";
 
 Deno.test("errorBody() writes SPEC §2's Anthropic envelope for every kind", () => {
   const expected: Record<ErrorKind, string> = {
@@ -43,4 +43,15 @@ Deno.test("errorMessage() reads error.message from Anthropic's envelope only", (
   assert.equal(errorMessage({ error: "flat" }), undefined);
   assert.equal(errorMessage({ error: { message: 5 } }), undefined);
   assert.equal(errorMessage("<html>502</html>"), undefined);
+});
+
+Deno.test("answerError() reads a 200 body that is Anthropic's error envelope, with its type's status", () => {
+  const error = answerError({
+    type: "error",
+    error: { type: "overloaded_error", message: "Busy" },
+  });
+  assert.equal(error?.status, 529);
+  assert.equal(error?.message, "Busy");
+  assert.equal(answerError({ type: "message", content: [] }), undefined);
+  assert.equal(answerError({ error: { type: "overloaded_error" } }), undefined, "not the envelope");
 });

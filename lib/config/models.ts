@@ -27,6 +27,11 @@ export interface ModelEntry {
   extraBody: Record<string, unknown>;
   maxRetries: number;
   fallbacks: string[];
+  /**
+   * Pass-through body fields that pick other models or run tools on the account (OpenRouter
+   * `provider`, Anthropic `mcp_servers`, …) that a caller may send to an entry with its own key.
+   */
+  allowParams: string[];
 }
 
 const KNOWN_KEYS = new Set([
@@ -48,6 +53,7 @@ const KNOWN_KEYS = new Set([
   "extra_body",
   "max_retries",
   "fallbacks",
+  "allow_params",
   "description",
 ]);
 
@@ -180,6 +186,7 @@ function parseEntry(
     extraBody: objectOf(o, "extra_body", at),
     maxRetries: retriesOf(o, at),
     fallbacks: stringList(o, "fallbacks", at),
+    allowParams: stringList(o, "allow_params", at),
   };
 }
 

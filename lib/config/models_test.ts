@@ -42,3 +42,18 @@ Deno.test("parseModels() refuses a bad max_retries, an unknown fallback and a mu
     assert.throws(() => parseModels(yaml, "models.yaml", env), ConfigError, yaml);
   }
 });
+
+Deno.test("parseModels() reads allow_params as a list of field names", () => {
+  const registry = parseModels(
+    "- {model_id: a, api_base: 'https://x', api_key: k, allow_params: [provider]}\n" +
+      "- {model_id: b, api_base: 'https://x'}",
+    "models.yaml",
+    env,
+  );
+  assert.deepEqual(registry.get("a")!.allowParams, ["provider"]);
+  assert.deepEqual(registry.get("b")!.allowParams, []);
+  assert.throws(
+    () => parseModels("- {model_id: a, api_base: 'https://x', allow_params: provider}", "m", env),
+    /"allow_params" must be a list of strings/,
+  );
+});

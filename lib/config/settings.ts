@@ -17,8 +17,10 @@ export interface Settings {
   /** Upstream idle timeout. */
   timeoutSeconds: number;
   maxRequestBytes: number;
-  /** Allowed CORS origins ("*" allowed); empty: no CORS headers. */
+  /** Allowed CORS origins ("*" allowed); empty: no CORS headers, and any Origin is refused. */
   cors: string[];
+  /** Domain names a request's Host may carry besides `localhost` (IP literals always may). */
+  allowedHosts: string[];
   modelsFile: string;
   configFile: string;
 }
@@ -41,6 +43,7 @@ const CONFIG_KEYS = new Set([
   "timeout_seconds",
   "max_request_bytes",
   "cors",
+  "allowed_hosts",
 ]);
 
 const FLAGS: Record<string, string> = {
@@ -137,6 +140,10 @@ export function resolveSettings(
   if (!Array.isArray(cors) || cors.some((c) => typeof c !== "string")) {
     throw new ConfigError(`${where("cors")} must be a list of origins`);
   }
+  const allowedHosts = file.allowed_hosts ?? [];
+  if (!Array.isArray(allowedHosts) || allowedHosts.some((h) => typeof h !== "string" || !h)) {
+    throw new ConfigError(`${where("allowed_hosts")} must be a list of host names`);
+  }
   return {
     host,
     port,
@@ -150,6 +157,7 @@ export function resolveSettings(
       1,
     ),
     cors,
+    allowedHosts,
     modelsFile: flags.models ?? env("CUSTOM_MODELS_FILE") ?? "models.yaml",
     configFile,
   };

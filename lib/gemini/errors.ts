@@ -54,6 +54,12 @@ export function errorFromGemini(detail: unknown, fallbackStatus = 502): ProxyErr
   return new ProxyError(kindOfStatus(code), message, code);
 }
 
+/** The error a 2xx body holds when it is Gemini's error envelope (also inside a one-item array). */
+export function answerError(body: unknown): ProxyError | undefined {
+  const detail = errorDetail(body);
+  return detail ? errorFromGemini(detail) : undefined;
+}
+
 function errorDetail(body: unknown): Record<string, unknown> | undefined {
   if (typeof body === "string") {
     try {

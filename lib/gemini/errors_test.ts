@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ProxyError } from "../errors.ts";
-import { errorBody, errorMessage } from "./errors.ts";
+import { answerError, errorBody, errorMessage } from "./errors.ts";
 import { modelList } from "./models.ts";
 
 Deno.test("errorBody() renders Gemini's envelope with the status name for each HTTP status", () => {
@@ -67,4 +67,11 @@ Deno.test("modelList() lists models in Gemini's shape", () => {
       ],
     },
   );
+});
+
+Deno.test("answerError() reads a 200 body that is Gemini's error envelope, also in an array", () => {
+  const body = { error: { code: 503, message: "Overloaded", status: "UNAVAILABLE" } };
+  assert.equal(answerError(body)?.status, 503);
+  assert.equal(answerError([body])?.message, "Overloaded");
+  assert.equal(answerError({ candidates: [] }), undefined);
 });

@@ -7,6 +7,7 @@
  * full JSON.
  */
 import { ProxyError } from "../errors.ts";
+import { JsonObjectPrefix } from "./json_object_prefix.ts";
 import type { Signature, StopReason, StreamEvent, Usage } from "./types.ts";
 import { emptyUsage } from "./types.ts";
 
@@ -14,10 +15,12 @@ interface CallState {
   key: string;
   id?: string;
   name?: string;
-  /** Argument text received but not yet sent in a delta. */
-  pending: string;
   /** All argument text received. */
   args: string;
+  /** How much of `args` reads as the start of a JSON object, to be sent. */
+  prefix: JsonObjectPrefix;
+  /** Characters of `args` sent in deltas. */
+  sent: number;
   signature?: Signature;
   state: "waiting" | "open" | "closed";
 }
@@ -66,6 +69,11 @@ export class Assembler {
   /** What had to be dropped on the way (logged and sent as `x-proxy-warnings` where possible). */
   get warnings(): readonly string[] {
     return this.#warnings;
+  }
+
+  /** Notes something dropped on the way (once, however often the upstream repeats it). */
+  warn(message: string): void {
+    if (!this.#warnings.includes(message)) this.#warnings.push(message);
   }
 
   /** True once the stream has closed or failed. */
@@ -146,7 +154,7 @@ export class Assembler {
     this.#sawCall = true;
     let call = this.#calls.get(key);
     if (!call) {
-      call = { key, pending: "", args: "", state: "waiting" };
+      call = { key, args: "", prefix: new JsonObjectPrefix(), sent: 0, state: "waiting" };
       this.#calls.set(key, call);
     }
     if (piece.id && !call.id) call.id = piece.id;
@@ -160,7 +168,7 @@ export class Assembler {
         );
         return;
       }
-      call.pending += piece.args;
+      call.prefix.push(piece.args);
     }
     const open = this.#open;
     if (open?.kind === "tool_call" && open.call === call) {
@@ -261,14 +269,30 @@ export class Assembler {
     this.#flushArgs(call, index);
   }
 
+  /** Sends the arguments received so far, as far as they still read as a JSON object. */
   #flushArgs(call: CallState, index: number): void {
-    if (!call.pending) return;
-    this.#out.push({
-      type: "block_delta",
-      index,
-      delta: { type: "tool_args", json: call.pending },
-    });
-    call.pending = "";
+    const safe = call.prefix.safe;
+    if (safe <= call.sent) return;
+    const json = call.args.slice(call.sent, safe);
+    call.sent = safe;
+    this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json } });
+  }
+
+  /**
+   * The end of a call's arguments: what is held back goes out, and arguments that are not one
+   * JSON object are closed into one that keeps their text (`_raw_arguments`), as whole answers
+   * do, so the caller can always parse what it assembled.
+   */
+  #finishArgs(call: CallState, index: number): void {
+    if (call.args.trim() === "") {
+      this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json: "{}" } });
+      return;
+    }
+    this.#flushArgs(call, index);
+    if (call.prefix.complete) return;
+    const json = call.prefix.closing(call.args);
+    if (json) this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json } });
+    this.warn(`Tool call "${call.name}" had arguments that are not a JSON object`);
   }
 
   #closeOpenBlock(): void {
@@ -283,13 +307,7 @@ export class Assembler {
         delta: { type: "signature", signature },
       });
     } else if (open.kind === "tool_call") {
-      if (open.call.args.trim() === "") {
-        this.#out.push({
-          type: "block_delta",
-          index: open.index,
-          delta: { type: "tool_args", json: "{}" },
-        });
-      }
+      this.#finishArgs(open.call, open.index);
       open.call.state = "closed";
     }
     this.#out.push({ type: "block_stop", index: open.index });

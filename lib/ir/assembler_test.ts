@@ -192,3 +192,24 @@ Deno.test("Assembler drops whitespace-only text before a call, keeps it before r
   );
   assert.deepEqual(texts, ["\n\nDone.", "\n"]);
 });
+
+Deno.test("Assembler closes arguments that are not JSON into an object keeping their text, with a warning", () => {
+  const a = assembler();
+  a.toolCall("0", { id: "c1", name: "run", args: "ls " });
+  a.toolCall("0", { args: "-la" });
+  a.toolCall("1", { id: "c2", name: "write", args: '{"path": "a.txt", "n": 1' });
+  a.finish("tool_use");
+  a.end();
+  const events = checkStrict(a.drain());
+  assert.deepEqual(JSON.parse(argsOf(events, 0)), { _raw_arguments: "ls -la" });
+  // The number that never ended was not sent: its member is closed as null.
+  assert.deepEqual(JSON.parse(argsOf(events, 1)), {
+    path: "a.txt",
+    n: null,
+    _raw_arguments: '{"path": "a.txt", "n": 1',
+  });
+  assert.deepEqual(a.warnings, [
+    'Tool call "run" had arguments that are not a JSON object',
+    'Tool call "write" had arguments that are not a JSON object',
+  ]);
+});

@@ -42,6 +42,12 @@ export interface StreamDecoder {
   push(event: SseEvent): void;
   /** The upstream stream has ended (normally or not); the assembler's `end()` comes after. */
   end(): void;
+  /**
+   * True once the upstream has sent the last event of its dialect's stream (`[DONE]`,
+   * `message_stop`, …): the stream is over even if the connection stays open, and anything
+   * after it is no part of the answer.
+   */
+  readonly ended: boolean;
 }
 
 /** Turns the strict event stream into the caller's wire text (SSE, or Gemini's JSON array). */
@@ -105,4 +111,9 @@ export interface DialectCodec {
   createStreamDecoder(assembler: Assembler, context: DecodeContext): StreamDecoder;
   /** The message inside an upstream's error body of this dialect, if it has one. */
   errorMessage(body: unknown): string | undefined;
+  /**
+   * The error a successful (2xx) answer of this dialect holds instead of an answer (gateways
+   * answer 200 with an error body), with the status its type implies; undefined for an answer.
+   */
+  answerError(body: unknown): ProxyError | undefined;
 }

@@ -2,7 +2,7 @@
  * OpenAI's error envelope both ways: the body an OpenAI caller receives (SPEC §2), and the
  * message and kind inside an error an OpenAI-dialect upstream sent.
  */
-import { type ErrorKind, kindOfStatus, type ProxyError } from "../errors.ts";
+import { type ErrorKind, kindOfStatus, ProxyError } from "../errors.ts";
 import { unreachable } from "../ir/types.ts";
 import { isObject } from "./_fields.ts";
 
@@ -74,4 +74,19 @@ export function errorKindOf(error: unknown): ErrorKind {
   if (/authentication|invalid_api_key/.test(name)) return "authentication";
   if (/permission/.test(name)) return "permission";
   return "bad_gateway";
+}
+
+/**
+ * The error a 2xx body holds instead of a completion (`{"error": …}` and no choices), with the
+ * status its `code` names, else the one its type implies.
+ */
+export function answerError(body: unknown): ProxyError | undefined {
+  if (!isObject(body) || body.error === undefined || body.error === null) return undefined;
+  if (Array.isArray(body.choices) && body.choices.length > 0) return undefined;
+  const kind = errorKindOf(body.error);
+  const code = isObject(body.error) ? body.error.code : undefined;
+  const message = errorMessage(body) ?? "Upstream reported an error";
+  return typeof code === "number" && Number.isInteger(code) && code >= 400 && code <= 599
+    ? new ProxyError(kind, message, code)
+    : new ProxyError(kind, message);
 }

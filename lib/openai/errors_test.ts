@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ProxyError } from "../errors.ts";
-import { errorBody, errorKindOf, errorMessage } from "./errors.ts";
+import { answerError, errorBody, errorKindOf, errorMessage } from "./errors.ts";
 import { modelList } from "./models.ts";
 
 Deno.test("errorBody() renders OpenAI's envelope with the type for each status", () => {
@@ -70,4 +70,14 @@ Deno.test("modelList() lists models in OpenAI's shape", () => {
       data: [{ id: "deepseek", object: "model", created: 1700000000, owned_by: "llm-proxy" }],
     },
   );
+});
+
+Deno.test("answerError() reads a 200 body holding an error instead of choices", () => {
+  const limited = answerError({ error: { message: "Slow down", code: 429 } });
+  assert.equal(limited?.status, 429);
+  assert.equal(limited?.message, "Slow down");
+  assert.equal(answerError({ error: { message: "Busy", type: "overloaded_error" } })?.status, 529);
+  assert.equal(answerError({ error: "Insufficient balance" })?.status, 502);
+  assert.equal(answerError({ choices: [{ message: {} }], error: null }), undefined);
+  assert.equal(answerError({ choices: [{ message: {} }], error: { message: "x" } }), undefined);
 });

@@ -6,11 +6,13 @@
 import type { ModelEntry } from "../config/models.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect, Request } from "../ir/types.ts";
+import { retryAfterMs } from "../upstream/retry_after.ts";
 import { readJsonObject } from "./body.ts";
 import { CODECS } from "./codecs.ts";
 import { type Exchange, guardConversion } from "./exchange.ts";
 import { passthrough } from "./passthrough.ts";
 import { translate } from "./translate.ts";
+import { usableKey } from "./keys.ts";
 import { validateShape } from "./validate.ts";
 
 /** Serves one generate request. */
@@ -119,6 +121,12 @@ export function requireKey(ex: Exchange, model: ModelEntry): string | undefined 
       "No API key: send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=",
     );
   }
+  if (!usableKey(ex.key)) {
+    throw new ProxyError(
+      "authentication",
+      "The API key holds characters no HTTP header can carry: only visible ASCII is allowed",
+    );
+  }
   return ex.key;
 }
 
@@ -181,16 +189,14 @@ export function fallbackKey(
   fallback: ModelEntry,
 ): string | undefined {
   if (fallback.apiKey) return fallback.apiKey;
-  return fallback.apiBase === primary.apiBase ? ex.key : undefined;
+  const usable = ex.key !== undefined && usableKey(ex.key);
+  return fallback.apiBase === primary.apiBase && usable ? ex.key : undefined;
 }
 
 /** Exponential backoff with jitter (half fixed, half random), or the upstream's Retry-After. */
 export function backoffMs(attempt: number, retryAfter?: string): number {
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-    if (Number.isFinite(ms)) return Math.max(ms, 0);
-  }
+  const asked = retryAfter === undefined ? undefined : retryAfterMs(retryAfter, Date.now());
+  if (asked !== undefined) return asked;
   const ceiling = Math.min(500 * 2 ** attempt, 8000);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }

@@ -1,9 +1,11 @@
 /**
- * One log line per request, as text or JSON, to stderr or a file. Nothing here ever receives a
- * key: records carry only its last four characters.
+ * One log line per request, as text or JSON, to stderr or a file. Records carry only a key's
+ * last four characters, and `scrubbing` keeps any key that reaches a message out of the line.
+ * Every field is escaped: nothing a caller or an upstream sends can split a line.
  */
 import { ConfigError } from "../config/config_error.ts";
 import type { LogLevel } from "../config/settings.ts";
+import { maskKeyShapes, redact } from "../redact.ts";
 import type { RequestRecord } from "./stats.ts";
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warning: 2, error: 3 };
@@ -43,9 +45,28 @@ export function createLogger(
       write(
         json
           ? JSON.stringify({ time: new Date().toISOString(), level, message: text })
-          : `${new Date().toISOString()} ${level.toUpperCase()} ${text}`,
+          : `${new Date().toISOString()} ${level.toUpperCase()} ${escaped(text, false)}`,
       );
     },
+  };
+}
+
+/**
+ * A logger whose every line has `secrets` (the keys the configuration holds) and anything shaped
+ * like a key cut to their last four characters, in every free-text field.
+ */
+export function scrubbing(logger: Logger, secrets: readonly string[]): Logger {
+  const scrub = (text: string) => maskKeyShapes(redact(text, secrets));
+  return {
+    request(r) {
+      logger.request({
+        ...r,
+        path: scrub(r.path),
+        warnings: r.warnings.map(scrub),
+        ...(r.error === undefined ? {} : { error: scrub(r.error) }),
+      });
+    },
+    message: (level, text) => logger.message(level, scrub(text)),
   };
 }
 
@@ -68,19 +89,19 @@ function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> 
     cache_creation_input_tokens: r.usage?.cacheWriteTokens,
     reasoning_tokens: r.usage?.reasoningTokens,
     usage_estimated: r.usageEstimated || undefined,
-    warnings: r.warnings.length ? r.warnings.map(maskSecrets) : undefined,
+    warnings: r.warnings.length ? r.warnings : undefined,
     key: r.keyTail,
-    error: r.error === undefined ? undefined : maskSecrets(r.error),
+    error: r.error,
   };
 }
 
 function textRecord(r: RequestRecord): string {
   const parts = [
     new Date().toISOString(),
-    `${r.method} ${r.path}`,
+    `${escaped(r.method)} ${escaped(r.path)}`,
     r.status,
     `${r.callerDialect}→${r.upstreamDialect ?? "-"}`,
-    r.modelId ?? "-",
+    escaped(r.modelId ?? "-"),
     r.stream ? "stream" : "json",
     `ttfb=${r.ttfbMs === undefined ? "-" : round(r.ttfbMs)}ms`,
     `total=${round(r.totalMs)}ms`,
@@ -92,22 +113,24 @@ function textRecord(r: RequestRecord): string {
     );
     if (r.usageEstimated) parts.push("usage=estimated");
   }
-  parts.push(`key=${r.keyTail}`);
-  if (r.warnings.length) parts.push(`warnings=${JSON.stringify(r.warnings.map(maskSecrets))}`);
-  if (r.error) parts.push(`error=${JSON.stringify(maskSecrets(r.error))}`);
+  parts.push(`key=${escaped(r.keyTail)}`);
+  if (r.warnings.length) parts.push(`warnings=${JSON.stringify(r.warnings)}`);
+  if (r.error) parts.push(`error=${JSON.stringify(r.error)}`);
   return parts.join(" ");
 }
 
-/**
- * Key-shaped strings (`sk-…`, `AIza…`) cut to their last four characters: an upstream may echo
- * the key it was sent in an error message ("Incorrect API key provided: sk-…"), including a
- * models.yaml key the request never carried.
- */
-export function maskSecrets(text: string): string {
-  return text.replace(SECRET, (key) => `…${key.slice(-4)}`);
+/** Control characters (CR and LF among them), and in a field its spaces, as JSON escapes. */
+function escaped(text: string, inField = true): string {
+  return text.replace(
+    inField ? FIELD_BREAKS : LINE_BREAKS,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
-const SECRET = /\b(?:(?:sk|pk|rk|gsk|xai|key)[-_][A-Za-z0-9_-]{12,}|AIza[0-9A-Za-z_-]{30,})/g;
+// deno-lint-ignore no-control-regex -- control characters are exactly what is escaped
+const LINE_BREAKS = /[\x00-\x1f\x7f\u2028\u2029]/g;
+// deno-lint-ignore no-control-regex -- and, in a field, spaces too
+const FIELD_BREAKS = /[\x00-\x20\x7f\u2028\u2029]/g;
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

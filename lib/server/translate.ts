@@ -18,6 +18,7 @@ import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
+import { credentialsOf, redact } from "../redact.ts";
 import { type Exchange, guardConversion, jsonResponse, warningsHeader } from "./exchange.ts";
 import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
 import { estimateUsage, estimatingEncoder, responseText, usageMissing } from "./usage_estimate.ts";
@@ -35,6 +36,7 @@ export async function translate(
   const upstream = CODECS[model.format];
   const upstreamStreams = request.stream && model.canStream;
   const sent = encodeForUpstream(ex, model, key, request, upstreamStreams);
+  const secrets = [...new Set([key, ...credentialsOf(sent.call.headers)])];
   ex.record.upstreamDialect = model.format;
   const allWarnings = [...warnings, ...sent.warnings];
   const response = await callUpstream(sent.call);
@@ -51,14 +53,15 @@ export async function translate(
   // a bad key), which becomes that error before the caller has received anything, or a whole
   // answer, which is told as a stream like a `can_stream: false` model's.
   if (!upstreamStreams || isJson(response)) {
-    const answer = await readJson(response, answerLimit(deps.settings.maxRequestBytes));
-    const failure = upstreamStreams ? upstream.errorMessage(answer) : undefined;
-    if (failure) throw redactError(new ProxyError("bad_gateway", failure), [key]);
+    const text = await readUpstreamText(response, answerLimit(deps.settings.maxRequestBytes));
+    const answer = parseAnswer(text, secrets);
+    const failure = upstream.answerError(answer);
+    if (failure) throw redactError(failure, secrets);
     let decoded: ReturnType<typeof upstream.decodeResponse>;
     try {
       decoded = upstream.decodeResponse(answer, context);
     } catch (error) {
-      throw redactError(asProxyError(error, "Upstream answer could not be read"), [key]);
+      throw redactError(asProxyError(error, "Upstream answer could not be read"), secrets);
     }
     decoded.value.model = request.model;
     allWarnings.push(...decoded.warnings);
@@ -69,16 +72,21 @@ export async function translate(
     }
     ex.record.usage = decoded.value.usage;
     ex.record.warnings.push(...allWarnings);
-    if (!request.stream) {
-      return jsonResponse(
-        caller.encodeResponse(decoded.value, encoderOptions),
-        200,
-        warningsHeader(allWarnings),
-      );
+    try {
+      if (!request.stream) {
+        return jsonResponse(
+          caller.encodeResponse(decoded.value, encoderOptions),
+          200,
+          warningsHeader(allWarnings),
+        );
+      }
+      const out = caller.createStreamEncoder(request, encoderOptions);
+      const bytes = eventsToStream(responseToEvents(decoded.value, newCallId), out);
+      return new Response(bytes, { headers: streamHeaders(out.contentType, allWarnings) });
+    } catch (error) {
+      // The upstream's answer, not the caller's request, is what no encoder could write.
+      throw redactError(asProxyError(error, "Upstream answer could not be converted"), secrets);
     }
-    const out = caller.createStreamEncoder(request, encoderOptions);
-    const bytes = eventsToStream(responseToEvents(decoded.value, newCallId), out);
-    return new Response(bytes, { headers: streamHeaders(out.contentType, allWarnings) });
   }
 
   const assembler = new Assembler({ id: deps.newId("msg"), model: request.model, newCallId });
@@ -103,7 +111,7 @@ export async function translate(
       ex.finish();
     },
     maxEventBytes: answerLimit(deps.settings.maxRequestBytes),
-    secrets: [key],
+    secrets,
   });
   return new Response(stream, { headers: streamHeaders(out.contentType, allWarnings) });
 }
@@ -162,14 +170,12 @@ function isJson(response: Response): boolean {
   return (response.headers.get("content-type") ?? "").includes("application/json");
 }
 
-async function readJson(response: Response, limit: number): Promise<unknown> {
-  const text = await readUpstreamText(response, limit);
+/** A successful answer's JSON; a 502 quoting its start (without the call's keys) when it is not. */
+export function parseAnswer(text: string, secrets: readonly string[]): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ProxyError(
-      "bad_gateway",
-      `Upstream answered with invalid JSON: ${JSON.stringify(text.slice(0, 200))}`,
-    );
+    const start = JSON.stringify(redact(text, secrets).slice(0, 200));
+    throw new ProxyError("bad_gateway", `Upstream answered with invalid JSON: ${start}`);
   }
 }

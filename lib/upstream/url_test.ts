@@ -15,6 +15,7 @@ function model(format: ModelEntry["format"], apiBase: string, modelName = "m"): 
     extraBody: {},
     maxRetries: 0,
     fallbacks: [],
+    allowParams: [],
   };
 }
 
