@@ -5,7 +5,11 @@
  */
 import { ProxyError } from "../errors.ts";
 import { isObject } from "./_fields.ts";
-import { errorBody as openaiErrorBody, errorKindOf } from "../openai/errors.ts";
+import {
+  answerError as openaiAnswerError,
+  errorBody as openaiErrorBody,
+  errorKindOf,
+} from "../openai/errors.ts";
 import type { FailureCode } from "./types.ts";
 
 export { errorMessage } from "../openai/errors.ts";
@@ -66,4 +70,17 @@ export function upstreamFailure(error: unknown, fallback: string): ProxyError {
   const failure = new ProxyError(errorKindOf(fields), message);
   if (typeof fields.code === "string" && fields.code) failure.code = fields.code;
   return failure;
+}
+
+/**
+ * The error a 2xx body holds instead of a response: an OpenAI error envelope, or a response whose
+ * `status` is `failed` with its `error` (its code kept, so a Responses caller sees the same).
+ */
+export function answerError(body: unknown): ProxyError | undefined {
+  if (!isObject(body)) return undefined;
+  if (body.object === "response" || body.status !== undefined) {
+    if (body.status !== "failed") return undefined;
+    return upstreamFailure(body.error, "Upstream response failed");
+  }
+  return openaiAnswerError(body);
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ProxyError } from "../errors.ts";
-import { errorBody, errorMessage, failureOf, upstreamFailure } from "./errors.ts";
+import { answerError, errorBody, errorMessage, failureOf, upstreamFailure } from "./errors.ts";
 
 Deno.test("errorBody() is the OpenAI envelope, with the codes Responses clients read", () => {
   const stored = new ProxyError("invalid_request", "No stored responses");
@@ -54,4 +54,19 @@ Deno.test("upstreamFailure() keeps a Responses upstream's code and kind", () => 
   assert.equal(error.code, "server_error");
   assert.equal(upstreamFailure(undefined, "fallback").message, "fallback");
   assert.equal(errorMessage({ error: { message: "Invalid key" } }), "Invalid key");
+});
+
+Deno.test("answerError() reads an error envelope or a failed response in a 200 answer", () => {
+  const overloaded = answerError({ error: { message: "Busy", type: "server_error" } });
+  assert.ok(overloaded instanceof ProxyError);
+  assert.equal(overloaded.message, "Busy");
+  const failed = answerError({
+    object: "response",
+    status: "failed",
+    error: { code: "rate_limit_exceeded", message: "Slow down" },
+  });
+  assert.equal(failed?.message, "Slow down");
+  assert.equal(failed?.code, "rate_limit_exceeded");
+  assert.equal(answerError({ object: "response", status: "completed", output: [] }), undefined);
+  assert.equal(answerError({ object: "response", status: "incomplete", error: null }), undefined);
 });

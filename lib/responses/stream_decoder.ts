@@ -36,13 +36,20 @@ class ResponsesStreamDecoder implements StreamDecoder {
   #context: DecodeContext;
   #items = new Map<string, ItemState>();
   #refused = false;
+  #ended = false;
 
   constructor(assembler: Assembler, context: DecodeContext) {
     this.#assembler = assembler;
     this.#context = context;
   }
 
+  /** `response.completed`, `.incomplete` or `.failed` (or an `error` event) has arrived. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   push(event: SseEvent): void {
+    if (this.#ended) return;
     const data = event.data.trim();
     if (data === "" || data === "[DONE]") return;
     let parsed: unknown;
@@ -90,11 +97,14 @@ class ResponsesStreamDecoder implements StreamDecoder {
         return this.#done(data);
       case "response.completed":
       case "response.incomplete":
+        this.#ended = true;
         return this.#finish(data.response ?? {});
       case "response.failed":
+        this.#ended = true;
         a.fail(upstreamFailure(data.response?.error, "Upstream response failed"));
         return;
       case "error":
+        this.#ended = true;
         a.fail(upstreamFailure(data.error ?? data, "Upstream stream failed"));
         return;
     }

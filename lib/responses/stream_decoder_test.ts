@@ -3,6 +3,8 @@ import { ProxyError } from "../errors.ts";
 import type { DecodeContext } from "../ir/codec.ts";
 import type { StreamEvent, Usage } from "../ir/types.ts";
 import { decodeSse } from "../ir/_sse_decode_harness.ts";
+import { Assembler } from "../ir/assembler.ts";
+import { SseParser } from "../sse/parser.ts";
 import { createStreamDecoder } from "./stream_decoder.ts";
 
 const CONTEXT: DecodeContext = {
@@ -67,7 +69,8 @@ Deno.test("createStreamDecoder() reads reasoning, text and two calls, wherever t
   ];
   const proof = text.match(/"encrypted_content":"(gAAAAABo8aK7[^"]+)"/)![1];
   const args1 = ['{"comm', 'and":"ls', ' -la src"', "}"];
-  const args2 = ['{"file_', 'path":"C:\\\\repo\\\\src', '\\\\main.ts","note":"caf\\u00', 'e9"}'];
+  // An escape split between deltas is held until it is whole (the pieces stay JSON text).
+  const args2 = ['{"file_', 'path":"C:\\\\repo\\\\src', '\\\\main.ts","note":"caf', '\\u00e9"}'];
   const expected: StreamEvent[] = [
     { type: "message_start", id: RID, model: "claude-x", usage: ZERO },
     { type: "block_start", index: 0, block: { type: "thinking" } },
@@ -153,6 +156,12 @@ Deno.test("createStreamDecoder() reports a stream cut inside a call as an error,
       block: { type: "tool_call", id: "call_Qm7Yb2Xc4Vn8Lp1Rt6Sd0Wf3", name: "Bash" },
     },
     { type: "block_delta", index: 0, delta: { type: "tool_args", json: '{"comm' } },
+    // arguments cut short are closed into an object that keeps what arrived
+    {
+      type: "block_delta",
+      index: 0,
+      delta: { type: "tool_args", json: '":null,"_raw_arguments":"{\\"comm"}' },
+    },
     { type: "block_stop", index: 0 },
   ]);
   const last = events.at(-1) as { type: string; error: ProxyError };
@@ -274,4 +283,25 @@ Deno.test("createStreamDecoder() fails on an error event or data that is not JSO
   const garbage = run("event: response.created\ndata: {not json\n\n");
   assert.equal(garbage.at(-1)!.type, "error");
   assert.match((garbage.at(-1) as { error: ProxyError }).error.message, /not JSON: \{not json/);
+});
+
+Deno.test("createStreamDecoder() is ended by response.completed and reads nothing after it", () => {
+  const assembler = new Assembler({ id: "m", model: "x", newCallId: () => "c" });
+  const decoder = createStreamDecoder(assembler, CONTEXT);
+  const parser = new SseParser();
+  const text = sse(
+    created,
+    { type: "response.output_item.added", output_index: 0, item: { type: "message" } },
+    { type: "response.output_text.delta", output_index: 0, delta: "Hi" },
+    completed(),
+  );
+  for (const event of parser.push(text)) decoder.push(event);
+  assert.equal(decoder.ended, true);
+  const late = sse({ type: "response.output_text.delta", output_index: 0, delta: " late" });
+  for (const event of parser.push(late)) decoder.push(event);
+  assembler.end();
+  const texts = assembler.drain().flatMap((e) =>
+    e.type === "block_delta" && e.delta.type === "text" ? [e.delta.text] : []
+  );
+  assert.deepEqual(texts, ["Hi"]);
 });
