@@ -294,7 +294,7 @@ Deno.test("decodeRequest() reads sampling, tool choice, thinking budget and JSON
     topP: 0.9,
     topK: 40,
     stopSequences: ["END"],
-    thinking: { mode: "enabled", budgetTokens: 31999, effort: "high" },
+    thinking: { mode: "enabled", budgetTokens: 31999, effort: "max" },
     responseFormat: { type: "json_schema", schema },
   });
 });
