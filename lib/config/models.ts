@@ -3,6 +3,7 @@
  * `ModelEntry` values with every default applied, and looked up by name, then by alias.
  */
 import { parse as parseYaml } from "yaml";
+import type { ThinkingStyle } from "../ir/codec.ts";
 import type { Dialect, Effort } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
 import { parseTokenCount } from "./number.ts";
@@ -27,6 +28,14 @@ export interface ModelEntry {
   extraBody: Record<string, unknown>;
   maxRetries: number;
   fallbacks: string[];
+  /** false: the upstream cannot read images or documents; they go as placeholder text. */
+  vision: boolean;
+  /** How the upstream is asked to think; undefined: its dialect's default. */
+  thinkingStyle?: ThinkingStyle;
+  /** Top-level body fields never sent to this upstream. */
+  dropParams: string[];
+  /** OpenAI-dialect upstreams that honour `cache_control` on content parts. */
+  promptCache: boolean;
 }
 
 const KNOWN_KEYS = new Set([
@@ -48,11 +57,23 @@ const KNOWN_KEYS = new Set([
   "extra_body",
   "max_retries",
   "fallbacks",
+  "vision",
+  "thinking_style",
+  "drop_params",
+  "prompt_cache",
   "description",
 ]);
 
 const FORMATS = new Set(["openai", "anthropic", "gemini"]);
-const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
+const EFFORTS = new Set(["minimal", "low", "medium", "high", "xhigh", "max"]);
+/** The thinking styles each upstream dialect can be told to use. */
+const THINKING_STYLES: Record<Dialect, readonly ThinkingStyle[]> = {
+  openai: ["reasoning_effort", "deepseek", "qwen", "openrouter", "none"],
+  anthropic: ["budget", "adaptive", "none"],
+  gemini: [],
+};
+/** Claude Code asks for `<model>[1m]` when its 1M-token context is chosen. */
+const ONE_MILLION_SUFFIX = "[1m]";
 const DEFAULT_MAX_TOKENS = 8192;
 
 /** The configured models, with lookup by name and alias. */
@@ -71,8 +92,12 @@ export class ModelRegistry {
     }
   }
 
-  /** The entry for a name a client sent: exact `model_id` first, then aliases in file order. */
+  /**
+   * The entry for a name a client sent: exact `model_id` first, then aliases in file order. A
+   * `[1m]` suffix (Claude Code's 1M-context variant of a model) is looked up without it.
+   */
   resolve(name: string): ModelEntry | undefined {
+    if (name.endsWith(ONE_MILLION_SUFFIX)) name = name.slice(0, -ONE_MILLION_SUFFIX.length);
     const exact = this.#byId.get(name);
     if (exact) return exact;
     for (const { pattern, entry } of this.#aliases) {
@@ -164,11 +189,12 @@ function parseEntry(
   } catch {
     throw new ConfigError(`${at}: "api_base" is not an http(s) URL: "${apiBase}"`);
   }
+  const format = formatOf(o, apiBase, at);
   return {
     modelId: id,
     modelName: optString(o, "model_name", at) ?? id,
     apiBase: apiBase.replace(/\/+$/, ""),
-    format: formatOf(o, apiBase, at),
+    format,
     aliases: stringList(o, "aliases", at),
     apiKey: apiKeyOf(o, at, env),
     maxTokens: tokenCount(o, "max_tokens", at) ?? DEFAULT_MAX_TOKENS,
@@ -180,6 +206,10 @@ function parseEntry(
     extraBody: objectOf(o, "extra_body", at),
     maxRetries: retriesOf(o, at),
     fallbacks: stringList(o, "fallbacks", at),
+    vision: optBool(o, "vision", at) ?? true,
+    thinkingStyle: thinkingStyleOf(o, format, at),
+    dropParams: stringList(o, "drop_params", at),
+    promptCache: promptCacheOf(o, format, at),
   };
 }
 
@@ -213,9 +243,38 @@ function effortOf(o: Record<string, unknown>, at: string): Effort | undefined {
   const effort = optString(o, "reasoning_effort", at);
   if (effort === undefined) return undefined;
   if (!EFFORTS.has(effort)) {
-    throw new ConfigError(`${at}: "reasoning_effort" must be minimal, low, medium or high`);
+    throw new ConfigError(
+      `${at}: "reasoning_effort" must be minimal, low, medium, high, xhigh or max`,
+    );
   }
   return effort as Effort;
+}
+
+function thinkingStyleOf(
+  o: Record<string, unknown>,
+  format: Dialect,
+  at: string,
+): ThinkingStyle | undefined {
+  const style = optString(o, "thinking_style", at);
+  if (style === undefined) return undefined;
+  const allowed = THINKING_STYLES[format];
+  if (!allowed.includes(style as ThinkingStyle)) {
+    throw new ConfigError(
+      allowed.length === 0
+        ? `${at}: "thinking_style" does not apply to format ${format}`
+        : `${at}: "thinking_style" for format ${format} must be one of ${allowed.join(", ")}`,
+    );
+  }
+  return style as ThinkingStyle;
+}
+
+/** `prompt_cache` concerns OpenAI-dialect upstreams: Anthropic ones receive `cache_control` anyway. */
+function promptCacheOf(o: Record<string, unknown>, format: Dialect, at: string): boolean {
+  const on = optBool(o, "prompt_cache", at) ?? false;
+  if (on && format !== "openai") {
+    throw new ConfigError(`${at}: "prompt_cache" applies only to format openai`);
+  }
+  return on;
 }
 
 function tokenCount(o: Record<string, unknown>, key: string, at: string): number | undefined {

@@ -38,6 +38,9 @@ function entry(id: string, apiBase: string, apiKey?: string): ModelEntry {
     extraBody: {},
     maxRetries: 0,
     fallbacks: [],
+    vision: true,
+    dropParams: [],
+    promptCache: false,
   };
 }
 

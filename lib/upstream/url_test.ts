@@ -15,6 +15,9 @@ function model(format: ModelEntry["format"], apiBase: string, modelName = "m"): 
     extraBody: {},
     maxRetries: 0,
     fallbacks: [],
+    vision: true,
+    dropParams: [],
+    promptCache: false,
   };
 }
 
