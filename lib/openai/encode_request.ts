@@ -9,7 +9,7 @@ import { fitIdentifier, fitToolNames } from "../ir/ids.ts";
 import type { Converted, Request, ResponseFormat, ToolChoice } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { encodeMessages } from "./encode_messages.ts";
-import { reasoningEffortOf } from "./reasoning_effort.ts";
+import { thinkingFields } from "./thinking_style.ts";
 
 /** OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) reject `max_tokens`. */
 const OPENAI_REASONING_MODEL = /^(?:openai\/)?(?:o\d|gpt-5)/;
@@ -56,8 +56,10 @@ export function encodeRequest(
   if (request.seed !== undefined) body.seed = request.seed;
   if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
-  const effort = reasoningEffortOf(request.thinking, target.reasoningEffort);
-  if (effort) body.reasoning_effort = effort;
+  Object.assign(
+    body,
+    thinkingFields(request.thinking, target.thinkingStyle, target.reasoningEffort),
+  );
   if (request.responseFormat) body.response_format = encodeResponseFormat(request.responseFormat);
   if (request.user) body.user = fitIdentifier(request.user, MAX_USER);
   if (target.stream) {

@@ -1,7 +1,9 @@
 /**
  * Same-dialect pass-through: the caller's body goes upstream untouched but for the model name,
- * the output cap and `extra_body`, and the answer comes back byte for byte but for the model
- * name, streams included, with nothing buffered to the end. Usage is read off on the way through.
+ * the output cap, `extra_body` and what the model entry asks for (`thinking_style`, `vision`,
+ * `context`, `drop_params`: passthrough_edits.ts), and the answer comes back byte for byte but for
+ * the model name, streams included, with nothing buffered to the end. Usage is read off on the way
+ * through.
  */
 import type { ModelEntry } from "../config/models.ts";
 import { ProxyError } from "../errors.ts";
@@ -13,7 +15,9 @@ import { type Operation, upstreamHeaders, upstreamUrl } from "../upstream/url.ts
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
-import type { Exchange } from "./exchange.ts";
+import { type Exchange, warningsHeader } from "./exchange.ts";
+import { dropParams } from "./drop_params.ts";
+import { editForModel } from "./passthrough_edits.ts";
 import { emptyBody, streamHeaders } from "./translate.ts";
 import { relayStream } from "./relay_stream.ts";
 
@@ -28,7 +32,18 @@ export async function passthrough(
 ): Promise<Response> {
   const codec = CODECS[model.format];
   const callerModel = ex.caller === "gemini" ? "" : String(body.model);
-  const sent = operation === "generate" ? prepareBody(model, body) : renameOnly(model, body);
+  const edits = operation === "generate" ? editForModel(ex.caller, model, body) : undefined;
+  const sent = edits
+    ? prepareBody(
+      edits.maxTokens === model.maxTokens ? model : { ...model, maxTokens: edits.maxTokens },
+      edits.body,
+    )
+    : renameOnly(model, body);
+  const warnings = edits?.warnings ?? [];
+  const upstreamBody = edits
+    ? dropParams(deepMerge(sent, model.extraBody), model.dropParams, warnings)
+    : sent;
+  ex.record.warnings.push(...warnings);
   let url = upstreamUrl(model, operation, stream);
   if (model.format === "gemini" && stream && ex.url.searchParams.get("alt") !== "sse") {
     url = url.replace(/\?alt=sse$/, "");
@@ -37,7 +52,7 @@ export async function passthrough(
   const response = await callUpstream({
     url,
     headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: jsonBytes(deepMerge(sent, operation === "generate" ? model.extraBody : {})),
+    body: jsonBytes(upstreamBody),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: codec.errorMessage,
@@ -59,7 +74,7 @@ export async function passthrough(
     if (operation === "generate") ex.record.usage = usageOf(codec, parsed, ex);
     return new Response(rename(raw), {
       status: response.status,
-      headers: { "content-type": contentType },
+      headers: { "content-type": contentType, ...warningsHeader(warnings) },
     });
   }
   ex.deferred = true;
@@ -83,7 +98,7 @@ export async function passthrough(
       secrets: [key],
     },
   );
-  return new Response(piped, { headers: streamHeaders(contentType, []) });
+  return new Response(piped, { headers: streamHeaders(contentType, warnings) });
 }
 
 /** Model name, output cap, and (Anthropic) thinking budget that still fits under the cap. */

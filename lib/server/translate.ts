@@ -8,6 +8,7 @@ import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
 import { responseToEvents } from "../ir/replay.ts";
 import type { Request } from "../ir/types.ts";
+import { dropParams } from "./drop_params.ts";
 import {
   answerLimit,
   callUpstream,
@@ -127,21 +128,28 @@ function encodeForUpstream(
     temperature: model.temperature,
     reasoningEffort: model.reasoningEffort,
     stream,
+    thinkingStyle: model.thinkingStyle,
   };
   const encoded = guardConversion(
     ex,
     "Converting the request",
     () => upstream.encodeRequest(request, target),
   );
+  const warnings = encoded.warnings;
+  const body = dropParams(
+    deepMerge(encoded.value.body, model.extraBody),
+    model.dropParams,
+    warnings,
+  );
   const call: UpstreamCall = {
     url: upstreamUrl(model, "generate", stream),
     headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: jsonBytes(deepMerge(encoded.value.body, model.extraBody)),
+    body: jsonBytes(body),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: upstream.errorMessage,
   };
-  return { call, toolNames: encoded.value.toolNames, warnings: encoded.warnings };
+  return { call, toolNames: encoded.value.toolNames, warnings };
 }
 
 /** Headers of a stream response to the caller. */
