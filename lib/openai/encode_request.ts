@@ -30,7 +30,10 @@ export function encodeRequest(
   const toolName = (name: string) => names.toUpstream.get(name) ?? name;
   const body: Record<string, unknown> = {
     model: target.modelName,
-    messages: encodeMessages(request, toolName, warnings, /gemini/i.test(target.modelName)),
+    messages: encodeMessages(request, toolName, warnings, {
+      geminiSignatures: /gemini/i.test(target.modelName),
+      promptCache: target.promptCache,
+    }),
   };
   const hasTools = request.tools.length > 0;
   if (hasTools) body.tools = request.tools.map((t): ChatToolOut => encodeTool(t, toolName));

@@ -7,6 +7,7 @@ import { ProxyError } from "../errors.ts";
 import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
 import { responseToEvents } from "../ir/replay.ts";
+import { withoutBillingHeader } from "../ir/billing_header.ts";
 import type { Request } from "../ir/types.ts";
 import { dropParams } from "./drop_params.ts";
 import {
@@ -129,11 +130,12 @@ function encodeForUpstream(
     reasoningEffort: model.reasoningEffort,
     stream,
     thinkingStyle: model.thinkingStyle,
+    promptCache: model.promptCache,
   };
   const encoded = guardConversion(
     ex,
     "Converting the request",
-    () => upstream.encodeRequest(request, target),
+    () => upstream.encodeRequest(forModel(request, model), target),
   );
   const warnings = encoded.warnings;
   const body = dropParams(
@@ -150,6 +152,16 @@ function encodeForUpstream(
     errorMessage: upstream.errorMessage,
   };
   return { call, toolNames: encoded.value.toolNames, warnings };
+}
+
+/**
+ * The request as this model may receive it, whichever dialect it came in: Claude Code's billing
+ * line only for Anthropic upstreams (elsewhere its nonce defeats the prefix cache).
+ */
+function forModel(request: Request, model: ModelEntry): Request {
+  if (model.format === "anthropic") return request;
+  const system = withoutBillingHeader(request.system);
+  return system === request.system ? request : { ...request, system };
 }
 
 /** Headers of a stream response to the caller. */
