@@ -1,11 +1,16 @@
 /**
  * What a same-dialect body needs for the model it goes to, before the model name and the output
- * cap: thinking as the model's `thinking_style` asks (Anthropic). Only what the entry asks for is
- * done: an entry without such keys costs nothing.
+ * cap: thinking as the model's `thinking_style` asks (Anthropic), and media replaced for a model
+ * that cannot read them (`vision: false`). Only what the entry asks for is done: an entry without
+ * such keys costs nothing.
  */
 import type { ModelEntry } from "../config/models.ts";
+import { withoutMedia as anthropicWithoutMedia } from "../anthropic/text_only.ts";
 import { restyleThinking } from "../anthropic/restyle_thinking.ts";
+import { withoutMedia as geminiWithoutMedia } from "../gemini/text_only.ts";
+import { type MediaEdit, mediaWarning } from "../ir/media_placeholder.ts";
 import type { Dialect } from "../ir/types.ts";
+import { withoutMedia as openaiWithoutMedia } from "../openai/text_only.ts";
 
 export interface PassthroughEdits {
   body: Record<string, unknown>;
@@ -26,5 +31,25 @@ export function editForModel(
     out = { ...out };
     restyleThinking(out, model.thinkingStyle);
   }
+  if (!model.vision) out = withoutMedia(dialect, out, warnings);
   return { body: out, maxTokens: model.maxTokens, warnings };
+}
+
+/** Where each dialect keeps its conversation, and how its media are replaced. */
+const MEDIA_LISTS: Record<Dialect, { key: string; edit: (list: unknown) => MediaEdit }> = {
+  anthropic: { key: "messages", edit: anthropicWithoutMedia },
+  openai: { key: "messages", edit: openaiWithoutMedia },
+  gemini: { key: "contents", edit: geminiWithoutMedia },
+};
+
+function withoutMedia(
+  dialect: Dialect,
+  body: Record<string, unknown>,
+  warnings: string[],
+): Record<string, unknown> {
+  const { key, edit } = MEDIA_LISTS[dialect];
+  const { list, replaced } = edit(body[key]);
+  if (replaced === 0) return body;
+  warnings.push(mediaWarning(replaced));
+  return { ...body, [key]: list };
 }

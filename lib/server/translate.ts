@@ -8,7 +8,8 @@ import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
 import { responseToEvents } from "../ir/replay.ts";
 import { withoutBillingHeader } from "../ir/billing_header.ts";
-import type { Request } from "../ir/types.ts";
+import { withoutMedia } from "../ir/text_only.ts";
+import type { Converted, Request } from "../ir/types.ts";
 import { dropParams } from "./drop_params.ts";
 import {
   answerLimit,
@@ -135,7 +136,11 @@ function encodeForUpstream(
   const encoded = guardConversion(
     ex,
     "Converting the request",
-    () => upstream.encodeRequest(forModel(request, model), target),
+    () => {
+      const prepared = forModel(request, model);
+      const result = upstream.encodeRequest(prepared.value, target);
+      return { value: result.value, warnings: [...prepared.warnings, ...result.warnings] };
+    },
   );
   const warnings = encoded.warnings;
   const body = dropParams(
@@ -156,12 +161,17 @@ function encodeForUpstream(
 
 /**
  * The request as this model may receive it, whichever dialect it came in: Claude Code's billing
- * line only for Anthropic upstreams (elsewhere its nonce defeats the prefix cache).
+ * line only for Anthropic upstreams (elsewhere its nonce defeats the prefix cache), and text
+ * placeholders for media a `vision: false` model cannot read.
  */
-function forModel(request: Request, model: ModelEntry): Request {
-  if (model.format === "anthropic") return request;
-  const system = withoutBillingHeader(request.system);
-  return system === request.system ? request : { ...request, system };
+function forModel(request: Request, model: ModelEntry): Converted<Request> {
+  let value = request;
+  if (model.format !== "anthropic") {
+    const system = withoutBillingHeader(request.system);
+    if (system !== request.system) value = { ...value, system };
+  }
+  if (model.vision) return { value, warnings: [] };
+  return withoutMedia(value);
 }
 
 /** Headers of a stream response to the caller. */

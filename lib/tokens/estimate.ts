@@ -4,6 +4,7 @@
  */
 import type { MediaSource, Part, Request } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
+import { imageSize } from "../ir/image_size.ts";
 
 /** Per-message and per-tool framing the chat templates add. */
 const MESSAGE_OVERHEAD = 4;
@@ -250,36 +251,4 @@ function imageTokens(source: MediaSource): number {
   const size = imageSize(source.data);
   if (!size) return DEFAULT_IMAGE_TOKENS;
   return Math.max(1, Math.ceil((size.width * size.height) / 750));
-}
-
-function imageSize(base64: string): { width: number; height: number } | undefined {
-  let bytes: Uint8Array;
-  try {
-    const head = atob(base64.slice(0, 4096 - (4096 % 4)));
-    bytes = Uint8Array.from(head, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-  const view = new DataView(bytes.buffer);
-  if (bytes.length >= 24 && bytes[0] === 0x89 && bytes[1] === 0x50) {
-    return { width: view.getUint32(16), height: view.getUint32(20) };
-  }
-  if (bytes.length >= 10 && bytes[0] === 0x47 && bytes[1] === 0x49) {
-    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    let at = 2;
-    while (at + 9 < bytes.length) {
-      if (bytes[at] !== 0xff) return undefined;
-      const marker = bytes[at + 1];
-      const length = view.getUint16(at + 2);
-      if (
-        marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
-      ) {
-        return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
-      }
-      at += 2 + length;
-    }
-  }
-  return undefined;
 }

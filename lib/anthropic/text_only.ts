@@ -1,0 +1,44 @@
+/**
+ * A pass-through Messages body for a model that cannot read images or documents (`vision:
+ * false`, e.g. DeepSeek's Anthropic endpoint): every `image` and `document` block, in messages
+ * and inside tool results, becomes a text block saying what it was.
+ */
+import { isObject, type JsonObject } from "../json_fields.ts";
+import { mapChanged } from "../map_changed.ts";
+import { type Media, type MediaEdit, mediaPlaceholder } from "../ir/media_placeholder.ts";
+
+/** `messages` with media replaced. */
+export function withoutMedia(messages: unknown): MediaEdit {
+  if (!Array.isArray(messages)) return { list: messages, replaced: 0 };
+  let replaced = 0;
+  const block = (value: unknown): unknown => {
+    if (!isObject(value)) return value;
+    if (value.type === "image" || value.type === "document") {
+      replaced++;
+      return { type: "text", text: mediaPlaceholder(mediaOf(value)) };
+    }
+    if (value.type === "tool_result" && Array.isArray(value.content)) {
+      const content = mapChanged(value.content, block);
+      return content === value.content ? value : { ...value, content };
+    }
+    return value;
+  };
+  const out = mapChanged(messages, (message) => {
+    if (!isObject(message) || !Array.isArray(message.content)) return message;
+    const content = mapChanged(message.content, block);
+    return content === message.content ? message : { ...message, content };
+  });
+  return { list: out, replaced };
+}
+
+function mediaOf(block: JsonObject): Media {
+  const source = isObject(block.source) ? block.source : {};
+  const str = (v: unknown) => typeof v === "string" ? v : undefined;
+  return {
+    kind: block.type === "image" ? "image" : "document",
+    mediaType: str(source.media_type),
+    data: source.type === "base64" ? str(source.data) : undefined,
+    url: str(source.url),
+    name: str(block.title),
+  };
+}
