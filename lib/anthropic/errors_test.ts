@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ErrorKind, ProxyError } from "../errors.ts";
+import { contextOverflow, type ErrorKind, ProxyError } from "../errors.ts";
 import { errorBody, errorMessage, kindOfErrorType } from "./errors.ts";
 
 Deno.test("errorBody() writes SPEC §2's Anthropic envelope for every kind", () => {
@@ -43,4 +43,17 @@ Deno.test("errorMessage() reads error.message from Anthropic's envelope only", (
   assert.equal(errorMessage({ error: "flat" }), undefined);
   assert.equal(errorMessage({ error: { message: 5 } }), undefined);
   assert.equal(errorMessage("<html>502</html>"), undefined);
+});
+
+Deno.test("errorBody() words a context overflow as Anthropic does: prompt is too long", () => {
+  assert.deepEqual(errorBody(contextOverflow({ tokens: 210000, limit: 200000 })), {
+    type: "error",
+    error: {
+      type: "invalid_request_error",
+      message: "prompt is too long: 210000 tokens > 200000 maximum",
+    },
+  });
+  assert.equal(contextOverflow({ tokens: 5 }).message, "prompt is too long: 5 tokens");
+  assert.equal(contextOverflow({}).message, "prompt is too long");
+  assert.equal(contextOverflow({}).status, 400);
 });

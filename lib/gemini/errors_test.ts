@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ProxyError } from "../errors.ts";
+import { contextOverflow, ProxyError } from "../errors.ts";
 import { errorBody, errorMessage } from "./errors.ts";
 import { modelList } from "./models.ts";
 
@@ -67,4 +67,15 @@ Deno.test("modelList() lists models in Gemini's shape", () => {
       ],
     },
   );
+});
+
+Deno.test("errorBody() words a context overflow as Gemini does, INVALID_ARGUMENT", () => {
+  assert.deepEqual(errorBody(contextOverflow({ tokens: 1200000, limit: 1048576 })), {
+    error: {
+      code: 400,
+      message:
+        "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).",
+      status: "INVALID_ARGUMENT",
+    },
+  });
 });

@@ -16,6 +16,7 @@ import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
 import { type Exchange, warningsHeader } from "./exchange.ts";
+import { withOverflowNumbers } from "./context_window.ts";
 import { dropParams } from "./drop_params.ts";
 import { editForModel } from "./passthrough_edits.ts";
 import { emptyBody, streamHeaders } from "./translate.ts";
@@ -56,6 +57,8 @@ export async function passthrough(
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: codec.errorMessage,
+  }).catch((error) => {
+    throw withOverflowNumbers(error, model, () => edits?.estimate());
   });
   const rename = modelRenamer(model.format, model.modelName, callerModel);
   const contentType = response.headers.get("content-type") ?? "application/json";

@@ -10,6 +10,8 @@ import { responseToEvents } from "../ir/replay.ts";
 import { withoutBillingHeader } from "../ir/billing_header.ts";
 import { withoutMedia } from "../ir/text_only.ts";
 import type { Converted, Request } from "../ir/types.ts";
+import { estimateRequestTokens } from "../tokens/estimate.ts";
+import { outputCap, withOverflowNumbers } from "./context_window.ts";
 import { dropParams } from "./drop_params.ts";
 import {
   answerLimit,
@@ -40,7 +42,9 @@ export async function translate(
   const sent = encodeForUpstream(ex, model, key, request, upstreamStreams);
   ex.record.upstreamDialect = model.format;
   const allWarnings = [...warnings, ...sent.warnings];
-  const response = await callUpstream(sent.call);
+  const response = await callUpstream(sent.call).catch((error) => {
+    throw withOverflowNumbers(error, model, () => estimateRequestTokens(request));
+  });
   const context: DecodeContext = { toolNames: sent.toolNames, newId: deps.newId };
   const encoderOptions: StreamEncoderOptions = {
     sse: ex.url.searchParams.get("alt") === "sse",
@@ -124,24 +128,20 @@ function encodeForUpstream(
   stream: boolean,
 ): { call: UpstreamCall; toolNames: Map<string, string>; warnings: string[] } {
   const upstream = CODECS[model.format];
-  const target: UpstreamTarget = {
-    modelName: model.modelName,
-    maxTokens: model.maxTokens,
-    temperature: model.temperature,
-    reasoningEffort: model.reasoningEffort,
-    stream,
-    thinkingStyle: model.thinkingStyle,
-    promptCache: model.promptCache,
-  };
-  const encoded = guardConversion(
-    ex,
-    "Converting the request",
-    () => {
-      const prepared = forModel(request, model);
-      const result = upstream.encodeRequest(prepared.value, target);
-      return { value: result.value, warnings: [...prepared.warnings, ...result.warnings] };
-    },
-  );
+  const encoded = guardConversion(ex, "Converting the request", () => {
+    const prepared = forModel(request, model);
+    const target: UpstreamTarget = {
+      modelName: model.modelName,
+      maxTokens: outputCap(prepared.value, model),
+      temperature: model.temperature,
+      reasoningEffort: model.reasoningEffort,
+      stream,
+      thinkingStyle: model.thinkingStyle,
+      promptCache: model.promptCache,
+    };
+    const result = upstream.encodeRequest(prepared.value, target);
+    return { value: result.value, warnings: [...prepared.warnings, ...result.warnings] };
+  });
   const warnings = encoded.warnings;
   const body = dropParams(
     deepMerge(encoded.value.body, model.extraBody),

@@ -1208,7 +1208,7 @@ const anthropicToOpenAIErrors: Case[] = [
     request: { max_tokens: 100, stream: true, messages: USER_HI },
     answer: {
       status: 400,
-      json: { error: { message: "This model's maximum context length is 65536 tokens" } },
+      json: { error: { message: "Invalid 'messages[0].content': string too long" } },
     },
     check: (result) => {
       assert.equal(result.status, 400);
@@ -1216,7 +1216,7 @@ const anthropicToOpenAIErrors: Case[] = [
         type: "error",
         error: {
           type: "invalid_request_error",
-          message: "This model's maximum context length is 65536 tokens",
+          message: "Invalid 'messages[0].content': string too long",
         },
       });
     },
