@@ -4,7 +4,7 @@
  * and inside tool results, becomes a text block saying what it was.
  */
 import { isObject, type JsonObject } from "../json_fields.ts";
-import { mapChanged } from "../map_changed.ts";
+import { mapInner } from "../map_changed.ts";
 import { type Media, type MediaEdit, mediaPlaceholder } from "../ir/media_placeholder.ts";
 
 /** `messages` with media replaced. */
@@ -17,18 +17,9 @@ export function withoutMedia(messages: unknown): MediaEdit {
       replaced++;
       return { type: "text", text: mediaPlaceholder(mediaOf(value)) };
     }
-    if (value.type === "tool_result" && Array.isArray(value.content)) {
-      const content = mapChanged(value.content, block);
-      return content === value.content ? value : { ...value, content };
-    }
-    return value;
+    return value.type === "tool_result" ? mapInner([value], "content", block)[0] : value;
   };
-  const out = mapChanged(messages, (message) => {
-    if (!isObject(message) || !Array.isArray(message.content)) return message;
-    const content = mapChanged(message.content, block);
-    return content === message.content ? message : { ...message, content };
-  });
-  return { list: out, replaced };
+  return { list: mapInner(messages, "content", block), replaced };
 }
 
 function mediaOf(block: JsonObject): Media {

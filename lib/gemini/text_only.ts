@@ -4,7 +4,7 @@
  * `functionResponse.parts`, becomes a text part saying what it was.
  */
 import { isObject, type JsonObject } from "../json_fields.ts";
-import { mapChanged } from "../map_changed.ts";
+import { mapInner } from "../map_changed.ts";
 import { type Media, type MediaEdit, mediaPlaceholder } from "../ir/media_placeholder.ts";
 import { field } from "./_read.ts";
 
@@ -19,19 +19,13 @@ export function withoutMedia(contents: unknown): MediaEdit {
       replaced++;
       return { text: mediaPlaceholder(media) };
     }
-    const response = field(value, "functionResponse");
-    if (!isObject(response) || !Array.isArray(response.parts)) return value;
-    const parts = mapChanged(response.parts, part);
-    return parts === response.parts
-      ? value
-      : { ...value, functionResponse: { ...response, parts } };
+    const key = "functionResponse" in value ? "functionResponse" : "function_response";
+    const response = value[key];
+    if (!isObject(response)) return value;
+    const edited = mapInner([response], "parts", part)[0];
+    return edited === response ? value : { ...value, [key]: edited };
   };
-  const out = mapChanged(contents, (content) => {
-    if (!isObject(content) || !Array.isArray(content.parts)) return content;
-    const parts = mapChanged(content.parts, part);
-    return parts === content.parts ? content : { ...content, parts };
-  });
-  return { list: out, replaced };
+  return { list: mapInner(contents, "parts", part), replaced };
 }
 
 function mediaOf(part: JsonObject): Media | undefined {

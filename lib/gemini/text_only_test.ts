@@ -6,7 +6,7 @@ Deno.test("withoutMedia() replaces inlineData and fileData parts, in function re
     role: "user",
     parts: [
       {
-        functionResponse: {
+        function_response: {
           name: "read",
           response: { output: "ok" },
           parts: [{ inline_data: { mime_type: "image/jpeg", data: "/9j/" } }],
@@ -20,7 +20,7 @@ Deno.test("withoutMedia() replaces inlineData and fileData parts, in function re
   assert.equal(replaced, 2);
   assert.deepEqual((list as any[])[0].parts, [
     {
-      functionResponse: {
+      function_response: {
         name: "read",
         response: { output: "ok" },
         parts: [{ text: "[image omitted: image/jpeg — this model cannot read images]" }],

@@ -4,7 +4,7 @@
  * part becomes a text part saying what it was.
  */
 import { isObject, type JsonObject } from "../json_fields.ts";
-import { mapChanged } from "../map_changed.ts";
+import { mapInner } from "../map_changed.ts";
 import { type Media, type MediaEdit, mediaPlaceholder } from "../ir/media_placeholder.ts";
 import { parseDataUrl } from "./_media.ts";
 
@@ -17,12 +17,7 @@ export function withoutMedia(messages: unknown): MediaEdit {
     replaced++;
     return { type: "text", text: mediaPlaceholder(mediaOf(value)) };
   };
-  const out = mapChanged(messages, (message) => {
-    if (!isObject(message) || !Array.isArray(message.content)) return message;
-    const content = mapChanged(message.content, part);
-    return content === message.content ? message : { ...message, content };
-  });
-  return { list: out, replaced };
+  return { list: mapInner(messages, "content", part), replaced };
 }
 
 function mediaOf(part: JsonObject): Media {
