@@ -7,12 +7,11 @@ import { ProxyError } from "../errors.ts";
 import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
 import { responseToEvents } from "../ir/replay.ts";
-import { withoutBillingHeader } from "../ir/billing_header.ts";
-import { withoutMedia } from "../ir/text_only.ts";
-import type { Converted, Request } from "../ir/types.ts";
+import type { Request } from "../ir/types.ts";
 import { estimateRequestTokens } from "../tokens/estimate.ts";
 import { outputCap, withOverflowNumbers } from "./context_window.ts";
 import { dropParams } from "./drop_params.ts";
+import { requestForModel } from "./request_for_model.ts";
 import {
   answerLimit,
   callUpstream,
@@ -129,7 +128,7 @@ function encodeForUpstream(
 ): { call: UpstreamCall; toolNames: Map<string, string>; warnings: string[] } {
   const upstream = CODECS[model.format];
   const encoded = guardConversion(ex, "Converting the request", () => {
-    const prepared = forModel(request, model);
+    const prepared = requestForModel(request, model);
     const target: UpstreamTarget = {
       modelName: model.modelName,
       maxTokens: outputCap(prepared.value, model),
@@ -157,21 +156,6 @@ function encodeForUpstream(
     errorMessage: upstream.errorMessage,
   };
   return { call, toolNames: encoded.value.toolNames, warnings };
-}
-
-/**
- * The request as this model may receive it, whichever dialect it came in: Claude Code's billing
- * line only for Anthropic upstreams (elsewhere its nonce defeats the prefix cache), and text
- * placeholders for media a `vision: false` model cannot read.
- */
-function forModel(request: Request, model: ModelEntry): Converted<Request> {
-  let value = request;
-  if (model.format !== "anthropic") {
-    const system = withoutBillingHeader(request.system);
-    if (system !== request.system) value = { ...value, system };
-  }
-  if (model.vision) return { value, warnings: [] };
-  return withoutMedia(value);
 }
 
 /** Headers of a stream response to the caller. */
