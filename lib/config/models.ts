@@ -7,6 +7,7 @@ import type { ThinkingStyle } from "../ir/codec.ts";
 import type { Dialect, Effort } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
 import { parseTokenCount } from "./number.ts";
+import { promptCacheFor, thinkingStyleFor } from "./format_keys.ts";
 
 /** One model as the proxy uses it: every default applied. */
 export interface ModelEntry {
@@ -66,12 +67,6 @@ const KNOWN_KEYS = new Set([
 
 const FORMATS = new Set(["openai", "anthropic", "gemini"]);
 const EFFORTS = new Set(["minimal", "low", "medium", "high", "xhigh", "max"]);
-/** The thinking styles each upstream dialect can be told to use. */
-const THINKING_STYLES: Record<Dialect, readonly ThinkingStyle[]> = {
-  openai: ["reasoning_effort", "deepseek", "qwen", "openrouter", "none"],
-  anthropic: ["budget", "adaptive", "none"],
-  gemini: [],
-};
 /** Claude Code asks for `<model>[1m]` when its 1M-token context is chosen. */
 const ONE_MILLION_SUFFIX = "[1m]";
 const DEFAULT_MAX_TOKENS = 8192;
@@ -207,9 +202,9 @@ function parseEntry(
     maxRetries: retriesOf(o, at),
     fallbacks: stringList(o, "fallbacks", at),
     vision: optBool(o, "vision", at) ?? true,
-    thinkingStyle: thinkingStyleOf(o, format, at),
+    thinkingStyle: thinkingStyleFor(format, optString(o, "thinking_style", at), at),
     dropParams: stringList(o, "drop_params", at),
-    promptCache: promptCacheOf(o, format, at),
+    promptCache: promptCacheFor(format, optBool(o, "prompt_cache", at) ?? false, at),
   };
 }
 
@@ -248,33 +243,6 @@ function effortOf(o: Record<string, unknown>, at: string): Effort | undefined {
     );
   }
   return effort as Effort;
-}
-
-function thinkingStyleOf(
-  o: Record<string, unknown>,
-  format: Dialect,
-  at: string,
-): ThinkingStyle | undefined {
-  const style = optString(o, "thinking_style", at);
-  if (style === undefined) return undefined;
-  const allowed = THINKING_STYLES[format];
-  if (!allowed.includes(style as ThinkingStyle)) {
-    throw new ConfigError(
-      allowed.length === 0
-        ? `${at}: "thinking_style" does not apply to format ${format}`
-        : `${at}: "thinking_style" for format ${format} must be one of ${allowed.join(", ")}`,
-    );
-  }
-  return style as ThinkingStyle;
-}
-
-/** `prompt_cache` concerns OpenAI-dialect upstreams: Anthropic ones receive `cache_control` anyway. */
-function promptCacheOf(o: Record<string, unknown>, format: Dialect, at: string): boolean {
-  const on = optBool(o, "prompt_cache", at) ?? false;
-  if (on && format !== "openai") {
-    throw new ConfigError(`${at}: "prompt_cache" applies only to format openai`);
-  }
-  return on;
 }
 
 function tokenCount(o: Record<string, unknown>, key: string, at: string): number | undefined {
