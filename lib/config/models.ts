@@ -3,9 +3,11 @@
  * `ModelEntry` values with every default applied, and looked up by name, then by alias.
  */
 import { parse as parseYaml } from "yaml";
+import type { ThinkingStyle } from "../ir/codec.ts";
 import type { Dialect, Effort } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
 import { parseTokenCount } from "./number.ts";
+import { promptCacheFor, thinkingStyleFor } from "./format_keys.ts";
 
 /** One model as the proxy uses it: every default applied. */
 export interface ModelEntry {
@@ -32,6 +34,14 @@ export interface ModelEntry {
    * `provider`, Anthropic `mcp_servers`, …) that a caller may send to an entry with its own key.
    */
   allowParams: string[];
+  /** false: the upstream cannot read images or documents; they go as placeholder text. */
+  vision: boolean;
+  /** How the upstream is asked to think; undefined: its dialect's default. */
+  thinkingStyle?: ThinkingStyle;
+  /** Top-level body fields never sent to this upstream. */
+  dropParams: string[];
+  /** OpenAI-dialect upstreams that honour `cache_control` on content parts. */
+  promptCache: boolean;
 }
 
 const KNOWN_KEYS = new Set([
@@ -54,11 +64,17 @@ const KNOWN_KEYS = new Set([
   "max_retries",
   "fallbacks",
   "allow_params",
+  "vision",
+  "thinking_style",
+  "drop_params",
+  "prompt_cache",
   "description",
 ]);
 
 const FORMATS = new Set(["openai", "anthropic", "gemini"]);
-const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
+const EFFORTS = new Set(["minimal", "low", "medium", "high", "xhigh", "max"]);
+/** Claude Code asks for `<model>[1m]` when its 1M-token context is chosen. */
+const ONE_MILLION_SUFFIX = "[1m]";
 const DEFAULT_MAX_TOKENS = 8192;
 
 /** The configured models, with lookup by name and alias. */
@@ -77,8 +93,12 @@ export class ModelRegistry {
     }
   }
 
-  /** The entry for a name a client sent: exact `model_id` first, then aliases in file order. */
+  /**
+   * The entry for a name a client sent: exact `model_id` first, then aliases in file order. A
+   * `[1m]` suffix (Claude Code's 1M-context variant of a model) is looked up without it.
+   */
   resolve(name: string): ModelEntry | undefined {
+    if (name.endsWith(ONE_MILLION_SUFFIX)) name = name.slice(0, -ONE_MILLION_SUFFIX.length);
     const exact = this.#byId.get(name);
     if (exact) return exact;
     for (const { pattern, entry } of this.#aliases) {
@@ -170,11 +190,12 @@ function parseEntry(
   } catch {
     throw new ConfigError(`${at}: "api_base" is not an http(s) URL: "${apiBase}"`);
   }
+  const format = formatOf(o, apiBase, at);
   return {
     modelId: id,
     modelName: optString(o, "model_name", at) ?? id,
     apiBase: apiBase.replace(/\/+$/, ""),
-    format: formatOf(o, apiBase, at),
+    format,
     aliases: stringList(o, "aliases", at),
     apiKey: apiKeyOf(o, at, env),
     maxTokens: tokenCount(o, "max_tokens", at) ?? DEFAULT_MAX_TOKENS,
@@ -187,6 +208,10 @@ function parseEntry(
     maxRetries: retriesOf(o, at),
     fallbacks: stringList(o, "fallbacks", at),
     allowParams: stringList(o, "allow_params", at),
+    vision: optBool(o, "vision", at) ?? true,
+    thinkingStyle: thinkingStyleFor(format, optString(o, "thinking_style", at), at),
+    dropParams: stringList(o, "drop_params", at),
+    promptCache: promptCacheFor(format, optBool(o, "prompt_cache", at) ?? false, at),
   };
 }
 
@@ -220,7 +245,9 @@ function effortOf(o: Record<string, unknown>, at: string): Effort | undefined {
   const effort = optString(o, "reasoning_effort", at);
   if (effort === undefined) return undefined;
   if (!EFFORTS.has(effort)) {
-    throw new ConfigError(`${at}: "reasoning_effort" must be minimal, low, medium or high`);
+    throw new ConfigError(
+      `${at}: "reasoning_effort" must be minimal, low, medium, high, xhigh or max`,
+    );
   }
   return effort as Effort;
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ProxyError } from "../errors.ts";
+import { contextOverflow, ProxyError } from "../errors.ts";
 import { answerError, errorBody, errorMessage } from "./errors.ts";
 import { modelList } from "./models.ts";
 
@@ -74,4 +74,15 @@ Deno.test("answerError() reads a 200 body that is Gemini's error envelope, also 
   assert.equal(answerError(body)?.status, 503);
   assert.equal(answerError([body])?.message, "Overloaded");
   assert.equal(answerError({ candidates: [] }), undefined);
+});
+
+Deno.test("errorBody() words a context overflow as Gemini does, INVALID_ARGUMENT", () => {
+  assert.deepEqual(errorBody(contextOverflow({ tokens: 1200000, limit: 1048576 })), {
+    error: {
+      code: 400,
+      message:
+        "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).",
+      status: "INVALID_ARGUMENT",
+    },
+  });
 });

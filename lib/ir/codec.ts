@@ -7,6 +7,19 @@ import type { SseEvent } from "../sse/parser.ts";
 import type { Assembler } from "./assembler.ts";
 import type { Converted, Dialect, Effort, Request, Response, StreamEvent } from "./types.ts";
 
+/**
+ * How an upstream is asked to think (models.yaml `thinking_style`); absent: its dialect's default
+ * (`reasoning_effort` for OpenAI-dialect upstreams, `budget` for Anthropic ones).
+ */
+export type ThinkingStyle =
+  | "reasoning_effort"
+  | "deepseek"
+  | "qwen"
+  | "openrouter"
+  | "budget"
+  | "adaptive"
+  | "none";
+
 /** What an upstream encoder needs to know of the model entry it is calling. */
 export interface UpstreamTarget {
   /** The model name the upstream expects (`model_name`). */
@@ -19,6 +32,9 @@ export interface UpstreamTarget {
   reasoningEffort?: Effort;
   /** Whether the upstream call streams. */
   stream: boolean;
+  thinkingStyle?: ThinkingStyle;
+  /** OpenAI-dialect upstreams: carry `cache_control` breakpoints on content parts. */
+  promptCache?: boolean;
 }
 
 /** An encoded upstream request, and what is needed to read its answer back. */

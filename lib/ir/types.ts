@@ -109,7 +109,8 @@ export type ToolChoice =
   | { type: "none" }
   | { type: "tool"; name: string };
 
-export type Effort = "minimal" | "low" | "medium" | "high";
+/** How hard to think; `xhigh` and `max` are Claude Code's top levels (DeepSeek also takes `max`). */
+export type Effort = "minimal" | "low" | "medium" | "high" | "xhigh" | "max";
 
 export interface ThinkingConfig {
   /** enabled: a fixed budget or effort; adaptive: the model decides; disabled: none. */

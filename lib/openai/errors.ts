@@ -2,12 +2,13 @@
  * OpenAI's error envelope both ways: the body an OpenAI caller receives (SPEC §2), and the
  * message and kind inside an error an OpenAI-dialect upstream sent.
  */
-import { type ErrorKind, kindOfStatus, ProxyError } from "../errors.ts";
+import { type ContextOverflow, type ErrorKind, kindOfStatus, ProxyError } from "../errors.ts";
 import { unreachable } from "../ir/types.ts";
 import { isObject } from "./_fields.ts";
 
 /** `{"error": {message, type, param, code}}` for a caller. */
 export function errorBody(error: ProxyError): Record<string, unknown> {
+  if (error.overflow) return overflowBody(error.overflow);
   return {
     error: {
       message: error.message,
@@ -16,6 +17,22 @@ export function errorBody(error: ProxyError): Record<string, unknown> {
       code: error.kind === "not_found" && /\bmodel\b/i.test(error.message)
         ? "model_not_found"
         : null,
+    },
+  };
+}
+
+/** OpenAI's own words and code for a request longer than the context window. */
+function overflowBody({ tokens, limit }: ContextOverflow): Record<string, unknown> {
+  const window = limit === undefined
+    ? "This model's maximum context length was exceeded."
+    : `This model's maximum context length is ${limit} tokens.`;
+  const asked = tokens === undefined ? "" : ` However, your messages resulted in ${tokens} tokens.`;
+  return {
+    error: {
+      message: window + asked,
+      type: "invalid_request_error",
+      param: "messages",
+      code: "context_length_exceeded",
     },
   };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ProxyError } from "../errors.ts";
+import { contextOverflow, ProxyError } from "../errors.ts";
 import { answerError, errorBody, errorKindOf, errorMessage } from "./errors.ts";
 import { modelList } from "./models.ts";
 
@@ -80,4 +80,19 @@ Deno.test("answerError() reads a 200 body holding an error instead of choices", 
   assert.equal(answerError({ error: "Insufficient balance" })?.status, 502);
   assert.equal(answerError({ choices: [{ message: {} }], error: null }), undefined);
   assert.equal(answerError({ choices: [{ message: {} }], error: { message: "x" } }), undefined);
+});
+
+Deno.test("errorBody() words a context overflow as OpenAI does, with code context_length_exceeded", () => {
+  assert.deepEqual(errorBody(contextOverflow({ tokens: 140000, limit: 131072 })), {
+    error: {
+      message:
+        "This model's maximum context length is 131072 tokens. However, your messages resulted in 140000 tokens.",
+      type: "invalid_request_error",
+      param: "messages",
+      code: "context_length_exceeded",
+    },
+  });
+  const bare = errorBody(contextOverflow({})) as { error: { message: string; code: string } };
+  assert.equal(bare.error.message, "This model's maximum context length was exceeded.");
+  assert.equal(bare.error.code, "context_length_exceeded");
 });

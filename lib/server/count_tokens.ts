@@ -17,6 +17,7 @@ import { CODECS } from "./codecs.ts";
 import { type Exchange, guardConversion, jsonResponse } from "./exchange.ts";
 import { requestedModel, requireKey, resolveModel } from "./generate.ts";
 import { passthrough } from "./passthrough.ts";
+import { requestForModel } from "./request_for_model.ts";
 
 /** Serves a count request from an Anthropic or Gemini caller. */
 export async function handleCountTokens(
@@ -38,7 +39,7 @@ export async function handleCountTokens(
       ex.caller === "anthropic" ? { max_tokens: 1, ...body } : body,
       { model: name, stream: false },
     ));
-  const request = decoded.value;
+  const request = requestForModel(decoded.value, model).value;
   ex.record.upstreamDialect = model.format;
   let tokens: number | undefined;
   let note = "estimated";

@@ -46,6 +46,9 @@ function entry(id: string, apiBase: string, apiKey?: string): ModelEntry {
     maxRetries: 0,
     fallbacks: [],
     allowParams: [],
+    vision: true,
+    dropParams: [],
+    promptCache: false,
   };
 }
 

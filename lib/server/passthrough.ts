@@ -1,8 +1,9 @@
 /**
  * Same-dialect pass-through: the caller's body goes upstream untouched but for the model name,
- * the output cap, fields that would steer a model running on the proxy's key, and `extra_body`;
- * the answer comes back byte for byte but for the model name, streams included, with nothing
- * buffered to the end. Usage is read off on the way through.
+ * the output cap, fields that would steer a model running on the proxy's key, `extra_body`
+ * and what the model entry asks for (`thinking_style`, `vision`, `context`, `drop_params`:
+ * passthrough_edits.ts); the answer comes back byte for byte but for the model name, streams
+ * included, with nothing buffered to the end. Usage is read off on the way through.
  */
 import type { ModelEntry } from "../config/models.ts";
 import type { DialectCodec } from "../ir/codec.ts";
@@ -18,7 +19,10 @@ import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
 import { type Exchange, warningsHeader } from "./exchange.ts";
+import { withOverflowNumbers } from "./context_window.ts";
+import { dropParams } from "./drop_params.ts";
 import { modelRename } from "./model_rename.ts";
+import { editForModel } from "./passthrough_edits.ts";
 import { emptyBody, parseAnswer, streamHeaders } from "./translate.ts";
 import { relayJsonArray } from "./relay_json_array.ts";
 import { relayStream } from "./relay_stream.ts";
@@ -35,10 +39,18 @@ export async function passthrough(
 ): Promise<Response> {
   const codec = CODECS[model.format];
   const callerModel = ex.caller === "gemini" ? "" : String(body.model);
-  const warnings: string[] = [];
-  const sent = operation === "generate"
-    ? prepareBody(model, body, warnings)
+  const edits = operation === "generate" ? editForModel(ex.caller, model, body) : undefined;
+  const warnings = edits?.warnings ?? [];
+  const sent = edits
+    ? prepareBody(
+      edits.maxTokens === model.maxTokens ? model : { ...model, maxTokens: edits.maxTokens },
+      edits.body,
+      warnings,
+    )
     : renameOnly(model, body);
+  const upstreamBody = edits
+    ? dropParams(deepMerge(sent, model.extraBody), model.dropParams, warnings)
+    : sent;
   ex.record.warnings.push(...warnings);
   const arrayForm = model.format === "gemini" && stream && ex.url.searchParams.get("alt") !== "sse";
   let url = upstreamUrl(model, operation, stream);
@@ -50,10 +62,12 @@ export async function passthrough(
   const response = await callUpstream({
     url,
     headers,
-    body: jsonBytes(deepMerge(sent, operation === "generate" ? model.extraBody : {})),
+    body: jsonBytes(upstreamBody),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: codec.errorMessage,
+  }).catch((error) => {
+    throw withOverflowNumbers(error, model, () => edits?.estimate());
   });
   const rename = modelRename(model.format, callerModel);
   const declared = response.headers.get("content-type");
@@ -73,10 +87,10 @@ export async function passthrough(
   }
   ex.deferred = true;
   const options = relayOptions(ex, limit, secrets);
-  const upstreamBody = response.body ?? emptyBody();
+  const answer = response.body ?? emptyBody();
   const piped = arrayForm
-    ? relayJsonArray(upstreamBody, codec, options)
-    : relayStream(upstreamBody, model.format, rename.dataLine, codec, options);
+    ? relayJsonArray(answer, codec, options)
+    : relayStream(answer, model.format, rename.dataLine, codec, options);
   return new Response(piped, { headers: streamHeaders(contentType, warnings) });
 }
 

@@ -8,6 +8,10 @@ import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
 import { responseToEvents } from "../ir/replay.ts";
 import type { Request } from "../ir/types.ts";
+import { estimateRequestTokens } from "../tokens/estimate.ts";
+import { outputCap, withOverflowNumbers } from "./context_window.ts";
+import { dropParams } from "./drop_params.ts";
+import { requestForModel } from "./request_for_model.ts";
 import {
   answerLimit,
   callUpstream,
@@ -39,7 +43,9 @@ export async function translate(
   const secrets = [...new Set([key, ...credentialsOf(sent.call.headers)])];
   ex.record.upstreamDialect = model.format;
   const allWarnings = [...warnings, ...sent.warnings];
-  const response = await callUpstream(sent.call);
+  const response = await callUpstream(sent.call).catch((error) => {
+    throw withOverflowNumbers(error, model, () => estimateRequestTokens(request));
+  });
   const context: DecodeContext = { toolNames: sent.toolNames, newId: deps.newId };
   const encoderOptions: StreamEncoderOptions = {
     sse: ex.url.searchParams.get("alt") === "sse",
@@ -129,27 +135,35 @@ function encodeForUpstream(
   stream: boolean,
 ): { call: UpstreamCall; toolNames: Map<string, string>; warnings: string[] } {
   const upstream = CODECS[model.format];
-  const target: UpstreamTarget = {
-    modelName: model.modelName,
-    maxTokens: model.maxTokens,
-    temperature: model.temperature,
-    reasoningEffort: model.reasoningEffort,
-    stream,
-  };
-  const encoded = guardConversion(
-    ex,
-    "Converting the request",
-    () => upstream.encodeRequest(request, target),
+  const encoded = guardConversion(ex, "Converting the request", () => {
+    const prepared = requestForModel(request, model);
+    const target: UpstreamTarget = {
+      modelName: model.modelName,
+      maxTokens: outputCap(prepared.value, model),
+      temperature: model.temperature,
+      reasoningEffort: model.reasoningEffort,
+      stream,
+      thinkingStyle: model.thinkingStyle,
+      promptCache: model.promptCache,
+    };
+    const result = upstream.encodeRequest(prepared.value, target);
+    return { value: result.value, warnings: [...prepared.warnings, ...result.warnings] };
+  });
+  const warnings = encoded.warnings;
+  const body = dropParams(
+    deepMerge(encoded.value.body, model.extraBody),
+    model.dropParams,
+    warnings,
   );
   const call: UpstreamCall = {
     url: upstreamUrl(model, "generate", stream),
     headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: jsonBytes(deepMerge(encoded.value.body, model.extraBody)),
+    body: jsonBytes(body),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     errorMessage: upstream.errorMessage,
   };
-  return { call, toolNames: encoded.value.toolNames, warnings: encoded.warnings };
+  return { call, toolNames: encoded.value.toolNames, warnings };
 }
 
 /** Headers of a stream response to the caller. */

@@ -2,8 +2,10 @@
  * A local token count for upstreams without a counter of their own. It counts everything the
  * model sees: system, messages, tool definitions, tool calls and results, thinking, and images.
  */
-import type { MediaSource, Part, Request } from "../ir/types.ts";
+import type { MediaSource, Part, Request, ToolDefinition } from "../ir/types.ts";
+import { isShared } from "../shared_json.ts";
 import { unreachable } from "../ir/types.ts";
+import { imageSize } from "../ir/image_size.ts";
 
 /** Per-message and per-tool framing the chat templates add. */
 const MESSAGE_OVERHEAD = 4;
@@ -36,7 +38,7 @@ export function estimateRequestBreakdown(request: Request): TokenBreakdown {
 }
 
 /** Headroom on system prompts and tool definitions (their measured error is within ±6%). */
-const FIXED_PART_MARGIN = 1.08;
+export const FIXED_PART_MARGIN = 1.08;
 
 /**
  * Tokens of a request with a given text counter: the local estimate uses `textTokens`, the
@@ -54,11 +56,24 @@ export function countRequestTokens(
     for (const part of message.content) messages += partTokens(part, count);
   }
   let tools = 0;
-  for (const tool of request.tools) {
-    tools += TOOL_OVERHEAD + count(tool.name) + count(tool.description ?? "") +
-      count(JSON.stringify(tool.inputSchema));
-  }
+  for (const tool of request.tools) tools += toolTokens(tool, count);
   return { system, messages, tools, total: system + messages + tools };
+}
+
+/** Local estimates of shared tools (Claude Code sends the same 70 KB of tools every request). */
+const TOOL_TOKENS = new WeakMap<ToolDefinition, number>();
+
+/** Tokens of one tool definition; a shared tool's local estimate is made once. */
+export function toolTokens(tool: ToolDefinition, count: (text: string) => number): number {
+  const kept = count === textTokens && isShared(tool);
+  if (kept) {
+    const known = TOOL_TOKENS.get(tool);
+    if (known !== undefined) return known;
+  }
+  const tokens = TOOL_OVERHEAD + count(tool.name) + count(tool.description ?? "") +
+    count(JSON.stringify(tool.inputSchema));
+  if (kept) TOOL_TOKENS.set(tool, tokens);
+  return tokens;
 }
 
 function partTokens(part: Part, count: (text: string) => number): number {
@@ -250,36 +265,4 @@ function imageTokens(source: MediaSource): number {
   const size = imageSize(source.data);
   if (!size) return DEFAULT_IMAGE_TOKENS;
   return Math.max(1, Math.ceil((size.width * size.height) / 750));
-}
-
-function imageSize(base64: string): { width: number; height: number } | undefined {
-  let bytes: Uint8Array;
-  try {
-    const head = atob(base64.slice(0, 4096 - (4096 % 4)));
-    bytes = Uint8Array.from(head, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-  const view = new DataView(bytes.buffer);
-  if (bytes.length >= 24 && bytes[0] === 0x89 && bytes[1] === 0x50) {
-    return { width: view.getUint32(16), height: view.getUint32(20) };
-  }
-  if (bytes.length >= 10 && bytes[0] === 0x47 && bytes[1] === 0x49) {
-    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    let at = 2;
-    while (at + 9 < bytes.length) {
-      if (bytes[at] !== 0xff) return undefined;
-      const marker = bytes[at + 1];
-      const length = view.getUint16(at + 2);
-      if (
-        marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
-      ) {
-        return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
-      }
-      at += 2 + length;
-    }
-  }
-  return undefined;
 }

@@ -3,7 +3,8 @@
  * the caller's disconnect aborting the request, and every failure as a ProxyError the caller's
  * dialect can render (unreachable 502, timed out 504, upstream statuses kept with Retry-After).
  */
-import { kindOfStatus, ProxyError } from "../errors.ts";
+import { contextOverflow, kindOfStatus, ProxyError } from "../errors.ts";
+import { contextOverflowIn } from "./context_overflow.ts";
 import { concatBytes } from "../bytes.ts";
 import { credentialsOf, redact } from "../redact.ts";
 import { isHtml, pageWords } from "./html_page.ts";
@@ -276,6 +277,10 @@ function upstreamError(
     message = `Upstream redirected (${response.status}); redirects are not followed`;
   }
   const status = response.status >= 400 && response.status <= 599 ? response.status : 502;
+  // A context overflow, in whatever words: the caller gets its own dialect's (Claude Code
+  // compacts on Anthropic's), so the body is read for it and not only the message.
+  const overflow = status < 500 ? contextOverflowIn(text) : undefined;
+  if (overflow) return contextOverflow(overflow);
   const error = new ProxyError(kindOfStatus(status), redact(message, secrets), status);
   const retryAfter = response.headers.get("retry-after");
   if (retryAfter && retryAfterMs(retryAfter, Date.now()) !== undefined) {

@@ -16,6 +16,9 @@ function model(format: ModelEntry["format"], apiBase: string, modelName = "m"): 
     maxRetries: 0,
     fallbacks: [],
     allowParams: [],
+    vision: true,
+    dropParams: [],
+    promptCache: false,
   };
 }
 

@@ -320,7 +320,8 @@ const anthropicToOpenAIMessages: Case[] = [
     check: assertTextMessage,
   }),
   ao({
-    name: "system blocks join into one system message; a mid-conversation system message stays",
+    name:
+      "system blocks join into one system message without the billing line; a mid-conversation system message stays",
     request: {
       max_tokens: 100,
       system: [
@@ -338,10 +339,7 @@ const anthropicToOpenAIMessages: Case[] = [
     answer: TEXT_ANSWER,
     checkUpstream: (body) => {
       assert.deepEqual(body.messages, [
-        {
-          role: "system",
-          content: "x-anthropic-billing-header: cc_version=2.1.42;\n\nYou are Claude Code.",
-        },
+        { role: "system", content: "You are Claude Code." },
         { role: "user", content: "Hi" },
         { role: "system", content: "# MCP Server Instructions" },
         { role: "assistant", content: "Hello." },
@@ -1210,7 +1208,7 @@ const anthropicToOpenAIErrors: Case[] = [
     request: { max_tokens: 100, stream: true, messages: USER_HI },
     answer: {
       status: 400,
-      json: { error: { message: "This model's maximum context length is 65536 tokens" } },
+      json: { error: { message: "Invalid 'messages[0].content': string too long" } },
     },
     check: (result) => {
       assert.equal(result.status, 400);
@@ -1218,7 +1216,7 @@ const anthropicToOpenAIErrors: Case[] = [
         type: "error",
         error: {
           type: "invalid_request_error",
-          message: "This model's maximum context length is 65536 tokens",
+          message: "Invalid 'messages[0].content': string too long",
         },
       });
     },
@@ -1361,8 +1359,10 @@ function checkClaudeCodeUpstream(body: any): void {
   // conversation: system first, the MCP system message in place, tool messages after their calls
   const messages = body.messages;
   assert.deepEqual(messages.map((m: any) => m.role), CLAUDE_CODE_ROLES);
-  const systemTexts = sent.system.map((b: any) => b.text);
+  // Claude Code's billing line (system[0]) goes only to Anthropic upstreams.
+  const systemTexts = sent.system.slice(1).map((b: any) => b.text);
   assert.equal(messages[0].content, systemTexts.join("\n\n"));
+  assert.ok(!JSON.stringify(body).includes("x-anthropic-billing-header"));
   assert.equal(messages[1].content, sent.messages[0].content.map((b: any) => b.text).join("\n\n"));
   assert.equal(messages[2].content, sent.messages[1].content[0].text);
   for (const [at, source] of [[3, 2], [5, 4], [7, 6]]) {

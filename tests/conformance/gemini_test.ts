@@ -1178,8 +1178,11 @@ function callerOnGeminiMessageCases(caller: "anthropic" | "openai"): Case[] {
       assert.equal(req.headers.get("x-goog-api-key"), "sk-conformance-0000");
       const system = body.systemInstruction.parts.map((p: Json) => p.text);
       if (anthropic) {
-        assert.equal(system.length, 4);
-        assert.match(system[3], /^# MCP Server Instructions/);
+        // Claude Code's billing line (system[0]) goes only to Anthropic upstreams.
+        assert.equal(system.length, 3);
+        assert.match(system[0], /^You are Claude Code/);
+        assert.match(system[2], /^# MCP Server Instructions/);
+        assert.ok(!JSON.stringify(body).includes("cch="), "no billing nonce upstream");
       } else {
         assert.deepEqual(system, ["You are terse.", "Now answer in French."]);
       }
