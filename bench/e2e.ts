@@ -235,8 +235,9 @@ async function measureLane(
   proxied: string,
   payload: string,
   pid: number,
+  bare: { url: string; pid: number },
 ) {
-  for (const url of [direct, ...floors.map((floor) => floor.url), proxied]) {
+  for (const url of [direct, ...floors.map((floor) => floor.url), proxied, bare.url]) {
     await sequential(url, payload, WARMUP);
   }
   const perRound = Math.max(1, Math.round(SINGLE / ROUNDS));
@@ -245,6 +246,8 @@ async function measureLane(
   const f = floors.map(samples);
   const p = samples();
   const cpuPerRound: number[] = [];
+  const bareCpuPerRound: number[] = [];
+  const bareSamples = samples();
   const floorCpuPerRound: number[][] = floors.map(() => []);
   /** One round of `url` into `into`; with `cpu`, also the CPU per request of process `pidOf`. */
   const round = async (url: string, into: typeof d, cpu?: { pid: number; rounds: number[] }) => {
@@ -260,6 +263,7 @@ async function measureLane(
       await round(floor.url, f[i], { pid: floor.pid, rounds: floorCpuPerRound[i] });
     }
     await round(proxied, p, { pid, rounds: cpuPerRound });
+    await round(bare.url, bareSamples, { pid: bare.pid, rounds: bareCpuPerRound });
   }
   const directRps = await concurrent(direct, payload, CONCURRENT, CONCURRENCY);
   // The floors take the same load, so that their memory compares with the proxy's.
@@ -270,6 +274,9 @@ async function measureLane(
   const cpu1 = cpuSeconds(pid);
   const proxiedRps = await concurrent(proxied, payload, CONCURRENT, CONCURRENCY);
   const cpuMsConcurrent = (cpuSeconds(pid) - cpu1) * 1000 / CONCURRENT;
+  const bareCpu1 = cpuSeconds(bare.pid);
+  await concurrent(bare.url, payload, CONCURRENT, CONCURRENCY);
+  const bareCpuMsConcurrent = (cpuSeconds(bare.pid) - bareCpu1) * 1000 / CONCURRENT;
   const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
   const run = (s: { totals: number[]; ttfbs: number[] }, rps: number): Run => {
     const totals = sorted(s.totals);
@@ -289,6 +296,9 @@ async function measureLane(
     cpuMsRounds: cpuPerRound, // in the order measured
     floorCpuMs: floorCpuPerRound.map((rounds) => percentile(sorted(rounds), 0.5)),
     cpuMsConcurrent,
+    bareCpuMs: percentile(sorted([...bareCpuPerRound]), 0.5),
+    bareCpuMsRounds: bareCpuPerRound,
+    bareCpuMsConcurrent,
   };
 }
 
@@ -299,6 +309,7 @@ async function main(): Promise<void> {
   pin(Deno.pid, 1);
   let mock: Server | undefined;
   let proxy: Server | undefined;
+  let bare: Server | undefined;
   let floor: Server | undefined;
   let relayFloor: Server | undefined;
   const results: Record<string, unknown>[] = [];
@@ -306,6 +317,8 @@ async function main(): Promise<void> {
     mock = await startMockUpstream(1);
     const logLevel = Deno.env.get("BENCH_LOG_LEVEL") ?? "info";
     proxy = await startProxyProcess(modelsYaml(mock.url), { log_level: logLevel }, 0);
+    // The same proxy without its usage ledger, measured in the same rounds: what the ledger costs.
+    bare = await startProxyProcess(modelsYaml(mock.url), { log_level: logLevel, ledger: false }, 0);
     floor = await startFloorProxy(mock.url, 0);
     relayFloor = await startFloorProxy(mock.url, 0, true);
     const idle = memoryMb(proxy.pid);
@@ -321,13 +334,25 @@ async function main(): Promise<void> {
         url: server.url + new URL(direct).pathname,
         pid: server.pid,
       }));
-      const m = await measureLane(direct, floors, proxied, payload, proxy.pid);
+      const bareUrl = proxied.replace(proxy.url, bare.url);
+      const m = await measureLane(direct, floors, proxied, payload, proxy.pid, {
+        url: bareUrl,
+        pid: bare.pid,
+      });
       const result = {
         lane: lane.name,
         body_bytes: payload.length,
         proxy_cpu_ms_per_request: round(m.cpuMs, 3),
         proxy_cpu_ms_per_round: m.cpuMsRounds.map((x) => round(x, 3)),
         proxy_cpu_ms_per_request_c8: round(m.cpuMsConcurrent, 3),
+        no_ledger_cpu_ms_per_request: round(m.bareCpuMs, 3),
+        no_ledger_cpu_ms_per_round: m.bareCpuMsRounds.map((x) => round(x, 3)),
+        no_ledger_cpu_ms_per_request_c8: round(m.bareCpuMsConcurrent, 3),
+        ledger_cpu_added_percent: round((m.cpuMs / m.bareCpuMs - 1) * 100, 1),
+        ledger_cpu_added_percent_c8: round(
+          (m.cpuMsConcurrent / m.bareCpuMsConcurrent - 1) * 100,
+          1,
+        ),
         floor_cpu_ms_per_request: round(m.floorCpuMs[0], 3),
         floor: mapRun(m.floors[0]),
         relay_floor_cpu_ms_per_request: lane.stream ? round(m.floorCpuMs[1], 3) : null,
@@ -382,6 +407,7 @@ async function main(): Promise<void> {
     await floor?.stop();
     await relayFloor?.stop();
     await proxy?.stop();
+    await bare?.stop();
     await mock?.stop();
   }
 }
@@ -394,6 +420,10 @@ function mapRun(run: Run) {
     ttfb_p50_ms: round(run.ttfbP50, 3),
     requests_per_second: round(run.rps, 0),
   };
+}
+
+function signed(x: number | null): string {
+  return x === null ? "-" : x >= 0 ? `+${x}` : String(x);
 }
 
 function machine(): Record<string, unknown> {
@@ -420,6 +450,7 @@ function printTable(report: any): void {
     "p99 direct→proxied",
     "TTFB p50 direct→proxied (added)",
     "req/s direct→proxied",
+    "ledger: CPU without → with (c8)",
   ]];
   for (const r of report.lanes) {
     rows.push([
@@ -432,6 +463,8 @@ function printTable(report: any): void {
       `${r.direct.p99_ms}→${r.proxied.p99_ms}`,
       `${r.direct.ttfb_p50_ms}→${r.proxied.ttfb_p50_ms} (+${r.added_ttfb_p50_ms})`,
       `${r.direct.requests_per_second}→${r.proxied.requests_per_second}`,
+      `${r.no_ledger_cpu_ms_per_request}→${r.proxy_cpu_ms_per_request} ` +
+      `(${signed(r.ledger_cpu_added_percent)}%; c8 ${signed(r.ledger_cpu_added_percent_c8)}%)`,
     ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));

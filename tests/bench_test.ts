@@ -35,12 +35,17 @@ Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and 
     });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /floor CPU \(JS relay\)/);
+    assert.match(result.stdout, /ledger: CPU without → with/);
     const report = JSON.parse(await Deno.readTextFile(out));
     assert.equal(report.lanes.length, 6);
     for (const lane of report.lanes) {
       assert.ok(lane.proxy_cpu_ms_per_request > 0, `${lane.lane}: proxy CPU measured`);
       assert.ok(lane.floor_cpu_ms_per_request > 0, `${lane.lane}: floor CPU measured`);
       assert.equal(lane.proxy_cpu_ms_per_round.length, 2);
+      // The same proxy without its ledger, in the same rounds: what the ledger costs.
+      assert.ok(lane.no_ledger_cpu_ms_per_request > 0, `${lane.lane}: CPU without the ledger`);
+      assert.equal(lane.no_ledger_cpu_ms_per_round.length, 2);
+      assert.equal(typeof lane.ledger_cpu_added_percent, "number");
       const streamed = !lane.lane.includes("non-stream");
       for (const run of [lane.direct, lane.floor, lane.proxied]) assert.ok(run.p50_ms > 0);
       // The floors take the concurrent load too, so their memory compares with the proxy's.

@@ -6,6 +6,7 @@ import { parse as parseYaml } from "yaml";
 import type { Dialect, Effort } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
 import { parseTokenCount } from "./number.ts";
+import { parsePrice, type Price } from "./price.ts";
 
 /** One model as the proxy uses it: every default applied. */
 export interface ModelEntry {
@@ -27,6 +28,8 @@ export interface ModelEntry {
   extraBody: Record<string, unknown>;
   maxRetries: number;
   fallbacks: string[];
+  /** USD per million tokens, for the ledger's cost; none, no cost. */
+  price?: Price;
 }
 
 const KNOWN_KEYS = new Set([
@@ -49,6 +52,7 @@ const KNOWN_KEYS = new Set([
   "max_retries",
   "fallbacks",
   "description",
+  "price",
 ]);
 
 const FORMATS = new Set(["openai", "anthropic", "gemini"]);
@@ -180,6 +184,7 @@ function parseEntry(
     extraBody: objectOf(o, "extra_body", at),
     maxRetries: retriesOf(o, at),
     fallbacks: stringList(o, "fallbacks", at),
+    price: parsePrice(o.price, at),
   };
 }
 
