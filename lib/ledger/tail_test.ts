@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Tail } from "./tail.ts";
-import { sampleRow } from "./tally_test.ts";
+import { sampleRow } from "./_sample_row.ts";
 
 const rows = (...seqs: number[]) => seqs.map((seq) => sampleRow({ seq, id: `r${seq}` }));
 const seqs = (list: { seq?: number }[]) => list.map((r) => r.seq);
