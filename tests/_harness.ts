@@ -9,6 +9,8 @@ import { createHandler } from "../lib/server/app.ts";
 import { randomId } from "../lib/server/exchange.ts";
 import { createLogger } from "../lib/server/log.ts";
 import { Stats } from "../lib/server/stats.ts";
+import { Ledger, type LedgerOptions } from "../lib/ledger/ledger.ts";
+import { MemoryStore } from "../lib/ledger/memory_store.ts";
 
 export interface Received {
   method: string;
@@ -74,11 +76,15 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-/** Serves the real proxy handler on 127.0.0.1 with the given models.yaml text. */
+/**
+ * Serves the real proxy handler on 127.0.0.1 with the given models.yaml text; `ledger` picks
+ * its store and options (prices come from the models).
+ */
 export function startProxy(
   modelsYaml: string,
   settings: Partial<Settings> = {},
   env: Record<string, string> = {},
+  ledger: Partial<LedgerOptions> = {},
 ): Proxy {
   const logs: string[] = [];
   const resolved = {
@@ -86,15 +92,18 @@ export function startProxy(
     ...settings,
   };
   const models = parseModels(modelsYaml, "models.yaml", (name) => env[name]);
+  const logger = createLogger({ level: "debug", format: "json", sink: (line) => logs.push(line) });
+  const recorder = new Ledger({
+    store: new MemoryStore(),
+    price: (id) => models.get(id)?.price,
+    logger,
+    ...ledger,
+  });
   const handler = createHandler({
     settings: resolved,
     models,
-    stats: new Stats(),
-    logger: createLogger({
-      level: "debug",
-      format: "json",
-      sink: (line) => logs.push(line),
-    }),
+    stats: new Stats(recorder),
+    logger,
     newId: randomId,
     now: () => Date.now(),
   });
@@ -102,7 +111,10 @@ export function startProxy(
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     logs,
-    close: () => server.shutdown(),
+    close: async () => {
+      await server.shutdown();
+      await recorder.close();
+    },
   };
 }
 

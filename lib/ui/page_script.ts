@@ -35,9 +35,9 @@ export const PAGE_SCRIPT = `"use strict";
   }
   function usd(x) {
     if (x === null || x === undefined) return "\\u2014";
-    if (x > 0 && x < 0.01) return "$" + x.toFixed(4);
-    return "$" + x.toFixed(2);
+    return "$" + x.toFixed(x > 0 && x < 1 ? 4 : 2);
   }
+  function usdAxis(x) { return "$" + x.toFixed(x > 0 && x < 0.1 ? 3 : 2); }
   function short(n) {
     if (n >= 1e9) return (n / 1e9).toFixed(1) + "G";
     if (n >= 1e6) return (n / 1e6).toFixed(1) + "M";
@@ -189,9 +189,9 @@ export const PAGE_SCRIPT = `"use strict";
       var dayLabel = function (k) { return k.slice(5); };
       var cost = function (g) { return g.cost_usd; };
       drawChart("tokens-hour", hourKeys, all[1].groups, "hour", tokensOf, short, hourLabel);
-      drawChart("cost-hour", hourKeys, all[1].groups, "hour", cost, usd, hourLabel);
+      drawChart("cost-hour", hourKeys, all[1].groups, "hour", cost, usdAxis, hourLabel);
       drawChart("tokens-day", dayKeys, all[2].groups, "day", tokensOf, short, dayLabel);
-      drawChart("cost-day", dayKeys, all[2].groups, "day", cost, usd, dayLabel);
+      drawChart("cost-day", dayKeys, all[2].groups, "day", cost, usdAxis, dayLabel);
       drawLegend("legend-hour", all[1].groups);
       drawLegend("legend-hour-cost", all[1].groups);
       drawLegend("legend-day", all[2].groups);
