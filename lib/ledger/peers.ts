@@ -24,6 +24,11 @@ type Message =
 
 /** The longest a read waits for the other workers. */
 const WAIT_MS = 1000;
+/**
+ * How long a new worker listens for the others' answers to its hello before its first read:
+ * a worker starts on its first request, which may well be a read.
+ */
+const INTRODUCTION_MS = 100;
 
 interface Waiting {
   missing: Set<string>;
@@ -38,22 +43,25 @@ export class Peers {
   readonly #waiting = new Map<number, Waiting>();
   readonly #local: { flush(): Promise<void>; state(): PeerState };
   #n = 0;
+  #introduced: Promise<void>;
+  #introduction?: ReturnType<typeof setTimeout>;
+  #endIntroduction = () => {};
 
   constructor(name: string, local: { flush(): Promise<void>; state(): PeerState }) {
     this.#local = local;
     this.#channel = new BroadcastChannel(`llm-proxy-ledger:${name}`);
     this.#channel.onmessage = (event) => this.#receive(event.data as Message);
     this.#post({ t: "hello", from: this.#id });
-  }
-
-  /** How many other workers are known. */
-  get count(): number {
-    return this.#known.size;
+    this.#introduced = new Promise((resolve) => {
+      this.#endIntroduction = resolve;
+      this.#introduction = setTimeout(resolve, INTRODUCTION_MS);
+    });
   }
 
   /** Has every other worker write what it holds; resolves with their states. */
-  sync(): Promise<PeerState[]> {
-    if (this.#known.size === 0) return Promise.resolve([]);
+  async sync(): Promise<PeerState[]> {
+    await this.#introduced;
+    if (this.#known.size === 0) return [];
     const n = ++this.#n;
     return new Promise((resolve) => {
       const waiting: Waiting = {
@@ -77,6 +85,8 @@ export class Peers {
    */
   async close(): Promise<void> {
     this.#post({ t: "bye", from: this.#id });
+    clearTimeout(this.#introduction);
+    this.#endIntroduction();
     for (const waiting of [...this.#waiting.values()]) waiting.done();
     const deadline = Date.now() + WAIT_MS;
     while (this.#known.size > 0 && Date.now() < deadline) {
