@@ -83,9 +83,9 @@ export class Ledger {
   add(record: RequestRecord): void {
     const price = record.modelId === undefined ? undefined : this.#options.price?.(record.modelId);
     const row = rowOf(record, this.#nextId(), Date.now(), price);
-    if (this.store.immediate) {
-      const { cells, counters } = foldRows([row]);
-      this.store.write([row], cells, counters).then(() => this.#notify());
+    if (this.store.record) {
+      this.store.record(row);
+      this.#notify();
       return;
     }
     if (this.#buffer.length >= (this.#options.maxPending ?? 10_000)) {

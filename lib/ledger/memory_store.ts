@@ -4,7 +4,17 @@
  */
 import type { LedgerRow } from "./row.ts";
 import type { LedgerStore } from "./store.ts";
-import { addTally, type Counter, type HourCell, mergeCounter } from "./tally.ts";
+import {
+  addRow,
+  addTally,
+  addToCounter,
+  type Counter,
+  emptyCounter,
+  emptyTally,
+  type HourCell,
+  hourOf,
+  mergeCounter,
+} from "./tally.ts";
 
 /** Rows kept for `/api/requests`; older ones live on only in the sums. */
 const KEPT_ROWS = 1000;
@@ -12,7 +22,6 @@ const KEPT_ROWS = 1000;
 export class MemoryStore implements LedgerStore {
   readonly kind = "memory";
   readonly shareKey = undefined;
-  readonly immediate = true;
   #rows: LedgerRow[] = [];
   #seq = 0;
   #cells = new Map<string, HourCell>();
@@ -20,6 +29,27 @@ export class MemoryStore implements LedgerStore {
 
   open(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /** Adds one row to the sums in place (the request path of `ledger: false`). */
+  record(row: LedgerRow): void {
+    row.seq = ++this.#seq;
+    this.#rows.push(row);
+    if (this.#rows.length > KEPT_ROWS * 2) this.#rows = this.#rows.slice(-KEPT_ROWS);
+    const model = row.served_by ?? "-";
+    const hour = hourOf(row.time);
+    const cellKey = `${hour}\n${model}\n${row.caller}`;
+    let cell = this.#cells.get(cellKey);
+    if (!cell) {
+      this.#cells.set(cellKey, cell = { hour, model, caller: row.caller, ...emptyTally() });
+    }
+    addRow(cell, row);
+    const counterKey = `${model}\n${row.caller}\n${row.status}`;
+    let counter = this.#counters.get(counterKey);
+    if (!counter) {
+      this.#counters.set(counterKey, counter = emptyCounter(model, row.caller, row.status));
+    }
+    addToCounter(counter, row);
   }
 
   write(

@@ -33,7 +33,6 @@ type Values = (string | number | boolean | null)[];
 export class PostgresStore implements LedgerStore {
   readonly kind = "postgres";
   readonly shareKey: string;
-  readonly immediate = false;
   #url: string;
   #sql?: Sql;
   #schema?: Promise<void>;

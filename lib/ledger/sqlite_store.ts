@@ -34,7 +34,6 @@ type Param = null | number | bigint | string;
 export class SqliteStore implements LedgerStore {
   readonly kind = "sqlite";
   readonly shareKey: string;
-  readonly immediate = false;
   readonly path: string;
   #db: DatabaseSync;
   #statements?: ReturnType<typeof prepare>;

@@ -13,8 +13,11 @@ export interface LedgerStore {
    * when nothing else can write to it.
    */
   readonly shareKey?: string;
-  /** True when a write costs no more than the request's own counting: written at once. */
-  readonly immediate: boolean;
+  /**
+   * Present when keeping a row costs no more than counting it (memory): the ledger hands each
+   * row over at once instead of buffering it.
+   */
+  record?(row: LedgerRow): void;
   /** Creates the schema if missing. */
   open(): Promise<void>;
   /** Adds rows and their sums, all or nothing. */
