@@ -6,7 +6,7 @@
 import { foldRows } from "../lib/ledger/tally.ts";
 import type { LedgerRow } from "../lib/ledger/row.ts";
 import { SqliteStore } from "../lib/ledger/sqlite_store.ts";
-import { json, startMock, startProxy } from "../tests/_harness.ts";
+import { chatCompletion, startMock, startProxy } from "../tests/_harness.ts";
 
 const MODELS = [
   { id: "deepseek-chat", price: [0.27, 1.1, 0.07, 0.27], share: 0.5, up: "openai" },
@@ -56,17 +56,10 @@ function madeUpRows(now: number): LedgerRow[] {
 }
 
 const mock = startMock(() =>
-  json({
-    id: "c",
-    object: "chat.completion",
-    created: 1,
-    model: "up",
-    choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
-    usage: {
-      prompt_tokens: 42_000,
-      completion_tokens: 900,
-      prompt_tokens_details: { cached_tokens: 38_000 },
-    },
+  chatCompletion({
+    prompt_tokens: 42_000,
+    completion_tokens: 900,
+    prompt_tokens_details: { cached_tokens: 38_000 },
   })
 );
 const yaml = MODELS.map((m) =>

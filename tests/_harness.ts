@@ -172,3 +172,36 @@ export function parseSse(body: string): Array<{ event?: string; data: any }> {
   }
   return out;
 }
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** Waits until a server started as a process answers `GET /health` (about 10 s at most). */
+export async function waitUntilUp(url: string): Promise<void> {
+  for (let i = 0;; i++) {
+    try {
+      await (await fetch(`${url}/health`)).body?.cancel();
+      return;
+    } catch (error) {
+      if (i > 200) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** An OpenAI chat completion saying "hi", with the given usage. */
+export function chatCompletion(usage: Record<string, unknown>): Response {
+  return json({
+    id: "c",
+    object: "chat.completion",
+    created: 1,
+    model: "up",
+    choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+    usage,
+  });
+}

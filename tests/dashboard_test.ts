@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { SqliteStore } from "../lib/ledger/sqlite_store.ts";
-import { json, type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
+import { chatCompletion, type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
 
 /** Debian's chromium, as tests/_dashboard_browser.ts launches it (not imported: Playwright
  * loads with permissions this test does not have). */
@@ -35,14 +35,7 @@ function modelsYaml(mock: Mock): string {
 
 function upstream(): Mock {
   return startMock(() =>
-    json({
-      id: "c",
-      object: "chat.completion",
-      created: 1,
-      model: "up",
-      choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
-      usage: { prompt_tokens: 5000, completion_tokens: 700, total_tokens: 5700 },
-    })
+    chatCompletion({ prompt_tokens: 5000, completion_tokens: 700, total_tokens: 5700 })
   );
 }
 

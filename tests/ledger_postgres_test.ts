@@ -7,7 +7,14 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { PostgresStore } from "../lib/ledger/postgres_store.ts";
-import { json, type Mock, startMock, startProxy } from "./_harness.ts";
+import {
+  chatCompletion,
+  freePort,
+  type Mock,
+  startMock,
+  startProxy,
+  waitUntilUp,
+} from "./_harness.ts";
 import { type Postgres, postgresMissing, startPostgres } from "./_postgres.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
@@ -27,17 +34,10 @@ function modelsYaml(mock: Mock): string {
 
 function upstream(): Mock {
   return startMock(() =>
-    json({
-      id: "c",
-      object: "chat.completion",
-      created: 1,
-      model: "up",
-      choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
-      usage: {
-        prompt_tokens: 900,
-        completion_tokens: 100,
-        prompt_tokens_details: { cached_tokens: 500 },
-      },
+    chatCompletion({
+      prompt_tokens: 900,
+      completion_tokens: 100,
+      prompt_tokens_details: { cached_tokens: 500 },
     })
   );
 }
@@ -51,13 +51,6 @@ async function call(base: string): Promise<number> {
   });
   await response.text();
   return response.status;
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
 }
 
 /** `deno run main.ts` on the given ledger; its stderr kept for the end. */
@@ -74,15 +67,7 @@ async function proxyProcess(models: string, ledger: string) {
   }).spawn();
   const stderr = new Response(child.stderr).text();
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0;; i++) {
-    try {
-      await (await fetch(`${url}/health`)).body?.cancel();
-      break;
-    } catch (error) {
-      if (i > 200) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  await waitUntilUp(url);
   return {
     url,
     async stop(): Promise<string> {

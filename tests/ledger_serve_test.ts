@@ -5,17 +5,10 @@
  * totals are still there.
  */
 import assert from "node:assert/strict";
-import { json, startMock } from "./_harness.ts";
+import { chatCompletion, freePort, startMock, waitUntilUp } from "./_harness.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const N = 20;
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return port;
-}
 
 /**
  * The serve task's words, on another port, with main.ts and deno.json by their full paths (it
@@ -43,15 +36,7 @@ async function serve(dir: string) {
     stderr: "null",
   }).spawn();
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0;; i++) {
-    try {
-      await (await fetch(`${url}/health`)).body?.cancel();
-      break;
-    } catch (error) {
-      if (i > 200) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  await waitUntilUp(url);
   return {
     url,
     async stop() {
@@ -83,14 +68,7 @@ async function requestsInMetrics(url: string): Promise<number> {
 
 Deno.test("deno task serve: every worker's /stats and /metrics show all N requests, and a restart keeps them", async () => {
   const mock = startMock(() =>
-    json({
-      id: "c",
-      object: "chat.completion",
-      created: 1,
-      model: "up",
-      choices: [{ index: 0, message: { role: "assistant", content: "ok" }, finish_reason: "stop" }],
-      usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 },
-    })
+    chatCompletion({ prompt_tokens: 10, completion_tokens: 2, total_tokens: 12 })
   );
   const dir = await Deno.makeTempDir();
   await Deno.writeTextFile(`${dir}/models.yaml`, `- model_id: m\n  api_base: ${mock.url}/v1\n`);
