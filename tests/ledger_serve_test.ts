@@ -125,3 +125,49 @@ Deno.test("deno task serve: every worker's /stats and /metrics show all N reques
     fresh.close();
   }
 });
+
+Deno.test("deno task start: rows still held when the proxy is stopped are written before it exits", async () => {
+  const mock = startMock(() => chatCompletion({ prompt_tokens: 10, completion_tokens: 2 }));
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(`${dir}/models.yaml`, `- model_id: m\n  api_base: ${mock.url}/v1\n`);
+  await Deno.writeTextFile(`${dir}/config.json`, "{}");
+  const task = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`)).tasks.start as string;
+  const args = task.split(/\s+/).slice(1).map((w) => w === "main.ts" ? `${ROOT}main.ts` : w);
+  const start = () => {
+    const port = freePort();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [args[0], "--config", `${ROOT}deno.json`, ...args.slice(1), "--port", String(port)],
+      cwd: dir,
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    return { child, url: `http://127.0.0.1:${port}` };
+  };
+  try {
+    const first = start();
+    await waitUntilUp(first.url);
+    for (let i = 0; i < 3; i++) {
+      const response = await fetch(`${first.url}/openai/v1/chat/completions`, {
+        method: "POST",
+        headers: { authorization: "Bearer sk-stop-test-key-0002" },
+        body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "hi" }] }),
+      });
+      assert.equal(response.status, 200);
+      await response.body?.cancel();
+    }
+    // At once, before the buffer's timer: only the signal handler can write these rows.
+    first.child.kill("SIGTERM");
+    assert.equal((await first.child.status).code, 0);
+    const second = start();
+    try {
+      await waitUntilUp(second.url);
+      const stats = await (await fetch(`${second.url}/anthropic/v1/stats`)).json();
+      assert.equal(stats.total.requests, 3);
+    } finally {
+      second.child.kill("SIGTERM");
+      await second.child.status;
+    }
+  } finally {
+    await mock.close();
+  }
+});
