@@ -10,6 +10,8 @@ import { createHandler } from "./lib/server/app.ts";
 import { randomId, type ServerDeps } from "./lib/server/exchange.ts";
 import { createLogger } from "./lib/server/log.ts";
 import { Stats } from "./lib/server/stats.ts";
+import type { Ledger } from "./lib/ledger/ledger.ts";
+import { openLedger } from "./lib/ledger/open_ledger.ts";
 
 const env = (name: string) => Deno.env.get(name);
 
@@ -18,7 +20,7 @@ async function load(args: string[]): Promise<ServerDeps> {
   try {
     const settings = await loadSettings(args, env);
     const models = await loadModels(settings.modelsFile, env);
-    return deps(settings, models);
+    return await deps(settings, models);
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : `Start-up failed: ${error}`;
     console.error(message);
@@ -26,19 +28,37 @@ async function load(args: string[]): Promise<ServerDeps> {
   }
 }
 
-function deps(settings: Settings, models: ModelRegistry): ServerDeps {
+async function deps(settings: Settings, models: ModelRegistry): Promise<ServerDeps> {
+  const logger = createLogger({
+    level: settings.logLevel,
+    format: settings.logFormat,
+    filePath: settings.logFilePath,
+  });
+  const ledger = await openLedger(settings, models, logger);
+  closeOnSignal(ledger);
   return {
     settings,
     models,
-    stats: new Stats(),
-    logger: createLogger({
-      level: settings.logLevel,
-      format: settings.logFormat,
-      filePath: settings.logFilePath,
-    }),
+    stats: new Stats(ledger),
+    logger,
     newId: randomId,
     now: () => Date.now(),
   };
+}
+
+/** On Ctrl-C or SIGTERM, rows still held are written before the process ends. */
+function closeOnSignal(ledger: Ledger): void {
+  const close = () => {
+    setTimeout(() => Deno.exit(0), 3000);
+    ledger.close().catch(() => {}).finally(() => Deno.exit(0));
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    try {
+      Deno.addSignalListener(signal, close);
+    } catch {
+      // a platform without this signal
+    }
+  }
 }
 
 /**

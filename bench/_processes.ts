@@ -130,10 +130,14 @@ export async function startProxyProcess(
   await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(config));
   const port = freePort();
   const v8 = Deno.env.get("PROXY_V8_FLAGS");
+  // The ledger's file is beside that config.json: the task's write permission, moved there.
+  const flags = startFlags(root).map((flag) =>
+    flag.startsWith("--allow-write") ? `--allow-write=${dir}/usage.sqlite` : flag
+  );
   const child = spawn(
     [
       "run",
-      ...startFlags(root),
+      ...flags,
       ...(v8 ? [`--v8-flags=${v8}`] : []),
       "main.ts",
       "--port",

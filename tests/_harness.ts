@@ -10,6 +10,8 @@ import { createHandler } from "../lib/server/app.ts";
 import { randomId } from "../lib/server/exchange.ts";
 import { createLogger } from "../lib/server/log.ts";
 import { Stats } from "../lib/server/stats.ts";
+import { Ledger, type LedgerOptions } from "../lib/ledger/ledger.ts";
+import { MemoryStore } from "../lib/ledger/memory_store.ts";
 
 export interface Received {
   method: string;
@@ -77,11 +79,15 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-/** Serves the real proxy handler on 127.0.0.1 with the given models.yaml text. */
+/**
+ * Serves the real proxy handler on 127.0.0.1 with the given models.yaml text; `ledger` picks
+ * its store and options (prices come from the models).
+ */
 export function startProxy(
   modelsYaml: string,
   settings: Partial<Settings> = {},
   env: Record<string, string> = {},
+  ledger: Partial<LedgerOptions> = {},
 ): Proxy {
   const logs: string[] = [];
   const resolved = {
@@ -89,17 +95,24 @@ export function startProxy(
     ...settings,
   };
   const models = parseModels(modelsYaml, "models.yaml", (name) => env[name]);
-  const stats = new Stats();
+  // JSON lines at debug level, unless a test asks for the text format (info level).
+  const logger = createLogger({
+    level: settings.logFormat === "text" ? "info" : "debug",
+    format: settings.logFormat ?? "json",
+    sink: (line) => logs.push(line),
+  });
+  const recorder = new Ledger({
+    store: new MemoryStore(),
+    price: (id) => models.get(id)?.price,
+    logger,
+    ...ledger,
+  });
+  const stats = new Stats(recorder);
   const handler = createHandler({
     settings: resolved,
     models,
     stats,
-    // JSON lines at debug level, unless a test asks for the text format (info level).
-    logger: createLogger({
-      level: settings.logFormat === "text" ? "info" : "debug",
-      format: settings.logFormat ?? "json",
-      sink: (line) => logs.push(line),
-    }),
+    logger,
     newId: randomId,
     now: () => Date.now(),
   });
@@ -108,7 +121,10 @@ export function startProxy(
     url: `http://127.0.0.1:${server.addr.port}`,
     logs,
     stats,
-    close: () => server.shutdown(),
+    close: async () => {
+      await server.shutdown();
+      await recorder.close();
+    },
   };
 }
 
@@ -179,7 +195,7 @@ export async function oneRequest<T>(
   run: () => Promise<T>,
 ): Promise<{ result: T; line: Record<string, any> }> {
   const logged = proxy.logs.length;
-  const counted = requestsCounted(proxy.stats);
+  const counted = await requestsCounted(proxy.stats);
   const result = await run();
   // A cancelled stream finishes on the server's side a moment after the caller stops reading.
   for (let i = 0; i < 1000; i++) {
@@ -190,7 +206,7 @@ export async function oneRequest<T>(
   assert.equal(proxy.stats.inFlight, 0, "the in-flight gauge is back to zero");
   const lines = proxy.logs.slice(logged);
   assert.equal(lines.length, 1, `exactly one log line for the request:\n${lines.join("\n")}`);
-  assert.equal(requestsCounted(proxy.stats), counted + 1, "the stats count the request once");
+  assert.equal(await requestsCounted(proxy.stats), counted + 1, "the stats count the request once");
   const health = await fetch(`${proxy.url}/health`);
   await health.body?.cancel();
   assert.equal(health.status, 200, "the server still answers");
@@ -198,9 +214,9 @@ export async function oneRequest<T>(
 }
 
 /** The sum of `proxy_requests_total` over every label set. */
-function requestsCounted(stats: Stats): number {
+async function requestsCounted(stats: Stats): Promise<number> {
   let sum = 0;
-  for (const line of stats.prometheus().split("\n")) {
+  for (const line of (await stats.prometheus()).split("\n")) {
     if (line.startsWith("proxy_requests_total{")) sum += Number(line.slice(line.lastIndexOf(" ")));
   }
   return sum;
@@ -258,4 +274,37 @@ function unchunk(bytes: Uint8Array): Uint8Array {
     parts.push(...bytes.subarray(end + 2, end + 2 + size));
     at = end + 2 + size + 2;
   }
+}
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return port;
+}
+
+/** Waits until a server started as a process answers `GET /health` (about 10 s at most). */
+export async function waitUntilUp(url: string): Promise<void> {
+  for (let i = 0;; i++) {
+    try {
+      await (await fetch(`${url}/health`)).body?.cancel();
+      return;
+    } catch (error) {
+      if (i > 200) throw error;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+/** An OpenAI chat completion saying "hi", with the given usage. */
+export function chatCompletion(usage: Record<string, unknown>): Response {
+  return json({
+    id: "c",
+    object: "chat.completion",
+    created: 1,
+    model: "up",
+    choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: "stop" }],
+    usage,
+  });
 }

@@ -99,7 +99,7 @@ Deno.test("an upstream that keeps its stream open after the end gives every call
       assert.equal(line.output_tokens, 1, `${pair}: usage is counted`);
     }
     assert.equal(await released(counter, 9), 9, "every upstream body still open is let go");
-    assert.equal((proxy.stats.snapshot().total as { errors: number }).errors, 0);
+    assert.equal(((await proxy.stats.snapshot()).total as { errors: number }).errors, 0);
   });
 });
 

@@ -147,12 +147,12 @@ Deno.test("usage that is no token count is ignored with a warning; counters stay
         JSON.stringify(line.warnings),
       );
     });
-    const totals = proxy.stats.snapshot().total as Record<string, number>;
+    const totals = (await proxy.stats.snapshot()).total as Record<string, number>;
     for (const [name, value] of Object.entries(totals)) {
       assert.ok(Number.isSafeInteger(value) && value >= 0, `${name}: ${value}`);
     }
     assert.equal(totals.output_tokens, 18);
-    assert.doesNotMatch(proxy.stats.prometheus(), /NaN|Infinity|\s-\d/);
+    assert.doesNotMatch(await proxy.stats.prometheus(), /NaN|Infinity|\s-\d/);
   });
 });
 

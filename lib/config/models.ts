@@ -8,6 +8,7 @@ import type { Dialect, Effort } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
 import { parseTokenCount } from "./number.ts";
 import { promptCacheFor, thinkingStyleFor } from "./format_keys.ts";
+import { parsePrice, type Price } from "./price.ts";
 
 /** One model as the proxy uses it: every default applied. */
 export interface ModelEntry {
@@ -42,6 +43,8 @@ export interface ModelEntry {
   dropParams: string[];
   /** OpenAI-dialect upstreams that honour `cache_control` on content parts. */
   promptCache: boolean;
+  /** USD per million tokens, for the ledger's cost; none, no cost. */
+  price?: Price;
 }
 
 const KNOWN_KEYS = new Set([
@@ -69,6 +72,7 @@ const KNOWN_KEYS = new Set([
   "drop_params",
   "prompt_cache",
   "description",
+  "price",
 ]);
 
 const FORMATS = new Set(["openai", "anthropic", "gemini"]);
@@ -212,6 +216,7 @@ function parseEntry(
     thinkingStyle: thinkingStyleFor(format, optString(o, "thinking_style", at), at),
     dropParams: stringList(o, "drop_params", at),
     promptCache: promptCacheFor(format, optBool(o, "prompt_cache", at) ?? false, at),
+    price: parsePrice(o.price, at),
   };
 }
 

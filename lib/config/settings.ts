@@ -4,6 +4,12 @@
  * applied.
  */
 import { ConfigError } from "./config_error.ts";
+import {
+  type LedgerSetting,
+  resolveAdminToken,
+  resolveLedger,
+  resolveLedgerDays,
+} from "./ledger_setting.ts";
 
 export type LogLevel = "debug" | "info" | "warning" | "error";
 
@@ -23,6 +29,12 @@ export interface Settings {
   allowedHosts: string[];
   modelsFile: string;
   configFile: string;
+  /** Where usage rows go (SQLite beside config.json unless set). */
+  ledger: LedgerSetting;
+  /** Rows older than this many days are deleted. */
+  ledgerDays: number;
+  /** Needed by the dashboard and `/api/*` when the proxy listens beyond loopback. */
+  adminToken?: string;
 }
 
 const DEFAULTS = {
@@ -44,6 +56,9 @@ const CONFIG_KEYS = new Set([
   "max_request_bytes",
   "cors",
   "allowed_hosts",
+  "ledger",
+  "ledger_days",
+  "admin_token",
 ]);
 
 const FLAGS: Record<string, string> = {
@@ -160,6 +175,9 @@ export function resolveSettings(
     allowedHosts,
     modelsFile: flags.models ?? env("CUSTOM_MODELS_FILE") ?? "models.yaml",
     configFile,
+    ledger: resolveLedger(file.ledger, configFile),
+    ledgerDays: resolveLedgerDays(file.ledger_days, configFile),
+    adminToken: resolveAdminToken(file.admin_token, configFile),
   };
 }
 

@@ -14,6 +14,7 @@ import { CODECS } from "./codecs.ts";
 import { handleCountTokens } from "./count_tokens.ts";
 import { errorResponse, type Exchange, jsonResponse, type ServerDeps } from "./exchange.ts";
 import { handleGenerate } from "./generate.ts";
+import { handleAdmin } from "../ui/admin.ts";
 import { callerKey, keyTail } from "./keys.ts";
 import { scrubbing } from "./log.ts";
 import { canonicalPath, type Endpoint, isKnownPrefix, matchRoute } from "./routes.ts";
@@ -131,11 +132,13 @@ function dispatch(ex: Exchange, endpoint: Endpoint): Promise<Response> | Respons
     case "health":
       return jsonResponse({ status: "ok" });
     case "stats":
-      return jsonResponse(ex.deps.stats.snapshot());
+      return ex.deps.stats.snapshot().then((body) => jsonResponse(body));
+    case "admin":
+      return handleAdmin(ex, endpoint.page);
     case "metrics":
-      return new Response(ex.deps.stats.prometheus(), {
-        headers: { "content-type": "text/plain; version=0.0.4" },
-      });
+      return ex.deps.stats.prometheus().then((text) =>
+        new Response(text, { headers: { "content-type": "text/plain; version=0.0.4" } })
+      );
     default:
       return unreachable(endpoint);
   }

@@ -101,6 +101,7 @@ export function requestedModel(
 
 /** The entry for a name, or a 404 that lists what is configured. */
 export function resolveModel(ex: Exchange, name: string): ModelEntry {
+  ex.record.requestedModel = name;
   const model = ex.deps.models.resolve(name);
   if (!model) {
     throw new ProxyError(
