@@ -37,11 +37,12 @@ function clientTest(
   client: ClientName,
   name: string,
   fn: (program: Program) => Promise<void>,
+  options: { ignore?: boolean } = {},
 ) {
   const found = installed[client];
   Deno.test({
     name: "path" in found ? name : `${name} (skipped: ${found.skip})`,
-    ignore: !("path" in found),
+    ignore: !("path" in found) || options.ignore === true,
     fn: () => fn(found as Program),
   });
 }
@@ -220,4 +221,92 @@ clientTest(
       }
     }
   },
+);
+
+// Known proxy bugs and gaps found with the real clients: each test fails today and is ignored
+// until the proxy is fixed; drop `ignore` then.
+
+// Claude Code's first system block, `x-anthropic-billing-header: cc_version=…; cc_entrypoint=…;`
+// (with a `cch=` nonce in interactive sessions), reaches OpenAI and Gemini upstreams as the start
+// of their system prompt, so a nonce that changes on every request defeats their prefix caches.
+clientTest(
+  "claude",
+  "Claude Code's billing line never reaches a non-Anthropic upstream",
+  async (found) => {
+    const trip = await roundTrip(
+      found,
+      "openai",
+      shellScript("Bash"),
+      { model: "deepseek-chat", aliases: ["claude-*"] },
+      (o) => claudeCode(o, "ANTHROPIC_AUTH_TOKEN"),
+    );
+    assertCleanRun(trip);
+    const sentBillingLine = trip.client.some((req) =>
+      req.body.includes("x-anthropic-billing-header")
+    );
+    assert.ok(sentBillingLine, "Claude Code sent its billing line");
+    for (const req of trip.upstream) {
+      assert.ok(
+        !req.body.includes("x-anthropic-billing-header"),
+        req.json.messages[0].content.slice(0, 120),
+      );
+    }
+  },
+  { ignore: true },
+);
+
+// Gemini CLI drops thought parts from the history it sends back, so a DeepSeek-style upstream
+// (which refuses a tool turn in thinking mode without its reasoning_content) never gets its
+// reasoning back on the tool turn. Gemini CLI does send back the thoughtSignature it received
+// on a call part, which the proxy could use to carry the reasoning (it sends none today).
+clientTest(
+  "gemini",
+  "Gemini CLI's tool turn reaches an OpenAI upstream with the reasoning it answered with",
+  async (found) => {
+    const trip = await roundTrip(
+      found,
+      "openai",
+      shellScript("run_shell_command"),
+      { model: "deepseek-reasoner", aliases: ["gemini-*"] },
+      geminiCli,
+    );
+    assertCleanRun(trip);
+    const { final } = turns(trip, "openai");
+    const replayed = final.messages.findLast((m: any) => m.role === "assistant");
+    assert.equal(replayed.reasoning_content, trip.script.thinking);
+  },
+  { ignore: true },
+);
+
+// Claude Code keeps most of its tools behind ToolSearch even when ANTHROPIC_BASE_URL points
+// elsewhere. Loading one answers with a `tool_reference` block (and declares the tool on the
+// next request); for a non-Anthropic upstream the proxy drops that block, so the model reads
+// "(no output)" and is never told the tool is there. It should read the tool's name as text.
+clientTest(
+  "claude",
+  "Claude Code's ToolSearch result reaches an OpenAI upstream naming the tool it loaded",
+  async (found) => {
+    const scripted = {
+      script: {
+        tool: "ToolSearch",
+        input: { query: "select:WebFetch", max_results: 5 },
+        finalText: "WebFetch is ready.",
+        thinking: "Load WebFetch first.",
+      },
+      expectedResult: "WebFetch",
+    };
+    const trip = await roundTrip(
+      found,
+      "openai",
+      scripted,
+      { model: "deepseek-chat", aliases: ["claude-*"] },
+      (o) => claudeCode(o, "ANTHROPIC_AUTH_TOKEN"),
+    );
+    assertCleanRun(trip);
+    assert.equal(claudeResult(trip.run.stdout)?.result, scripted.script.finalText);
+    const { final } = turns(trip, "openai");
+    assert.ok(final.tools.some((tool: any) => tool.function.name === "WebFetch"));
+    assertToolResult(trip, "openai", final);
+  },
+  { ignore: true },
 );
