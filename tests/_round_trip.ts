@@ -10,8 +10,8 @@ import { baseEnv, type ClientRun, type Program, run, startTripwire } from "./_cl
 import { type Relayed, startRecordingRelay } from "./_recording_relay.ts";
 import { type Dialect, type Script, startScriptedUpstream } from "./_scripted_upstream.ts";
 
-/** A client run is stopped after this long; each takes 1–15 s here. */
-export const CLIENT_TIMEOUT_MS = 120_000;
+/** A client run is stopped after this long; each takes 1–8 s here. */
+export const CLIENT_TIMEOUT_MS = 60_000;
 
 export interface RoundTrip {
   run: ClientRun;
@@ -89,7 +89,7 @@ export async function roundTrip(
     }
     const env = { ...baseEnv(home, tripwire.url), TMPDIR: home, ...client.env };
     const result = await run(program.path, client.args, { env, cwd: work }, CLIENT_TIMEOUT_MS);
-    return {
+    const trip = {
       run: result,
       client: relay.received,
       upstream: upstream.received,
@@ -97,6 +97,9 @@ export async function roundTrip(
       script,
       expectedResult,
     };
+    const recordDir = Deno.env.get("REAL_CLIENTS_RECORD");
+    if (recordDir) await record(`${recordDir}/${client.name}-${dialect}-${script.tool}.json`, trip);
+    return trip;
   } finally {
     tripwire.close();
     await relay.close();
@@ -105,6 +108,34 @@ export async function roundTrip(
     await Deno.remove(home, { recursive: true });
     await Deno.remove(work, { recursive: true });
   }
+}
+
+/**
+ * Writes what the client and the upstream received, and what the client printed, as JSON:
+ * `REAL_CLIENTS_RECORD=<folder>` keeps every run's, to read when a client version changes.
+ */
+async function record(path: string, trip: RoundTrip): Promise<void> {
+  const bodies = (requests: Received[]) =>
+    requests.map((req) => ({
+      method: req.method,
+      path: req.path + req.search,
+      headers: Object.fromEntries(req.headers),
+      body: req.json ?? req.body,
+    }));
+  await Deno.mkdir(path.slice(0, path.lastIndexOf("/")), { recursive: true });
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify(
+      {
+        run: trip.run,
+        offMachine: trip.offMachine,
+        client: bodies(trip.client),
+        upstream: bodies(trip.upstream),
+      },
+      null,
+      1,
+    ),
+  );
 }
 
 /** For assertion messages: how the client run ended and the last lines it printed. */

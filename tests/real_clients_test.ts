@@ -278,7 +278,7 @@ clientTest(
   { ignore: true },
 );
 
-// Claude Code keeps most of its tools behind ToolSearch even when ANTHROPIC_BASE_URL points
+// Claude Code keeps eleven of its 21 tools behind ToolSearch even when ANTHROPIC_BASE_URL points
 // elsewhere. Loading one answers with a `tool_reference` block (and declares the tool on the
 // next request); for a non-Anthropic upstream the proxy drops that block, so the model reads
 // "(no output)" and is never told the tool is there. It should read the tool's name as text.
