@@ -1,7 +1,8 @@
 /**
- * The benchmark tools run from a fresh clone: `bench/e2e.ts` (mock, floor proxy, proxy, every
- * lane) and `deno task profile`, each with a handful of requests. No figure is judged here: the
- * figures are the benchmark's to report, not a test's to time.
+ * `deno task bench:smoke`: the benchmark tools run from a fresh clone: `bench/e2e.ts` (mock, floor
+ * proxy, proxy, every lane) and `deno task profile`, each with a handful of requests. No figure is
+ * judged here: the figures are the benchmark's to report, not a test's to time. Kept out of
+ * `deno task test` (the name matches no test pattern), which stays quick; CI runs both.
  */
 import assert from "node:assert/strict";
 
