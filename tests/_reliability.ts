@@ -14,18 +14,15 @@ import { DIALECTS, KITS } from "./conformance/wire/kits.ts";
 export { DIALECTS };
 
 /** Model ids in the suites' models.yaml, one per upstream dialect. */
-export const MODEL: Record<Dialect, string> = {
-  anthropic: "up-anthropic",
-  openai: "up-openai",
-  gemini: "up-gemini",
-};
+export const MODEL = Object.fromEntries(DIALECTS.map((d) => [d, `up-${d}`])) as Record<
+  Dialect,
+  string
+>;
 
 /** The names each upstream receives. */
-export const UPSTREAM_MODEL: Record<Dialect, string> = {
-  anthropic: "claude-real-1",
-  openai: "gpt-real-1",
-  gemini: "gemini-real-1",
-};
+export const UPSTREAM_MODEL = Object.fromEntries(
+  DIALECTS.map((d) => [d, KITS[d].upstream.model]),
+) as Record<Dialect, string>;
 
 export const KEY = "sk-caller-secret-key-1234";
 

@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { sseText } from "./wire/kit.ts";
+import { KITS } from "./wire/kits.ts";
 import { type Got, type Quirk, runQuirks } from "./_quirk.ts";
 
 const USER_HI = [{ role: "user", content: "Hi" }];
@@ -248,6 +249,56 @@ const fromGemini: Quirk[] = (["anthropic", "openai"] as const).map((caller): Qui
   },
 }));
 
+/** A Gemini answer with a signed thought, a signed call and an unsigned one. */
+const SIGNED = {
+  reply: {
+    blocks: [
+      { type: "thinking" as const, text: "Need the file." },
+      {
+        type: "tool_call" as const,
+        id: "",
+        name: "read_file",
+        args: { path: "a.ts" },
+        signed: true,
+      },
+      { type: "tool_call" as const, id: "", name: "glob", args: { pattern: "*.ts" } },
+    ],
+    stop: "tool" as const,
+    usage: { input: 10, output: 5 },
+  },
+};
+const { thinking: THOUGHT_SIGNATURE, call: CALL_SIGNATURE } = KITS.gemini.upstream.signature;
+
+const geminiSignatures: Quirk[] = [
+  {
+    name: "a Gemini signature shows as gemini:… on thinking, and in the signed call's id",
+    caller: "anthropic",
+    upstream: "gemini",
+    body: { max_tokens: 100, messages: USER_HI },
+    answer: SIGNED,
+    check: (got) => {
+      const [thinking, signed, plain] = got.json.content;
+      assert.equal(thinking.signature, `gemini:${THOUGHT_SIGNATURE}`);
+      assert.match(signed.id, /__gsig_/);
+      assert.doesNotMatch(plain.id, /__gsig_/);
+    },
+  },
+  {
+    name: "a Gemini signature shows in the signed call's id and its extra_content",
+    caller: "openai",
+    upstream: "gemini",
+    body: { messages: USER_HI },
+    answer: SIGNED,
+    check: (got) => {
+      const [signed, plain] = got.json.choices[0].message.tool_calls;
+      assert.match(signed.id, /__gsig_/);
+      assert.deepEqual(signed.extra_content, { google: { thought_signature: CALL_SIGNATURE } });
+      assert.doesNotMatch(plain.id, /__gsig_/);
+      assert.equal(plain.extra_content, undefined);
+    },
+  },
+];
+
 Deno.test("answers: what one upstream dialect writes in its own way", async (t) => {
-  await runQuirks(t, [...fromOpenAI, ...fromAnthropic, ...fromGemini]);
+  await runQuirks(t, [...fromOpenAI, ...fromAnthropic, ...fromGemini, ...geminiSignatures]);
 });

@@ -4,8 +4,10 @@
  * wire; these keep the layouts only a real client or provider produces.
  */
 import assert from "node:assert/strict";
+import { KEY } from "./_exchange.ts";
 import { fixture, fixtureJson, type Got, type Quirk, runQuirks } from "./_quirk.ts";
 import { PLACEHOLDER_SIGNATURE } from "./wire/gemini.ts";
+import { KITS } from "./wire/kits.ts";
 
 const CLAUDE_CODE = fixtureJson("requests/claude_code_request.json");
 const GEMINI_CLI = fixtureJson("requests/gemini_cli_request.json");
@@ -488,7 +490,11 @@ const claudeCode: Quirk[] = [
     headers: { "anthropic-beta": "claude-code-20250219,interleaved-thinking-2025-05-14" },
     answer: { sse: fixture("streams/openai_deepseek_reasoning_tools.sse"), chunk: 97 },
     checkUpstream: (body, received) => {
+      assert.equal(received.path, "/v1/chat/completions");
+      assert.equal(received.headers.get("authorization"), `Bearer ${KEY}`);
       assert.equal(received.headers.get("anthropic-beta"), null);
+      assert.equal(body.model, "gpt-real-1");
+      assert.equal(body.stream, true);
       checkClaudeCodeOnOpenAI(body);
     },
     check: (got) => {
@@ -576,16 +582,18 @@ const geminiCli: Quirk[] = (["openai", "anthropic"] as const).flatMap((upstream)
     assert.deepEqual(readFile.required, original.required);
     assert.deepEqual(Object.keys(readFile.properties), Object.keys(original.properties));
     // The last tool step: two calls, both results in order, ids kept.
+    const sent = KITS[upstream].upstream.read(received);
+    const at = sent.turns.findLastIndex((t) => t.role === "assistant");
+    const calls = sent.turns[at].parts.flatMap((p) => p.type === "tool_call" ? [p] : []);
+    assert.deepEqual(calls.map((c) => [c.id, c.name]), [
+      ["list_directory_1732451234567_0", "list_directory"],
+      ["read_file_1732451234567_1", "read_file"],
+    ]);
+    const results = sent.turns[at + 1].parts.flatMap((p) => p.type === "tool_result" ? [p] : []);
+    assert.deepEqual(results.map((r) => r.id), calls.map((c) => c.id));
+    assert.match(results[0].text, /Directory listing/);
+    assert.match(results[1].text, /DEEPSEEK_BASE_URL/);
     const wire = received.body;
-    for (
-      const [id, text] of [
-        ["list_directory_1732451234567_0", "Directory listing"],
-        ["read_file_1732451234567_1", "DEEPSEEK_BASE_URL"],
-      ]
-    ) {
-      assert.ok(wire.includes(`"${id}"`), id);
-      assert.ok(wire.indexOf(text) > wire.lastIndexOf(`"${id}"`) - 2000, text);
-    }
     const signature = GEMINI_CLI.contents[3].parts[0].thoughtSignature;
     assert.ok(!wire.includes(signature.slice(0, 40)), "the Gemini signature went upstream");
     assert.ok(!wire.includes("__gsig_"));

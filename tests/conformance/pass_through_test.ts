@@ -47,7 +47,10 @@ const untouched: Quirk[] = [
         ...UNKNOWN,
       },
     }),
-    checkUpstream: (body) => assert.deepEqual(body.x_vendor_field, { kept: true }),
+    checkUpstream: (body) => {
+      assert.equal(body.model, "claude-real-1");
+      assert.deepEqual(body.x_vendor_field, { kept: true });
+    },
     check: (got) => {
       assert.equal(got.json.model, MODEL.anthropic);
       assert.deepEqual(got.json.x_vendor_field, { kept: true });
@@ -60,6 +63,7 @@ const untouched: Quirk[] = [
     body: { messages: [{ role: "user", content: "Hi" }], stream: true, ...UNKNOWN },
     answer: HELLO,
     checkUpstream: (body) => {
+      assert.equal(body.model, "gpt-real-1");
       assert.equal(body.stream_options, undefined);
       assert.deepEqual(body.x_vendor_field, { kept: true });
     },

@@ -1,6 +1,8 @@
 /** What the scenario files share: media, tools, conversations and replies used across them. */
+import type { Dialect } from "../../../lib/ir/types.ts";
 import type { Scenario, Step } from "../_scenario.ts";
 import type { Conversation, Reply, Sent, SentPart, Tool } from "../wire/kit.ts";
+import { DIALECTS, KITS } from "../wire/kits.ts";
 
 export const PNG =
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
@@ -50,3 +52,11 @@ export const partsOf = (sent: Sent, role: string) =>
 
 export const texts = (parts: SentPart[]) => parts.flatMap((p) => p.type === "text" ? [p.text] : []);
 export const IMAGE = { type: "image" as const, source: { mediaType: "image/png", data: PNG } };
+
+/** The signatures and placeholders other dialects' upstreams use: none may reach `upstream`. */
+export function foreignMarks(upstream: Dialect): string[] {
+  return DIALECTS.filter((d) => d !== upstream).flatMap((d) => {
+    const { signature, unsignedCall } = KITS[d].upstream;
+    return [signature.thinking, signature.call, unsignedCall ?? ""].filter(Boolean);
+  });
+}

@@ -20,9 +20,9 @@ export type UserPart =
   | Content
   | { type: "tool_result"; callId: string; name: string; content: Content[]; isError?: boolean };
 
+/** What an assistant turn written by hand holds; thinking comes back only as a replay. */
 export type AssistantPart =
   | { type: "text"; text: string }
-  | { type: "thinking"; text: string }
   | { type: "tool_call"; id: string; name: string; args: Record<string, unknown> };
 
 export type Turn =

@@ -86,12 +86,14 @@ function userMessages(parts: Extract<Conversation["turns"][number], { role: "use
 }
 
 function messages(c: Conversation): unknown[] {
-  // A system prompt in parts: a system message, then developer messages.
+  // A system prompt in parts: a system message, then developer messages of text parts.
   const system = typeof c.system === "string" ? [c.system] : c.system ?? [];
-  const out: unknown[] = system.map((content, i) => ({
-    role: i === 0 ? "system" : "developer",
-    content,
-  }));
+  const out: unknown[] = system.map((text, i) =>
+    i === 0 ? { role: "system", content: text } : {
+      role: "developer",
+      content: [{ type: "text", text }],
+    }
+  );
   for (const turn of c.turns) {
     if (turn.role === "system") out.push({ role: "system", content: turn.text });
     else if ("replay" in turn) out.push(turn.replay);
