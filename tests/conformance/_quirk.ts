@@ -96,13 +96,3 @@ export async function runQuirks(t: Deno.TestContext, quirks: Quirk[]): Promise<v
     await t.step(`${q.caller} → ${q.upstream}: ${q.name}`, () => runQuirk(q));
   }
 }
-
-/** Reads a fixture file as text (`tests/fixtures/<path>`). */
-export function fixture(path: string): string {
-  return Deno.readTextFileSync(new URL(`../fixtures/${path}`, import.meta.url));
-}
-
-/** Reads a JSON fixture. */
-export function fixtureJson(path: string): any {
-  return JSON.parse(fixture(path));
-}
