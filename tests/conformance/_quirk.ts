@@ -4,6 +4,7 @@
  * upstream received and of what the caller got. Each runs through `exchange` like the shared
  * suite, one step per case.
  */
+import assert from "node:assert/strict";
 import type { Dialect } from "../../lib/ir/types.ts";
 import { json, parseSse, type Received } from "../_harness.ts";
 import { chunked, exchange, KEY, MODEL } from "./_exchange.ts";
@@ -96,3 +97,18 @@ export async function runQuirks(t: Deno.TestContext, quirks: Quirk[]): Promise<v
     await t.step(`${q.caller} → ${q.upstream}: ${q.name}`, () => runQuirk(q));
   }
 }
+
+/** The one user message most cases send, in Anthropic's and OpenAI's shape. */
+export const USER_HI = [{ role: "user", content: "Hi" }];
+
+/** An upstream answer with the text "Hello.". */
+export const HELLO: UpstreamAnswer = {
+  reply: {
+    blocks: [{ type: "text", text: "Hello." }],
+    stop: "end",
+    usage: { input: 10, output: 5 },
+  },
+};
+
+/** The caller got a 200. */
+export const ok = (got: Got) => assert.equal(got.status, 200, got.text);

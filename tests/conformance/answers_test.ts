@@ -6,11 +6,9 @@
 import assert from "node:assert/strict";
 import { sseText } from "./wire/kit.ts";
 import { KITS } from "./wire/kits.ts";
-import { type Got, type Quirk, runQuirks } from "./_quirk.ts";
+import { ok, type Quirk, runQuirks, USER_HI } from "./_quirk.ts";
 
-const USER_HI = [{ role: "user", content: "Hi" }];
 const USAGE = { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 };
-const ok = (got: Got) => assert.equal(got.status, 200, got.text);
 
 /** A whole Chat Completions answer. */
 function completion(message: Record<string, unknown>, finish = "stop") {

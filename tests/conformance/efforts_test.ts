@@ -3,17 +3,7 @@
  * become in another's, beyond the shared suite's "low" and "high".
  */
 import assert from "node:assert/strict";
-import { type Got, type Quirk, runQuirks } from "./_quirk.ts";
-
-const USER_HI = [{ role: "user", content: "Hi" }];
-const HELLO = {
-  reply: {
-    blocks: [{ type: "text" as const, text: "Hello." }],
-    stop: "end" as const,
-    usage: { input: 10, output: 5 },
-  },
-};
-const ok = (got: Got) => assert.equal(got.status, 200, got.text);
+import { HELLO, ok, type Quirk, runQuirks, USER_HI } from "./_quirk.ts";
 
 /** An Anthropic caller's thinking fields → the `reasoning_effort` an OpenAI upstream gets. */
 const anthropicEffort: Quirk[] = ([

@@ -3,18 +3,9 @@
  * holds for.
  */
 import assert from "node:assert/strict";
-import { type Got, type Quirk, runQuirks } from "./_quirk.ts";
+import { HELLO, ok, type Quirk, runQuirks, USER_HI } from "./_quirk.ts";
 import { PLACEHOLDER_SIGNATURE } from "./wire/gemini.ts";
 
-const USER_HI = [{ role: "user", content: "Hi" }];
-const HELLO = {
-  reply: {
-    blocks: [{ type: "text" as const, text: "Hello." }],
-    stop: "end" as const,
-    usage: { input: 10, output: 5 },
-  },
-};
-const ok = (got: Got) => assert.equal(got.status, 200, got.text);
 const OPENAI_TOOLS = [{ type: "function", function: { name: "read_file" } }];
 
 const anthropicFields: Quirk[] = [

@@ -5,14 +5,12 @@
 import assert from "node:assert/strict";
 import { KEY } from "./_exchange.ts";
 import { DEEPSEEK, fixture, fixtureJson } from "./_fixtures.ts";
-import { type Got, type Quirk, runQuirks } from "./_quirk.ts";
+import { HELLO, ok, type Quirk, runQuirks, USER_HI } from "./_quirk.ts";
 import { PLACEHOLDER_SIGNATURE } from "./wire/gemini.ts";
 import { KITS } from "./wire/kits.ts";
 
 const CLAUDE_CODE = fixtureJson("requests/claude_code_request.json");
 const GEMINI_CLI = fixtureJson("requests/gemini_cli_request.json");
-const USER_HI = [{ role: "user", content: "Hi" }];
-const ok = (got: Got) => assert.equal(got.status, 200, got.text);
 
 /** Roles of the Claude Code fixture's conversation as an OpenAI upstream must receive it. */
 const CLAUDE_CODE_ROLES = ["system", "user", "system", "assistant", "tool", "assistant", "tool"]
@@ -120,14 +118,6 @@ function checkPlaceholders(body: any, raw: string): void {
   assert.ok(!raw.includes("Eo4KCkYI"), "an Anthropic signature reached Gemini");
   assert.ok(!raw.includes('"thought":true'), "unsigned thinking reached Gemini");
 }
-
-const HELLO = {
-  reply: {
-    blocks: [{ type: "text" as const, text: "Hello." }],
-    stop: "end" as const,
-    usage: { input: 10, output: 5 },
-  },
-};
 
 const claudeCode: Quirk[] = [
   {

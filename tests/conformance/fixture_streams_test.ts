@@ -5,12 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { ANTHROPIC_STREAM, DEEPSEEK, fixture } from "./_fixtures.ts";
-import { type Got, type Quirk, runQuirks } from "./_quirk.ts";
+import { ok, type Quirk, runQuirks, USER_HI } from "./_quirk.ts";
 
 const TOOLS = [{ name: "get_weather", input_schema: { type: "object" } }];
-const USER_HI = [{ role: "user", content: "Hi" }];
-
-const ok = (got: Got) => assert.equal(got.status, 200, got.text);
 
 function deepseek(chunk: number): Quirk {
   return {

@@ -4,18 +4,10 @@
  * Anthropic upstream still never receives thinking another dialect signed.
  */
 import assert from "node:assert/strict";
-import { type Got, type Quirk, runQuirks } from "./_quirk.ts";
+import { HELLO, ok, type Quirk, runQuirks } from "./_quirk.ts";
 import { MODEL } from "./_exchange.ts";
 
 const UNKNOWN = { x_vendor_field: { kept: true } };
-const ok = (got: Got) => assert.equal(got.status, 200, got.text);
-const HELLO = {
-  reply: {
-    blocks: [{ type: "text" as const, text: "Hello." }],
-    stop: "end" as const,
-    usage: { input: 10, output: 5 },
-  },
-};
 
 const GEMINI_ANSWER = {
   candidates: [{

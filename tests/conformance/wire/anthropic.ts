@@ -10,6 +10,7 @@ import {
   type Conversation,
   cutCall,
   type Failure,
+  parsedArguments,
   pieces,
   plainSchema,
   type Reply,
@@ -220,7 +221,7 @@ export function foldStream(events: Array<{ event?: string; data: any }>): Answer
       }
       case "content_block_stop":
         if (content[data.index].type === "tool_use") {
-          content[data.index].input = parsed(json[data.index] || "{}");
+          content[data.index].input = parsedArguments(json[data.index] || "{}");
         }
         break;
       case "message_delta":
@@ -247,15 +248,6 @@ export function foldStream(events: Array<{ event?: string; data: any }>): Answer
     finished,
     content,
   };
-}
-
-/** Arguments as JSON, or as the text that came when it is not (a stream cut inside them). */
-function parsed(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }
 
 /** Checks an error body against the Anthropic envelope for a status; returns its message. */

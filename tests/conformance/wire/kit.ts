@@ -304,6 +304,15 @@ export function sseText(events: Array<{ event?: string; data: unknown }>, eol = 
   ).join("");
 }
 
+/** A call's arguments as JSON, or as the text that came when it is not (a stream cut inside). */
+export function parsedArguments(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 /** `text` cut into pieces of `size` characters (the last may be shorter). */
 export function pieces(text: string, size: number): string[] {
   const out: string[] = [];

@@ -12,6 +12,7 @@ import {
   type Content,
   type Conversation,
   cutCall,
+  parsedArguments,
   pieces,
   plainSchema,
   type Reply,
@@ -128,15 +129,6 @@ function readUsage(u: any): Partial<Usage> {
   };
 }
 
-/** Arguments as JSON, or as the text that came when it is not (a stream cut inside them). */
-function parsed(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** Blocks of an assistant message: reasoning, text, then the calls. */
 function blocksOf(m: any): AnswerBlock[] {
   const blocks: AnswerBlock[] = [];
@@ -147,7 +139,7 @@ function blocksOf(m: any): AnswerBlock[] {
       type: "tool_call",
       id: c.id,
       name: c.function.name,
-      args: parsed(c.function.arguments || "{}"),
+      args: parsedArguments(c.function.arguments || "{}"),
     });
   }
   return blocks;
