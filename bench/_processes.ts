@@ -253,3 +253,18 @@ export async function baselineTree(
     remove: () => Deno.remove(dir, { recursive: true }),
   };
 }
+
+/** The commit measured (with "+dirty" when the tree has changes), for the report. */
+export function commitOf(): string {
+  const git = (args: string[]) => {
+    try {
+      const out = new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).outputSync();
+      return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const commit = git(["rev-parse", "--short", "HEAD"]);
+  if (!commit) return "unknown";
+  return git(["status", "--porcelain"]) ? `${commit}+dirty` : commit;
+}

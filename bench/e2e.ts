@@ -1,18 +1,20 @@
 /**
  * End-to-end benchmark (`deno task bench:e2e`): a fast mock upstream and the proxy as separate
  * processes, this process as the load generator, pinned to separate cores with `taskset` where
- * it exists (proxy on core 0; mock and load generator on core 1). For each lane of issue 7 it
+ * it exists (proxy on core 0; mock and load generator on core 1). For each lane it
  * measures the same requests sent to the mock directly, through the floor (bench/floor_proxy.ts:
  * parse, re-serialise, pipe the answer back; for streams also a second one that reads the answer
  * chunk by chunk in JavaScript) and through the proxy, in alternating rounds:
  * latency percentiles and time to first byte at concurrency 1, throughput at concurrency 8, the
  * CPU per request of the proxy and of the floor (the median over the rounds, from each thread's
  * /proc/<pid>/task/<tid>/schedstat) and the proxy's memory (VmRSS idle, VmHWM peak). Prints a
- * table and writes bench/results.json.
+ * table and writes bench/results.json; with BENCH_DOC=<doc.md>, also its figures into that
+ * document (bench/performance_doc.ts).
  */
 import {
   baselineTree,
   canPin,
+  commitOf,
   cpuSeconds,
   memoryMb,
   percentile,
@@ -22,6 +24,7 @@ import {
   startMockUpstream,
   startProxyProcess,
 } from "./_processes.ts";
+import { writeDoc } from "./performance_doc.ts";
 
 type Dialect = "anthropic" | "openai" | "gemini";
 
@@ -429,6 +432,7 @@ async function main(): Promise<void> {
       baseline_peak_rss_mb: baseline ? round(memoryMb(baseline.pid).peak, 1) : null,
     };
     const report = {
+      date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
       machine: machine(),
       pinned,
       commit: commitOf(),
@@ -448,6 +452,11 @@ async function main(): Promise<void> {
     const out = Deno.env.get("BENCH_OUT") ?? new URL("./results.json", import.meta.url).pathname;
     await Deno.writeTextFile(out, JSON.stringify(report, null, 2) + "\n");
     console.log(`wrote ${out}`);
+    const doc = Deno.env.get("BENCH_DOC");
+    if (doc) {
+      await writeDoc(out, doc, new URL("./results_load.json", import.meta.url).pathname);
+      console.log(`wrote its figures into ${doc}`);
+    }
   } finally {
     await floor?.stop();
     await relayFloor?.stop();
@@ -456,21 +465,6 @@ async function main(): Promise<void> {
     await baselineTreeDir?.remove();
     await mock?.stop();
   }
-}
-
-/** The commit measured (with "+dirty" when the tree has changes), for the report. */
-function commitOf(): string {
-  const git = (args: string[]) => {
-    try {
-      const out = new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).outputSync();
-      return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
-    } catch {
-      return undefined;
-    }
-  };
-  const commit = git(["rev-parse", "--short", "HEAD"]);
-  if (!commit) return "unknown";
-  return git(["status", "--porcelain"]) ? `${commit}+dirty` : commit;
 }
 
 function mapRun(run: Run) {

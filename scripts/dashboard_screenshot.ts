@@ -80,6 +80,9 @@ try {
     args: [
       "run",
       "-A",
+      // playwright-core is a test package: mapped and locked beside the tests.
+      `--import-map=${new URL("../tests/import_map.json", import.meta.url).pathname}`,
+      `--lock=${new URL("../tests/deno.lock", import.meta.url).pathname}`,
       new URL("../tests/_dashboard_browser.ts", import.meta.url).pathname,
       proxy.url,
       "53",

@@ -145,6 +145,9 @@ Deno.test({
         args: [
           "run",
           "-A",
+          // playwright-core is a test package: mapped and locked beside the tests.
+          `--import-map=${new URL("./import_map.json", import.meta.url).pathname}`,
+          `--lock=${new URL("./deno.lock", import.meta.url).pathname}`,
           new URL("./_dashboard_browser.ts", import.meta.url).pathname,
           proxy.url,
           "5",

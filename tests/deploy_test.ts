@@ -109,10 +109,9 @@ async function v8Flags(name: string): Promise<string[]> {
   return flag ? flag.slice("--v8-flags=".length).split(",") : [];
 }
 
-Deno.test("deno.json's start, serve and compile tasks pass the same V8 flags, the ones that hold memory down (README: Start-up)", async () => {
+Deno.test("deno.json's start, serve and compile tasks pass the same V8 flags", async () => {
+  // Which flags is the user's choice (README: Start-up); the three ways to run must not differ.
   const start = await v8Flags("start");
-  assert.ok(start.includes("--max-semi-space-size=2"), start.join(" "));
-  assert.ok(start.includes("--heap-growing-percent=100"), start.join(" "));
   assert.deepEqual(await v8Flags("serve"), start);
   assert.deepEqual(await v8Flags("compile"), start);
 });

@@ -202,7 +202,11 @@ async function call(
       url = `${proxy.url}/gemini/v1beta/models/${model}:${
         stream ? "streamGenerateContent?alt=sse" : "generateContent"
       }`;
-      body = { contents: [{ role: "user", parts: [{ text: "Say hello" }] }] };
+      // topK has no OpenAI form: the converted request logs the warning that says so.
+      body = {
+        contents: [{ role: "user", parts: [{ text: "Say hello" }] }],
+        generationConfig: { topK: 40 },
+      };
       headers = { "x-goog-api-key": CALLER_KEY };
       break;
   }
@@ -352,7 +356,8 @@ Deno.test("the log has one line per request with the fields of issue 5", async (
     assert.equal(streamed.reasoning_tokens, 7);
     assert.equal(streamed.key, "…9z8y");
     const gemini = requests.find((l) => l.caller === "gemini" && l.model === "up-openai");
-    assert.ok(Array.isArray(gemini.warnings) || gemini.warnings === undefined);
+    assert.deepEqual(gemini.warnings, [`Dropped "top_k": OpenAI-dialect upstreams have none`]);
+    assert.equal(streamed.warnings, undefined, "a request that lost nothing logs no warnings");
     const rejected = requests.find((l) => l.model === "rejecting");
     assert.equal(rejected.status, 401);
     assert.equal(rejected.level, "warning");

@@ -115,10 +115,13 @@ export function relayStream(
         }
         const failed = fed.failed ??
           (reported ? undefined : endedEarly(sniffer, parser, assembler));
-        return stop(controller, tail ? relayed(tail) : "", failed);
+        // A line the upstream cut short is dropped before an error event, which must not
+        // become the rest of that line's event.
+        const sent = failed ? tail.slice(0, lineEnd(tail)) : tail;
+        return stop(controller, sent ? relayed(sent) : "", failed);
       }
       const text = decoder.decode(chunk, { stream: true });
-      const cut = Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r")) + 1;
+      const cut = lineEnd(text);
       const last = chunk[chunk.length - 1];
       // The chunk is whole lines, all of its bytes in `text`: relayed as it came when unchanged.
       const whole = aligned && carry === "" && (last === 10 || last === 13);
@@ -145,6 +148,11 @@ export function relayStream(
     }
   };
   return pullStream(source, pump, complete);
+}
+
+/** The offset just past the last line end (LF, CR or CRLF) of `text`; 0 when it has none. */
+function lineEnd(text: string): number {
+  return Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r")) + 1;
 }
 
 /** Anthropic stream events that never carry usage, an error or the end of the message. */

@@ -1,7 +1,8 @@
 /**
- * The benchmark tools run from a fresh clone: `bench/e2e.ts` (mock, floor proxy, proxy, every
- * lane) and `deno task profile`, each with a handful of requests. No figure is judged here: the
- * figures are the benchmark's to report, not a test's to time.
+ * `deno task bench:smoke`: the benchmark tools run from a fresh clone: `bench/e2e.ts` (mock, floor
+ * proxy, proxy, every lane) and `deno task profile`, each with a handful of requests. No figure is
+ * judged here: the figures are the benchmark's to report, not a test's to time. Kept out of
+ * `deno task test` (the name matches no test pattern), which stays quick; CI runs both.
  */
 import assert from "node:assert/strict";
 
@@ -25,6 +26,8 @@ async function run(args: string[], env: Record<string, string> = {}) {
 
 Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and writes its report", async () => {
   const out = await Deno.makeTempFile({ suffix: ".json" });
+  const doc = await Deno.makeTempFile({ suffix: ".md" });
+  await Deno.copyFile(`${ROOT}docs/performance.md`, doc);
   try {
     const result = await run(["run", "--allow-all", "bench/e2e.ts"], {
       BENCH_WARMUP: "3",
@@ -32,6 +35,7 @@ Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and 
       BENCH_ROUNDS: "2",
       BENCH_CONCURRENT_REQUESTS: "16",
       BENCH_OUT: out,
+      BENCH_DOC: doc,
     });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /floor CPU \(JS relay\)/);
@@ -61,8 +65,15 @@ Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and 
     assert.ok(memory.file_rss_mb_at_end > 0 && memory.file_rss_mb_at_end < memory.peak_rss_mb);
     assert.ok(memory.floor_file_rss_mb_at_end > 0);
     assert.match(result.stdout, /memory, idle RSS \/ peak RSS .* proxy .* floor .* JS relay floor/);
+    // BENCH_DOC: the report's figures written into the performance document.
+    const written = await Deno.readTextFile(doc);
+    assert.ok(written.includes(`at commit \`${report.commit}\``), "the doc names the commit");
+    for (const lane of report.lanes) {
+      assert.ok(written.includes(`| ${lane.lane} `), `the doc has the lane ${lane.lane}`);
+    }
   } finally {
     await Deno.remove(out);
+    await Deno.remove(doc);
   }
 });
 
