@@ -13,9 +13,11 @@ import {
   descriptorBudget,
 } from "./lib/server/descriptor_limit.ts";
 import { randomId, type ServerDeps } from "./lib/server/exchange.ts";
-import { createLogger } from "./lib/server/log.ts";
+import { createLogger, type Logger } from "./lib/server/log.ts";
 import { serveConnections } from "./lib/server/serve_connections.ts";
 import { Stats } from "./lib/server/stats.ts";
+import type { Ledger } from "./lib/ledger/ledger.ts";
+import { openLedger } from "./lib/ledger/open_ledger.ts";
 
 const env = (name: string) => Deno.env.get(name);
 
@@ -27,7 +29,7 @@ async function load(args: string[], maxInFlight?: number): Promise<ServerDeps> {
   try {
     const settings = await loadSettings(args, env);
     const models = await loadModels(settings.modelsFile, env);
-    return deps(settings, models, maxInFlight);
+    return await deps(settings, models, maxInFlight);
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : `Start-up failed: ${error}`;
     console.error(message);
@@ -35,20 +37,45 @@ async function load(args: string[], maxInFlight?: number): Promise<ServerDeps> {
   }
 }
 
-function deps(settings: Settings, models: ModelRegistry, maxInFlight?: number): ServerDeps {
+async function deps(
+  settings: Settings,
+  models: ModelRegistry,
+  maxInFlight?: number,
+): Promise<ServerDeps> {
+  const logger = createLogger({
+    level: settings.logLevel,
+    format: settings.logFormat,
+    filePath: settings.logFilePath,
+  });
+  const ledger = await openLedger(settings, models, logger);
+  closeOnSignal(ledger, logger);
   return {
     settings,
     models,
-    stats: new Stats(),
-    logger: createLogger({
-      level: settings.logLevel,
-      format: settings.logFormat,
-      filePath: settings.logFilePath,
-    }),
+    stats: new Stats(ledger),
+    logger,
     newId: randomId,
     now: () => Date.now(),
     maxInFlight,
   };
+}
+
+/**
+ * On Ctrl-C or SIGTERM, rows still held are written, and log lines still queued, before the
+ * process ends.
+ */
+function closeOnSignal(ledger: Ledger, logger: Logger): void {
+  const close = () => {
+    setTimeout(() => Deno.exit(0), 3000);
+    ledger.close().catch(() => {}).then(() => logger.flush()).finally(() => Deno.exit(0));
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    try {
+      Deno.addSignalListener(signal, close);
+    } catch {
+      // a platform without this signal
+    }
+  }
 }
 
 /**

@@ -39,11 +39,16 @@ export function freePort(): number {
   return port;
 }
 
-function spawn(args: string[], core: number | undefined, env: Record<string, string> = {}) {
+function spawn(
+  args: string[],
+  core: number | undefined,
+  env: Record<string, string> = {},
+  cwd = new URL(".", ROOT).pathname,
+) {
   const pinned = core !== undefined && canPin();
   const command = new Deno.Command(pinned ? "taskset" : Deno.execPath(), {
     args: pinned ? ["-c", String(core), Deno.execPath(), ...args] : args,
-    cwd: new URL(".", ROOT).pathname,
+    cwd,
     env,
     stdin: "null",
     stdout: "null",
@@ -110,29 +115,42 @@ export async function startFloorProxy(
   return server(child, url);
 }
 
-/** Starts the proxy as `deno run main.ts` with the given models.yaml and config.json. */
+/**
+ * Starts the proxy as `deno run main.ts` with the given models.yaml and config.json, from this
+ * tree or from `root` (another checkout, for a same-run A/B), with that tree's start flags.
+ */
 export async function startProxyProcess(
   modelsYaml: string,
   config: Record<string, unknown>,
   core?: number,
+  root: URL = ROOT,
 ): Promise<Server> {
   const dir = await Deno.makeTempDir({ prefix: "proxy-bench-" });
   await Deno.writeTextFile(`${dir}/models.yaml`, modelsYaml);
   await Deno.writeTextFile(`${dir}/config.json`, JSON.stringify(config));
   const port = freePort();
   const v8 = Deno.env.get("PROXY_V8_FLAGS");
-  const child = spawn([
-    "run",
-    ...startFlags(),
-    ...(v8 ? [`--v8-flags=${v8}`] : []),
-    "main.ts",
-    "--port",
-    String(port),
-    "--models",
-    `${dir}/models.yaml`,
-    "--config",
-    `${dir}/config.json`,
-  ], core);
+  // The ledger's file is beside that config.json: the task's write permission, moved there.
+  const flags = startFlags(root).map((flag) =>
+    flag.startsWith("--allow-write") ? `--allow-write=${dir}/usage.sqlite` : flag
+  );
+  const child = spawn(
+    [
+      "run",
+      ...flags,
+      ...(v8 ? [`--v8-flags=${v8}`] : []),
+      "main.ts",
+      "--port",
+      String(port),
+      "--models",
+      `${dir}/models.yaml`,
+      "--config",
+      `${dir}/config.json`,
+    ],
+    core,
+    {},
+    root.pathname,
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitReady(`${url}/health`, child);
   const s = server(child, url);
@@ -149,8 +167,8 @@ export async function startProxyProcess(
  * The flags of `deno task start` (permissions, V8 flags), so the benchmark measures the proxy
  * exactly as users run it.
  */
-export function startFlags(): string[] {
-  const config = JSON.parse(Deno.readTextFileSync(new URL("deno.json", ROOT)));
+export function startFlags(root: URL = ROOT): string[] {
+  const config = JSON.parse(Deno.readTextFileSync(new URL("deno.json", root)));
   const start = String(config.tasks?.start ?? "");
   return start.split(/\s+/).filter((word) => word.startsWith("--"));
 }
@@ -196,4 +214,57 @@ export function memoryMb(pid: number): { rss: number; peak: number; file: number
 export function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/**
+ * The tree to compare with, for a same-run A/B: a directory as it is, or a git revision of this
+ * repository exported (`git archive`) into a temporary directory. Removed by `remove`.
+ */
+export async function baselineTree(
+  revisionOrPath: string,
+): Promise<{ root: URL; label: string; remove(): Promise<void> }> {
+  try {
+    const info = await Deno.stat(revisionOrPath);
+    if (info.isDirectory) {
+      const path = await Deno.realPath(revisionOrPath);
+      return { root: new URL(`file://${path}/`), label: path, remove: async () => {} };
+    }
+  } catch {
+    // not a directory: a revision
+  }
+  const cwd = new URL(".", ROOT).pathname;
+  const git = (args: string[]) =>
+    new Deno.Command("git", { args, cwd, stdout: "piped", stderr: "piped" }).outputSync();
+  const parsed = git(["rev-parse", "--short", `${revisionOrPath}^{commit}`]);
+  if (!parsed.success) {
+    throw new Error(`BENCH_BASELINE: no directory or revision "${revisionOrPath}"`);
+  }
+  const commit = new TextDecoder().decode(parsed.stdout).trim();
+  const dir = await Deno.makeTempDir({ prefix: `proxy-baseline-${commit}-` });
+  const archive = new Deno.Command("sh", {
+    args: ["-c", `git archive ${commit} | tar -x -C "${dir}"`],
+    cwd,
+    stderr: "piped",
+  }).outputSync();
+  if (!archive.success) throw new Error(new TextDecoder().decode(archive.stderr));
+  return {
+    root: new URL(`file://${dir}/`),
+    label: commit,
+    remove: () => Deno.remove(dir, { recursive: true }),
+  };
+}
+
+/** The commit measured (with "+dirty" when the tree has changes), for the report. */
+export function commitOf(): string {
+  const git = (args: string[]) => {
+    try {
+      const out = new Deno.Command("git", { args, stdout: "piped", stderr: "null" }).outputSync();
+      return out.success ? new TextDecoder().decode(out.stdout).trim() : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const commit = git(["rev-parse", "--short", "HEAD"]);
+  if (!commit) return "unknown";
+  return git(["status", "--porcelain"]) ? `${commit}+dirty` : commit;
 }

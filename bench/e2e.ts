@@ -1,17 +1,20 @@
 /**
  * End-to-end benchmark (`deno task bench:e2e`): a fast mock upstream and the proxy as separate
  * processes, this process as the load generator, pinned to separate cores with `taskset` where
- * it exists (proxy on core 0; mock and load generator on core 1). For each lane of issue 7 it
+ * it exists (proxy on core 0; mock and load generator on core 1). For each lane it
  * measures the same requests sent to the mock directly, through the floor (bench/floor_proxy.ts:
  * parse, re-serialise, pipe the answer back; for streams also a second one that reads the answer
  * chunk by chunk in JavaScript) and through the proxy, in alternating rounds:
  * latency percentiles and time to first byte at concurrency 1, throughput at concurrency 8, the
  * CPU per request of the proxy and of the floor (the median over the rounds, from each thread's
  * /proc/<pid>/task/<tid>/schedstat) and the proxy's memory (VmRSS idle, VmHWM peak). Prints a
- * table and writes bench/results.json.
+ * table and writes bench/results.json; with BENCH_DOC=<doc.md>, also its figures into that
+ * document (bench/performance_doc.ts).
  */
 import {
+  baselineTree,
   canPin,
+  commitOf,
   cpuSeconds,
   memoryMb,
   percentile,
@@ -21,6 +24,7 @@ import {
   startMockUpstream,
   startProxyProcess,
 } from "./_processes.ts";
+import { writeDoc } from "./performance_doc.ts";
 
 type Dialect = "anthropic" | "openai" | "gemini";
 
@@ -224,27 +228,45 @@ async function concurrent(url: string, payload: string, n: number, workers: numb
   return n / ((performance.now() - start) / 1000);
 }
 
+/** A proxy measured in a lane: this tree's, or the baseline's of a same-run A/B. */
+interface Measured {
+  url: string;
+  pid: number;
+}
+
 /**
  * One lane: the direct and the proxied requests in alternating rounds, so that a slower spell of
  * a shared machine weighs on both alike. Latency percentiles pool every round's requests; the
- * proxy's CPU per request is the median over the rounds; throughput is measured once each.
+ * proxy's CPU per request is the median over the rounds; throughput is measured once each. With
+ * a baseline (another tree's proxy), it takes its rounds beside the proxy's, the two in turns
+ * first, so that neither always follows the other.
  */
 async function measureLane(
   direct: string,
-  floors: { url: string; pid: number }[],
-  proxied: string,
+  floors: Measured[],
+  proxy: Measured,
   payload: string,
-  pid: number,
+  baseline?: Measured,
 ) {
-  for (const url of [direct, ...floors.map((floor) => floor.url), proxied]) {
+  for (const url of [direct, ...floors.map((floor) => floor.url), proxy.url]) {
     await sequential(url, payload, WARMUP);
+  }
+  if (baseline) {
+    try {
+      await sequential(baseline.url, payload, WARMUP);
+    } catch (error) {
+      console.error(`baseline skipped in this lane: ${(error as Error).message.slice(0, 200)}`);
+      baseline = undefined;
+    }
   }
   const perRound = Math.max(1, Math.round(SINGLE / ROUNDS));
   const samples = () => ({ totals: [] as number[], ttfbs: [] as number[] });
   const d = samples();
   const f = floors.map(samples);
   const p = samples();
+  const b = samples();
   const cpuPerRound: number[] = [];
+  const baselineCpuPerRound: number[] = [];
   const floorCpuPerRound: number[][] = floors.map(() => []);
   /** One round of `url` into `into`; with `cpu`, also the CPU per request of process `pidOf`. */
   const round = async (url: string, into: typeof d, cpu?: { pid: number; rounds: number[] }) => {
@@ -254,12 +276,17 @@ async function measureLane(
     into.totals.push(...run.totals);
     into.ttfbs.push(...run.ttfbs);
   };
+  const proxyRound = () => round(proxy.url, p, { pid: proxy.pid, rounds: cpuPerRound });
+  const baselineRound = (base: Measured) =>
+    round(base.url, b, { pid: base.pid, rounds: baselineCpuPerRound });
   for (let r = 0; r < ROUNDS; r++) {
     await round(direct, d);
     for (const [i, floor] of floors.entries()) {
       await round(floor.url, f[i], { pid: floor.pid, rounds: floorCpuPerRound[i] });
     }
-    await round(proxied, p, { pid, rounds: cpuPerRound });
+    if (baseline && r % 2 === 0) await baselineRound(baseline);
+    await proxyRound();
+    if (baseline && r % 2 === 1) await baselineRound(baseline);
   }
   const directRps = await concurrent(direct, payload, CONCURRENT, CONCURRENCY);
   // The floors take the same load, so that their memory compares with the proxy's.
@@ -267,9 +294,13 @@ async function measureLane(
   for (const floor of floors) {
     floorRps.push(await concurrent(floor.url, payload, CONCURRENT, CONCURRENCY));
   }
-  const cpu1 = cpuSeconds(pid);
-  const proxiedRps = await concurrent(proxied, payload, CONCURRENT, CONCURRENCY);
-  const cpuMsConcurrent = (cpuSeconds(pid) - cpu1) * 1000 / CONCURRENT;
+  const underLoad = async (server: Measured) => {
+    const cpu0 = cpuSeconds(server.pid);
+    const rps = await concurrent(server.url, payload, CONCURRENT, CONCURRENCY);
+    return { rps, cpuMs: (cpuSeconds(server.pid) - cpu0) * 1000 / CONCURRENT };
+  };
+  const loaded = await underLoad(proxy);
+  const baselineLoaded = baseline ? await underLoad(baseline) : undefined;
   const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
   const run = (s: { totals: number[]; ttfbs: number[] }, rps: number): Run => {
     const totals = sorted(s.totals);
@@ -284,11 +315,17 @@ async function measureLane(
   return {
     direct: run(d, directRps),
     floors: f.map((samples, i) => run(samples, floorRps[i])),
-    proxied: run(p, proxiedRps),
+    proxied: run(p, loaded.rps),
     cpuMs: percentile(sorted([...cpuPerRound]), 0.5),
     cpuMsRounds: cpuPerRound, // in the order measured
     floorCpuMs: floorCpuPerRound.map((rounds) => percentile(sorted(rounds), 0.5)),
-    cpuMsConcurrent,
+    cpuMsConcurrent: loaded.cpuMs,
+    baseline: baselineLoaded && {
+      run: run(b, baselineLoaded.rps),
+      cpuMs: percentile(sorted([...baselineCpuPerRound]), 0.5),
+      cpuMsRounds: baselineCpuPerRound,
+      cpuMsConcurrent: baselineLoaded.cpuMs,
+    },
   };
 }
 
@@ -301,6 +338,8 @@ async function main(): Promise<void> {
   let proxy: Server | undefined;
   let floor: Server | undefined;
   let relayFloor: Server | undefined;
+  let baseline: Server | undefined;
+  let baselineTreeDir: Awaited<ReturnType<typeof baselineTree>> | undefined;
   const results: Record<string, unknown>[] = [];
   try {
     mock = await startMockUpstream(1);
@@ -308,6 +347,18 @@ async function main(): Promise<void> {
     proxy = await startProxyProcess(modelsYaml(mock.url), { log_level: logLevel }, 0);
     floor = await startFloorProxy(mock.url, 0);
     relayFloor = await startFloorProxy(mock.url, 0, true);
+    const baselineSpec = Deno.env.get("BENCH_BASELINE");
+    if (baselineSpec) {
+      baselineTreeDir = await baselineTree(baselineSpec);
+      const extra = JSON.parse(Deno.env.get("BENCH_BASELINE_CONFIG") ?? "{}");
+      baseline = await startProxyProcess(
+        modelsYaml(mock.url),
+        { log_level: logLevel, ...extra },
+        0,
+        baselineTreeDir.root,
+      );
+    }
+    const baselineIdle = baseline && memoryMb(baseline.pid);
     const idle = memoryMb(proxy.pid);
     const floorIdle = memoryMb(floor.pid);
     const relayFloorIdle = memoryMb(relayFloor.pid);
@@ -321,7 +372,13 @@ async function main(): Promise<void> {
         url: server.url + new URL(direct).pathname,
         pid: server.pid,
       }));
-      const m = await measureLane(direct, floors, proxied, payload, proxy.pid);
+      const m = await measureLane(
+        direct,
+        floors,
+        { url: proxied, pid: proxy.pid },
+        payload,
+        baseline && { url: targets(lane, baseline.url, mock.url).proxied, pid: baseline.pid },
+      );
       const result = {
         lane: lane.name,
         body_bytes: payload.length,
@@ -340,6 +397,17 @@ async function main(): Promise<void> {
         target_added_p50_ms: lane.target.addedP50Ms ?? null,
         target_added_ttfb_ms: lane.target.addedTtfbMs ?? null,
         throughput_ratio: round(m.proxied.rps / m.direct.rps, 3),
+        baseline: m.baseline
+          ? {
+            cpu_ms_per_request: round(m.baseline.cpuMs, 3),
+            cpu_ms_per_round: m.baseline.cpuMsRounds.map((x) => round(x, 3)),
+            cpu_ms_per_request_c8: round(m.baseline.cpuMsConcurrent, 3),
+            proxied: mapRun(m.baseline.run),
+            // this tree over the baseline, per request: below 1 is cheaper
+            cpu_ratio: round(m.cpuMs / m.baseline.cpuMs, 3),
+            cpu_ratio_c8: round(m.cpuMsConcurrent / m.baseline.cpuMsConcurrent, 3),
+          }
+          : null,
         proxy_rss_mb_after: round(memoryMb(proxy.pid).rss, 1),
         proxy_peak_rss_mb_so_far: round(memoryMb(proxy.pid).peak, 1),
       };
@@ -360,10 +428,16 @@ async function main(): Promise<void> {
       floor_file_rss_mb_at_end: round(floorEnd.file, 1),
       relay_floor_idle_rss_mb: round(relayFloorIdle.rss, 1),
       relay_floor_peak_rss_mb: round(relayFloorEnd.peak, 1),
+      baseline_idle_rss_mb: baselineIdle ? round(baselineIdle.rss, 1) : null,
+      baseline_peak_rss_mb: baseline ? round(memoryMb(baseline.pid).peak, 1) : null,
     };
     const report = {
+      date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
       machine: machine(),
       pinned,
+      commit: commitOf(),
+      baseline: baselineTreeDir ? baselineTreeDir.label : null,
+      baseline_config: baseline ? JSON.parse(Deno.env.get("BENCH_BASELINE_CONFIG") ?? "{}") : null,
       requests: {
         warmup: WARMUP,
         sequential: SINGLE,
@@ -378,10 +452,17 @@ async function main(): Promise<void> {
     const out = Deno.env.get("BENCH_OUT") ?? new URL("./results.json", import.meta.url).pathname;
     await Deno.writeTextFile(out, JSON.stringify(report, null, 2) + "\n");
     console.log(`wrote ${out}`);
+    const doc = Deno.env.get("BENCH_DOC");
+    if (doc) {
+      await writeDoc(out, doc, new URL("./results_load.json", import.meta.url).pathname);
+      console.log(`wrote its figures into ${doc}`);
+    }
   } finally {
     await floor?.stop();
     await relayFloor?.stop();
     await proxy?.stop();
+    await baseline?.stop();
+    await baselineTreeDir?.remove();
     await mock?.stop();
   }
 }
@@ -421,6 +502,8 @@ function printTable(report: any): void {
     "TTFB p50 direct→proxied (added)",
     "req/s direct→proxied",
   ]];
+  const ab = report.baseline !== null;
+  if (ab) rows[0].push("baseline CPU ms/req (this/baseline), c8");
   for (const r of report.lanes) {
     rows.push([
       r.lane,
@@ -433,6 +516,12 @@ function printTable(report: any): void {
       `${r.direct.ttfb_p50_ms}→${r.proxied.ttfb_p50_ms} (+${r.added_ttfb_p50_ms})`,
       `${r.direct.requests_per_second}→${r.proxied.requests_per_second}`,
     ]);
+    if (ab) {
+      const b = r.baseline;
+      rows[rows.length - 1].push(
+        b ? `${b.cpu_ms_per_request} (${b.cpu_ratio}×), c8 ${b.cpu_ratio_c8}×` : "n/a",
+      );
+    }
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join(" | "));
@@ -443,7 +532,16 @@ function printTable(report: any): void {
       `floor ${m.floor_idle_rss_mb} / ${m.floor_peak_rss_mb} MB (${m.floor_file_rss_mb_at_end}); ` +
       `JS relay floor (streams only) ${m.relay_floor_idle_rss_mb} / ${m.relay_floor_peak_rss_mb} MB`,
   );
-  console.log(`pinned: ${report.pinned}; ${report.machine.cpu}, ${report.machine.cores} cores`);
+  if (ab) {
+    console.log(
+      `baseline ${report.baseline} ${JSON.stringify(report.baseline_config)}: memory ` +
+        `${m.baseline_idle_rss_mb} / ${m.baseline_peak_rss_mb} MB`,
+    );
+  }
+  console.log(
+    `commit ${report.commit}; pinned: ${report.pinned}; ${report.machine.cpu}, ` +
+      `${report.machine.cores} cores`,
+  );
 }
 
 if (import.meta.main) await main();

@@ -1,6 +1,6 @@
 /**
  * The whole request handler in process, with `fetch` to the upstream replaced by a canned answer:
- * what the proxy's own code costs per request for the lanes of issue 7, without the HTTP stack.
+ * what the proxy's own code costs per request for the benchmark's lanes, without the HTTP stack.
  */
 import { BIG, BIG_STREAM, call, SMALL_OPENAI } from "./_handler.ts";
 

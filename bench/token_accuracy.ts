@@ -1,5 +1,5 @@
 /**
- * `deno run -A bench/token_accuracy.ts`: the local token count against the o200k reference on
+ * `deno task bench:tokens`: the local token count against the o200k reference on
  * every written body, per part of the request (system, messages, tools) and overall.
  */
 import { estimateRequestBreakdown } from "../lib/tokens/estimate.ts";

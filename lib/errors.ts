@@ -34,12 +34,25 @@ const STATUS_OF_KIND: Record<ErrorKind, number> = {
   overloaded: 529,
 };
 
+/** A request longer than the model's context window: its tokens and the window, when known. */
+export interface ContextOverflow {
+  tokens?: number;
+  limit?: number;
+}
+
 /** An error with an HTTP status and a kind, safe to show to the caller. */
 export class ProxyError extends Error {
   readonly status: number;
   readonly kind: ErrorKind;
   /** Seconds, from an upstream's `Retry-After`, passed on to the caller. */
   retryAfter?: string;
+  /**
+   * A machine-readable code for envelopes that carry one (OpenAI `error.code`, such as
+   * `previous_response_not_found`); other envelopes ignore it.
+   */
+  code?: string;
+  /** Set when the request did not fit the context window: each dialect words that its own way. */
+  overflow?: ContextOverflow;
 
   constructor(kind: ErrorKind, message: string, status = STATUS_OF_KIND[kind]) {
     super(message);
@@ -82,4 +95,24 @@ export function kindOfStatus(status: number): ErrorKind {
 /** Shorthand for the most common rejection: a 400 about the caller's body. */
 export function invalidRequest(message: string): ProxyError {
   return new ProxyError("invalid_request", message);
+}
+
+/**
+ * A request that does not fit the model's context window, as a 400 whose message is Anthropic's
+ * wording, `prompt is too long: N tokens > M maximum` (Claude Code compacts the conversation on
+ * it); the OpenAI and Gemini envelopes put the same numbers in their own words.
+ */
+export function contextOverflow(overflow: ContextOverflow): ProxyError {
+  const { tokens, limit } = overflow;
+  let message = "prompt is too long";
+  if (tokens !== undefined && limit !== undefined) {
+    message += `: ${tokens} tokens > ${limit} maximum`;
+  } else if (tokens !== undefined) message += `: ${tokens} tokens`;
+  else if (limit !== undefined) message += `: more than ${limit} tokens`;
+  const error = new ProxyError("invalid_request", message);
+  error.overflow = {
+    ...(tokens !== undefined ? { tokens } : {}),
+    ...(limit !== undefined ? { limit } : {}),
+  };
+  return error;
 }

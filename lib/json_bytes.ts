@@ -202,9 +202,9 @@ export function jsonBytes(body: Record<string, unknown>): Uint8Array {
     }
   }
   // A copy, valid however long the caller keeps it. fetch copies a byte body again when called
-  // (the Fetch standard's "extract a body"; checked in json_bytes_test.ts), so a view of the
-  // scratch would do while every caller sends the bytes before its next await, and would send
-  // another request's bytes the day one does not; the extra copy costs ~10 µs per 100 KB.
+  // (the Fetch standard's "extract a body"), so a view of the scratch would do while every caller
+  // sends the bytes before its next await, and would send another request's bytes the day one
+  // does not; the extra copy costs ~10 µs per 100 KB.
   return buffer.slice(0, at);
 }
 

@@ -11,6 +11,7 @@
  *                  [--chunk-ms 50] [--slow 300] [--timeout-s 120]
  */
 import {
+  commitOf,
   cpuSeconds,
   memoryMb,
   percentile,
@@ -238,7 +239,13 @@ async function main(): Promise<number> {
       waves.push(row);
       console.log(JSON.stringify(row));
     }
-    const report = { idle_rss_mb: Math.round(idle.rss * 10) / 10, waves, errors };
+    const report = {
+      date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+      commit: commitOf(),
+      idle_rss_mb: Math.round(idle.rss * 10) / 10,
+      waves,
+      errors,
+    };
     await Deno.writeTextFile(
       new URL("../bench/results_load.json", import.meta.url),
       JSON.stringify(report, null, 2) + "\n",

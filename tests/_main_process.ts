@@ -43,6 +43,7 @@ export async function startMain(options: MainOptions): Promise<MainProcess> {
     "--allow-net",
     "--allow-read",
     "--allow-env",
+    `--allow-write=${dir}`, // the ledger, usage.sqlite beside config.json, as under deno task start
     MAIN,
     "--port",
     "0",

@@ -2,33 +2,33 @@
  * Shared pieces of the error, fault, bad-input and security suites: a models.yaml with one model
  * per upstream dialect, a minimal caller request and upstream answer per dialect (whole and
  * streamed, the stream split into a head and a tail so faults can cut it), a caller that records
- * what came back, and checks of SPEC §2's error envelopes.
+ * what came back, and checks of each dialect's error envelope. What a dialect's wire looks like
+ * comes from its conformance wire kit (tests/conformance/wire/).
  */
 import assert from "node:assert/strict";
 import type { Dialect } from "../lib/ir/types.ts";
 import { parseSse, type Proxy } from "./_harness.ts";
+import type { Mode } from "./conformance/wire/kit.ts";
+import { DIALECTS, KITS } from "./conformance/wire/kits.ts";
 
-export const DIALECTS: Dialect[] = ["anthropic", "openai", "gemini"];
+export { DIALECTS };
 
 /** Model ids in the suites' models.yaml, one per upstream dialect. */
-export const MODEL: Record<Dialect, string> = {
-  anthropic: "up-anthropic",
-  openai: "up-openai",
-  gemini: "up-gemini",
-};
+export const MODEL = Object.fromEntries(DIALECTS.map((d) => [d, `up-${d}`])) as Record<
+  Dialect,
+  string
+>;
 
 /** The names each upstream receives. */
-export const UPSTREAM_MODEL: Record<Dialect, string> = {
-  anthropic: "claude-real-1",
-  openai: "gpt-real-1",
-  gemini: "gemini-real-1",
-};
+export const UPSTREAM_MODEL = Object.fromEntries(
+  DIALECTS.map((d) => [d, KITS[d].upstream.model]),
+) as Record<Dialect, string>;
 
 export const KEY = "sk-caller-secret-key-1234";
 
 /** The api_base of a dialect's upstream on a mock at `base`. */
 export function apiBase(base: string, dialect: Dialect): string {
-  return dialect === "gemini" ? `${base}/v1beta` : dialect === "openai" ? `${base}/v1` : base;
+  return KITS[dialect].upstream.apiBase(base);
 }
 
 /** A models.yaml with one model per upstream dialect at `base`, plus `extra` keys on each. */
@@ -46,40 +46,23 @@ export function modelsYaml(base: string, extra: Record<string, unknown> = {}): s
 
 /** The caller's key header in its dialect's usual place. */
 export function authHeader(caller: Dialect, key = KEY): Record<string, string> {
-  switch (caller) {
-    case "anthropic":
-      return { "x-api-key": key, "anthropic-version": "2023-06-01" };
-    case "openai":
-      return { authorization: `Bearer ${key}` };
-    case "gemini":
-      return { "x-goog-api-key": key };
-  }
+  return KITS[caller].caller.auth(key);
 }
+
+const HI = { turns: [{ role: "user" as const, parts: [{ type: "text" as const, text: "Hi" }] }] };
 
 /** The smallest valid request of a dialect. */
 export function minimalBody(caller: Dialect, model: string): Record<string, unknown> {
-  switch (caller) {
-    case "anthropic":
-      return { model, max_tokens: 100, messages: [{ role: "user", content: "Hi" }] };
-    case "openai":
-      return { model, messages: [{ role: "user", content: "Hi" }] };
-    case "gemini":
-      return { contents: [{ role: "user", parts: [{ text: "Hi" }] }] };
-  }
+  return KITS[caller].caller.request(HI, { model, mode: "whole", key: KEY }).body as Record<
+    string,
+    unknown
+  >;
 }
 
 /** The generate URL a caller posts to (Gemini: model in the path; streams with `alt=sse`). */
 export function generateUrl(proxy: Proxy, caller: Dialect, model: string, stream: boolean) {
-  switch (caller) {
-    case "anthropic":
-      return `${proxy.url}/anthropic/v1/messages`;
-    case "openai":
-      return `${proxy.url}/openai/v1/chat/completions`;
-    case "gemini":
-      return stream
-        ? `${proxy.url}/gemini/v1beta/models/${model}:streamGenerateContent?alt=sse`
-        : `${proxy.url}/gemini/v1beta/models/${model}:generateContent`;
-  }
+  const mode: Mode = stream ? "stream" : "whole";
+  return proxy.url + KITS[caller].caller.call({}, { model, mode, key: KEY }).path;
 }
 
 export interface Result {
@@ -130,62 +113,9 @@ export async function callProxy(
   return await readResult(response);
 }
 
-const ANTHROPIC_TYPE: Record<number, string> = {
-  400: "invalid_request_error",
-  401: "authentication_error",
-  403: "permission_error",
-  404: "not_found_error",
-  405: "invalid_request_error",
-  413: "request_too_large",
-  429: "rate_limit_error",
-  500: "api_error",
-  502: "api_error",
-  503: "overloaded_error",
-  504: "timeout_error",
-  529: "overloaded_error",
-};
-
-const GEMINI_STATUS: Record<number, string> = {
-  400: "INVALID_ARGUMENT",
-  401: "UNAUTHENTICATED",
-  403: "PERMISSION_DENIED",
-  404: "NOT_FOUND",
-  405: "INVALID_ARGUMENT",
-  413: "INVALID_ARGUMENT",
-  429: "RESOURCE_EXHAUSTED",
-  500: "INTERNAL",
-  502: "INTERNAL",
-  503: "UNAVAILABLE",
-  504: "DEADLINE_EXCEEDED",
-  529: "UNAVAILABLE",
-};
-
-function openaiType(status: number): string {
-  if (status === 401) return "authentication_error";
-  if (status === 403) return "permission_error";
-  if (status === 429) return "rate_limit_error";
-  return status >= 500 ? "server_error" : "invalid_request_error";
-}
-
-/** Checks an error body against SPEC §2's envelope of a dialect for a status. */
+/** Checks an error body against a dialect's envelope for a status; returns its message. */
 export function assertErrorBody(caller: Dialect, body: any, status: number): string {
-  switch (caller) {
-    case "anthropic":
-      assert.equal(body?.type, "error", `anthropic envelope: ${JSON.stringify(body)}`);
-      assert.equal(body.error.type, ANTHROPIC_TYPE[status], JSON.stringify(body));
-      assert.equal(typeof body.error.message, "string");
-      return body.error.message;
-    case "openai":
-      assert.equal(typeof body?.error?.message, "string", `openai: ${JSON.stringify(body)}`);
-      assert.equal(body.error.type, openaiType(status), JSON.stringify(body));
-      assert.ok("param" in body.error && "code" in body.error, JSON.stringify(body));
-      return body.error.message;
-    case "gemini":
-      assert.equal(body?.error?.code, status, `gemini: ${JSON.stringify(body)}`);
-      assert.equal(body.error.status, GEMINI_STATUS[status], JSON.stringify(body));
-      assert.equal(typeof body.error.message, "string");
-      return body.error.message;
-  }
+  return KITS[caller].caller.errorMessage(body, status);
 }
 
 /** An HTTP error answer: status, JSON content type, envelope; returns its message. */
@@ -200,20 +130,22 @@ export function assertError(caller: Dialect, result: Result, status: number): st
 }
 
 /**
- * A stream that ended with an error event in the caller's dialect and never finished normally;
- * returns the error's message.
+ * A stream that ended with an error event in the caller's dialect (of `status`'s kind, when
+ * given) and never finished normally; returns the error's message. Read leniently: a
+ * pass-through may have relayed an upstream's garbage before it.
  */
 export function assertStreamError(caller: Dialect, result: Result, status?: number): string {
   assert.equal(result.status, 200, `stream status; body ${result.text.slice(0, 300)}`);
   const events = result.events;
   assert.ok(events && events.length > 0, `events: ${result.text.slice(0, 300)}`);
   const last = events[events.length - 1];
+  const kind = status && KITS[caller].caller.errorKind(status);
   switch (caller) {
     case "anthropic": {
       assert.equal(last.event, "error", `last event of ${result.text.slice(-400)}`);
       assert.equal(last.data.type, "error");
       assert.ok(!events.some((e) => e.event === "message_stop"), "no message_stop");
-      if (status) assert.equal(last.data.error.type, ANTHROPIC_TYPE[status]);
+      if (kind) assert.equal(last.data.error.type, kind);
       return last.data.error.message;
     }
     case "openai": {
@@ -223,7 +155,7 @@ export function assertStreamError(caller: Dialect, result: Result, status?: numb
         !events.some((e) => e.data?.choices?.some?.((c: any) => c.finish_reason)),
         "no finish_reason",
       );
-      if (status) assert.equal(last.data.error.type, openaiType(status));
+      if (kind) assert.equal(last.data.error.type, kind);
       return last.data.error.message;
     }
     case "gemini": {
@@ -233,6 +165,7 @@ export function assertStreamError(caller: Dialect, result: Result, status?: numb
         "no finishReason",
       );
       if (status) assert.equal(last.data.error.code, status);
+      if (kind) assert.equal(last.data.error.status, kind);
       return last.data.error.message;
     }
   }
@@ -241,62 +174,20 @@ export function assertStreamError(caller: Dialect, result: Result, status?: numb
 /** A successful answer in the caller's dialect with the text "ok". */
 export function assertOk(caller: Dialect, result: Result, stream: boolean): void {
   assert.equal(result.status, 200, result.text.slice(0, 400));
-  if (!stream) {
-    const text = caller === "anthropic"
-      ? result.json.content[0].text
-      : caller === "openai"
-      ? result.json.choices[0].message.content
-      : result.json.candidates[0].content.parts[0].text;
-    assert.equal(text, "ok");
-    return;
-  }
-  const events = result.events!;
-  const last = events[events.length - 1];
-  if (caller === "anthropic") assert.equal(last.event, "message_stop", result.text);
-  if (caller === "openai") assert.equal(last.data, "[DONE]", result.text);
-  if (caller === "gemini") assert.ok(last.data.candidates?.[0]?.finishReason, result.text);
+  const answer = KITS[caller].caller.read(result, stream ? "stream" : "whole");
+  assert.deepEqual(answer.blocks, [{ type: "text", text: "ok" }], result.text);
+  assert.ok(answer.finished, result.text);
 }
 
 // ---- upstream answers ----
 
-/** A whole successful answer of an upstream dialect. */
+/** A whole successful answer of an upstream dialect: the text "ok". */
 export function upstreamJson(dialect: Dialect): Record<string, unknown> {
-  switch (dialect) {
-    case "anthropic":
-      return {
-        id: "msg_1",
-        type: "message",
-        role: "assistant",
-        model: UPSTREAM_MODEL.anthropic,
-        content: [{ type: "text", text: "ok" }],
-        stop_reason: "end_turn",
-        stop_sequence: null,
-        usage: { input_tokens: 3, output_tokens: 1 },
-      };
-    case "openai":
-      return {
-        id: "chatcmpl-1",
-        object: "chat.completion",
-        created: 1,
-        model: UPSTREAM_MODEL.openai,
-        choices: [{
-          index: 0,
-          message: { role: "assistant", content: "ok" },
-          finish_reason: "stop",
-        }],
-        usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
-      };
-    case "gemini":
-      return {
-        candidates: [{
-          content: { role: "model", parts: [{ text: "ok" }] },
-          finishReason: "STOP",
-          index: 0,
-        }],
-        usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
-        modelVersion: UPSTREAM_MODEL.gemini,
-      };
-  }
+  const reply = { blocks: [{ type: "text" as const, text: "ok" }], stop: "end" as const };
+  return KITS[dialect].upstream.json({ ...reply, usage: { input: 3, output: 1 } }) as Record<
+    string,
+    unknown
+  >;
 }
 
 function ev(data: unknown, event?: string): string {
@@ -397,14 +288,7 @@ export function streamTail(dialect: Dialect): string {
 
 /** An upstream dialect's error body with a message. */
 export function upstreamErrorBody(dialect: Dialect, status: number, message: string): unknown {
-  switch (dialect) {
-    case "anthropic":
-      return { type: "error", error: { type: ANTHROPIC_TYPE[status] ?? "api_error", message } };
-    case "openai":
-      return { error: { message, type: openaiType(status), param: null, code: null } };
-    case "gemini":
-      return { error: { code: status, message, status: GEMINI_STATUS[status] ?? "INTERNAL" } };
-  }
+  return KITS[dialect].upstream.failure({ status, message }).body;
 }
 
 /** The upstream dialect a mock request was meant for, from its path. */

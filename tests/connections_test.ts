@@ -83,7 +83,7 @@ Deno.test("main.ts under ulimit -n 256 keeps serving with 300 half-sent connecti
     const [free, cap] = [Number(counted[1]), Number(counted[2])];
     assert.ok(free < 256 && cap < free, proxy.line);
 
-    const half = "GET /health HTTP/1.1\r\nHost: x\r\n"; // the blank line never comes
+    const half = "GET /health HTTP/1.1\r\nHost: localhost\r\n"; // the blank line never comes
     const held = await Promise.all(
       Array.from({ length: 300 }, () => rawConnection(proxy.port, [half], 0, giveUp.signal)),
     );
@@ -116,7 +116,7 @@ Deno.test("main.ts closes connections that stall: no request head, a trickled bo
   const safety = setTimeout(() => giveUp.abort(), 20_000);
   const signal = giveUp.signal;
   try {
-    const head = "POST /openai/v1/chat/completions HTTP/1.1\r\nHost: x\r\n";
+    const head = "POST /openai/v1/chat/completions HTTP/1.1\r\nHost: localhost\r\n";
     const trickle = Array.from({ length: 60 }, () => "a");
     const [silent, halfHead, slowHead, slowBody, idle] = await Promise.all([
       rawConnection(proxy.port, [], 0, signal),
@@ -128,7 +128,7 @@ Deno.test("main.ts closes connections that stall: no request head, a trickled bo
         300,
         signal,
       ),
-      rawConnection(proxy.port, ["GET /health HTTP/1.1\r\nHost: x\r\n\r\n"], 0, signal),
+      rawConnection(proxy.port, ["GET /health HTTP/1.1\r\nHost: localhost\r\n\r\n"], 0, signal),
     ]);
     for (const [name, outcome] of Object.entries({ silent, halfHead, slowHead, slowBody, idle })) {
       assert.ok(outcome.closedByServer, `${name} was left open`);

@@ -173,7 +173,7 @@ function upstream(req: Received): Response {
 type Caller = "anthropic" | "openai" | "gemini";
 
 async function call(
-  proxy: Proxy,
+  proxy: Pick<Proxy, "url">,
   caller: Caller,
   model: string,
   stream: boolean,
@@ -202,7 +202,11 @@ async function call(
       url = `${proxy.url}/gemini/v1beta/models/${model}:${
         stream ? "streamGenerateContent?alt=sse" : "generateContent"
       }`;
-      body = { contents: [{ role: "user", parts: [{ text: "Say hello" }] }] };
+      // topK has no OpenAI form: the converted request logs the warning that says so.
+      body = {
+        contents: [{ role: "user", parts: [{ text: "Say hello" }] }],
+        generationConfig: { topK: 40 },
+      };
       headers = { "x-goog-api-key": CALLER_KEY };
       break;
   }
@@ -263,6 +267,7 @@ Deno.test("GET /anthropic/v1/stats counts real usage per model, streamed and not
       cache_read_input_tokens: 90,
       cache_creation_input_tokens: 0,
       reasoning_tokens: 21,
+      cost_usd: 0,
     });
     // Two converted answers and one pass-through stream, plus the count request.
     assert.deepEqual(body.models["up-anthropic"], {
@@ -273,6 +278,7 @@ Deno.test("GET /anthropic/v1/stats counts real usage per model, streamed and not
       cache_read_input_tokens: 60,
       cache_creation_input_tokens: 30,
       reasoning_tokens: 0,
+      cost_usd: 0,
     });
     assert.equal(body.models["rejecting"].errors, 1);
     assert.equal(body.models["owned-key"].errors, 1);
@@ -350,7 +356,8 @@ Deno.test("the log has one line per request with the fields of issue 5", async (
     assert.equal(streamed.reasoning_tokens, 7);
     assert.equal(streamed.key, "…9z8y");
     const gemini = requests.find((l) => l.caller === "gemini" && l.model === "up-openai");
-    assert.ok(Array.isArray(gemini.warnings) || gemini.warnings === undefined);
+    assert.deepEqual(gemini.warnings, [`Dropped "top_k": OpenAI-dialect upstreams have none`]);
+    assert.equal(streamed.warnings, undefined, "a request that lost nothing logs no warnings");
     const rejected = requests.find((l) => l.model === "rejecting");
     assert.equal(rejected.status, 401);
     assert.equal(rejected.level, "warning");
@@ -391,11 +398,7 @@ Deno.test("createLogger() writes readable text lines to log_file_path", async ()
     });
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
     try {
-      const proxy = {
-        url: `http://127.0.0.1:${server.addr.port}`,
-        logs: [],
-        close: async () => {},
-      };
+      const proxy = { url: `http://127.0.0.1:${server.addr.port}` };
       assert.equal((await call(proxy, "anthropic", "up-openai", true)).status, 200);
       assert.equal((await call(proxy, "openai", "rejecting", false)).status, 401);
     } finally {

@@ -235,7 +235,9 @@ Deno.test("no CORS headers unless cors is configured, and correct ones when it i
     await preflight.body?.cancel();
     assert.equal(preflight.headers.get("access-control-allow-origin"), null);
     const result = await callProxy(proxy, "openai", "a-openai", { headers: { origin } });
+    assertError("openai", result, 403); // no page may use the proxy unless cors lists it
     for (const [name] of result.headers) assert.ok(!name.startsWith("access-control-"), name);
+    assertOk("openai", await callProxy(proxy, "openai", "a-openai"), false);
   });
   await withTwo(async (proxy) => {
     const preflight = await fetch(`${proxy.url}/anthropic/v1/messages`, {
@@ -257,6 +259,7 @@ Deno.test("no CORS headers unless cors is configured, and correct ones when it i
     const stranger = await callProxy(proxy, "anthropic", "a-openai", {
       headers: { origin: "https://evil.example" },
     });
+    assertError("anthropic", stranger, 403);
     assert.equal(stranger.headers.get("access-control-allow-origin"), null);
   }, { cors: [origin] });
 });

@@ -11,8 +11,7 @@ import { CODECS } from "../lib/server/codecs.ts";
 import { sharedToolsCounts } from "../lib/shared_json.ts";
 import { startMock, startProxy } from "./_harness.ts";
 import { normalAnswer } from "./_reliability.ts";
-
-const DIALECTS: Dialect[] = ["anthropic", "openai", "gemini"];
+import { DIALECTS, KITS } from "./conformance/wire/kits.ts";
 const MODEL: Record<Dialect, string> = { anthropic: "to-a", openai: "to-o", gemini: "to-g" };
 const KEY = "sk-shared-tools-0001";
 const FIXTURE = JSON.parse(
@@ -68,17 +67,13 @@ Deno.test("tools sent again reach every upstream exactly as a first request's di
           JSON.stringify(value),
           JSON.stringify(value, null, 2),
         ];
-        const url = caller === "anthropic"
-          ? `${proxy.url}/anthropic/v1/messages`
-          : caller === "openai"
-          ? `${proxy.url}/openai/v1/chat/completions`
-          : `${proxy.url}/gemini/v1beta/models/${MODEL[upstream]}:generateContent`;
-        const headers = {
-          "content-type": "application/json",
-          "x-api-key": KEY,
-          authorization: `Bearer ${KEY}`,
-          "x-goog-api-key": KEY,
-        };
+        const call = KITS[caller].caller.call({}, {
+          model: MODEL[upstream],
+          mode: "whole",
+          key: KEY,
+        });
+        const url = proxy.url + call.path;
+        const headers = { "content-type": "application/json", ...call.headers };
         const before = sharedToolsCounts();
         const answers: string[] = [];
         for (const body of bodies) {

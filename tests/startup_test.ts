@@ -6,18 +6,30 @@ import assert from "node:assert/strict";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
+const MODELS = `${ROOT}models.yaml`;
 
+/** A file in a fresh folder (where a config.json's default ledger file goes too). */
 async function tempFile(text: string, suffix: string): Promise<string> {
-  const path = await Deno.makeTempFile({ suffix });
+  const path = `${await Deno.makeTempDir()}/file${suffix}`;
   await Deno.writeTextFile(path, text);
   return path;
 }
 
-/** Runs main.ts to completion (for configurations that must fail). */
-async function runMain(args: string[], env: Record<string, string> = {}) {
+/**
+ * The permissions of `deno task start`, with writing allowed under /tmp only: the ledger's
+ * default file is beside config.json, which these tests keep in a fresh folder there.
+ */
+const PERMISSIONS = ["--allow-net=127.0.0.1", "--allow-read", "--allow-env", "--allow-write=/tmp"];
+
+/** Runs main.ts to completion (for configurations that must fail), in a fresh folder. */
+async function runMain(
+  args: string[],
+  env: Record<string, string> = {},
+  permissions = PERMISSIONS,
+) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net=127.0.0.1", "--allow-read", "--allow-env", MAIN, ...args],
-    cwd: ROOT,
+    args: ["run", ...permissions, MAIN, ...args],
+    cwd: await Deno.makeTempDir(),
     env,
     stdout: "piped",
     stderr: "piped",
@@ -25,11 +37,11 @@ async function runMain(args: string[], env: Record<string, string> = {}) {
   return { code: out.code, stderr: new TextDecoder().decode(out.stderr).trim() };
 }
 
-/** Starts main.ts and waits for its start-up line. */
-async function startMain(args: string[], env: Record<string, string> = {}) {
+/** Starts main.ts in `cwd` (a fresh folder) and waits for its start-up line. */
+async function startMain(args: string[], env: Record<string, string> = {}, cwd?: string) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-net=127.0.0.1", "--allow-read", "--allow-env", MAIN, ...args],
-    cwd: ROOT,
+    args: ["run", ...PERMISSIONS, MAIN, ...args],
+    cwd: cwd ?? await Deno.makeTempDir(),
     env,
     stdout: "null",
     stderr: "piped",
@@ -121,13 +133,50 @@ Deno.test("main.ts stops with one line and a non-zero exit on each broken config
   });
   await t.step("log_file_path without write permission", async () => {
     const config = await tempFile(
-      JSON.stringify({ log_file_path: "/tmp/proxy-no-write.log" }),
+      JSON.stringify({ log_file_path: `${ROOT}proxy-no-write.log` }),
       ".json",
     );
-    const { code, stderr } = await runMain(["--config", config]);
+    const { code, stderr } = await runMain(["--config", config, "--models", MODELS]);
     assert.notEqual(code, 0);
     assert.equal(stderr.split("\n").length, 1, stderr);
     assert.match(stderr, /Cannot open log_file_path .*--allow-write/);
+  });
+  await t.step("a ledger file without write permission", async () => {
+    const config = await tempFile("{}", ".json");
+    const permissions = PERMISSIONS.filter((p) => !p.startsWith("--allow-write"));
+    const { code, stderr } = await runMain(
+      ["--config", config, "--models", MODELS],
+      {},
+      permissions,
+    );
+    assert.notEqual(code, 0);
+    assert.equal(stderr.split("\n").length, 1, stderr);
+    assert.match(stderr, /Cannot open the ledger ".*usage\.sqlite".*--allow-write=.*usage\.sqlite/);
+  });
+  await t.step("a ledger in a folder that does not exist", async () => {
+    const config = await tempFile(
+      JSON.stringify({ ledger: "/tmp/no-such-dir-x/u.sqlite" }),
+      ".json",
+    );
+    const { code, stderr } = await runMain(["--config", config, "--models", MODELS]);
+    assert.notEqual(code, 0);
+    assert.equal(stderr.split("\n").length, 1, stderr);
+    assert.match(stderr, /Cannot open the ledger "\/tmp\/no-such-dir-x\/u\.sqlite"/);
+  });
+  await t.step("ledger, ledger_days and admin_token of the wrong kind", async () => {
+    for (
+      const [doc, expected] of [
+        [{ ledger: 3 }, /"ledger" must be false, a file path or a postgres:\/\/ URL/],
+        [{ ledger: "mysql://u:p@h/db" }, /"ledger" must be a file path or a postgres:\/\/ URL/],
+        [{ ledger_days: 0 }, /"ledger_days" must be a whole number of days/],
+        [{ admin_token: "short" }, /"admin_token" must be a string of at least 16 characters/],
+      ] as const
+    ) {
+      const config = await tempFile(JSON.stringify(doc), ".json");
+      const { code, stderr } = await runMain(["--config", config]);
+      assert.notEqual(code, 0);
+      assert.match(stderr, expected);
+    }
   });
   await t.step("unknown flag", async () => {
     const { code, stderr } = await runMain(["--prot", "1"]);
@@ -136,10 +185,14 @@ Deno.test("main.ts stops with one line and a non-zero exit on each broken config
   });
 });
 
-Deno.test("the shipped models.yaml and config.json load", async () => {
-  const server = await startMain(["--port", "0"]);
+Deno.test("the shipped models.yaml and config.json load, the ledger beside config.json", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.copyFile(`${ROOT}models.yaml`, `${dir}/models.yaml`);
+  await Deno.copyFile(`${ROOT}config.json`, `${dir}/config.json`);
+  const server = await startMain(["--port", "0"], {}, dir);
   try {
     assert.match(server.line, /^Listening on http:\/\/127\.0\.0\.1:\d+, serving \d+ models; /);
+    assert.ok((await Deno.stat(`${dir}/usage.sqlite`)).isFile);
   } finally {
     await server.stop();
   }

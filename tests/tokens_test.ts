@@ -191,6 +191,22 @@ Deno.test("count_tokens on a Gemini upstream is forwarded to :countTokens, conve
   });
 });
 
+Deno.test("count_tokens sends no billing line to a Gemini counter, only to Anthropic's", async () => {
+  const billing =
+    "x-anthropic-billing-header: cc_version=2.1.241.a3f; cc_entrypoint=cli; cch=5e0c2;";
+  const body = {
+    ...ANTHROPIC_COUNT_BODY,
+    system: [{ type: "text", text: billing }, ...ANTHROPIC_COUNT_BODY.system],
+  };
+  await withProxy(() => json({ totalTokens: 77, input_tokens: 77 }), async (mock, proxy) => {
+    assert.equal((await countAnthropic(proxy, "up-gemini", body)).status, 200);
+    assert.ok(!mock.received[0].body.includes("cch="), mock.received[0].body);
+    assert.equal((await countGemini(proxy, "up-anthropic")).status, 200);
+    assert.equal((await countAnthropic(proxy, "up-anthropic", body)).status, 200);
+    assert.equal(mock.received[2].json.system[0].text, billing);
+  });
+});
+
 Deno.test("Gemini :countTokens on a Gemini upstream passes through", async () => {
   await withProxy(() => json({ totalTokens: 12 }), async (mock, proxy) => {
     const response = await countGemini(proxy, "up-gemini");

@@ -1,16 +1,29 @@
 /** Anthropic usage ↔ the internal Usage; both count input tokens without cached ones. */
+import { tokenCount } from "../ir/lenient.ts";
 import type { Usage } from "../ir/types.ts";
+import { isObject } from "./_validate.ts";
 import type { AnthropicUsage, InboundUsage } from "./types.ts";
 
-/** The figures an upstream's usage object carries; absent ones are left out, not zeroed. */
-export function usageFromWire(usage: InboundUsage | null | undefined): Partial<Usage> {
+/**
+ * The figures an upstream's usage object carries; absent ones are left out, not zeroed, and one
+ * that is no token count is dropped with a warning.
+ */
+export function usageFromWire(
+  usage: InboundUsage | null | undefined,
+  warn: (message: string) => void = () => {},
+): Partial<Usage> {
   const out: Partial<Usage> = {};
-  if (!usage) return out;
-  setIfNumber(out, "inputTokens", usage.input_tokens);
-  setIfNumber(out, "outputTokens", usage.output_tokens);
-  setIfNumber(out, "cacheReadTokens", usage.cache_read_input_tokens);
-  setIfNumber(out, "cacheWriteTokens", usage.cache_creation_input_tokens);
-  setIfNumber(out, "reasoningTokens", usage.output_tokens_details?.thinking_tokens);
+  if (!isObject(usage)) return out;
+  const set = (key: keyof Usage, value: unknown, field: string) => {
+    const n = tokenCount(value, field, warn);
+    if (n !== undefined) out[key] = n;
+  };
+  set("inputTokens", usage.input_tokens, "input_tokens");
+  set("outputTokens", usage.output_tokens, "output_tokens");
+  set("cacheReadTokens", usage.cache_read_input_tokens, "cache_read_input_tokens");
+  set("cacheWriteTokens", usage.cache_creation_input_tokens, "cache_creation_input_tokens");
+  const details = isObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
+  set("reasoningTokens", details.thinking_tokens, "thinking_tokens");
   return out;
 }
 
@@ -22,8 +35,4 @@ export function usageToWire(usage: Usage): AnthropicUsage {
     cache_creation_input_tokens: usage.cacheWriteTokens,
     cache_read_input_tokens: usage.cacheReadTokens,
   };
-}
-
-function setIfNumber(out: Partial<Usage>, key: keyof Usage, value: unknown): void {
-  if (typeof value === "number" && Number.isFinite(value)) out[key] = value;
 }

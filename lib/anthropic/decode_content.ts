@@ -246,6 +246,11 @@ function decodeResultItem(
   if (type === "text" || type === "image" || type === "document") {
     return decodeMedia(item, type, path);
   }
+  if (type === "tool_reference") {
+    // Claude Code's ToolSearch answers with references to deferred tools; elsewhere their names.
+    const name = optionalString(item, "tool_name", path);
+    return name ? { type: "text", text: name } : undefined;
+  }
   if (isServerBlock(type)) {
     walk.warnings.push(`Dropped a "${type}" block (${path}): only Anthropic can carry it`);
     return undefined;

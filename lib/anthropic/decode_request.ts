@@ -179,10 +179,9 @@ function decodeEffort(outputConfig: JsonObject | undefined): Effort | undefined 
     case "low":
     case "medium":
     case "high":
-      return effort;
     case "xhigh":
     case "max":
-      return "high";
+      return effort;
   }
   throw invalidRequest(`output_config.effort: unknown effort "${effort}"`);
 }

@@ -294,7 +294,7 @@ Deno.test("decodeRequest() reads sampling, tool choice, thinking budget and JSON
     topP: 0.9,
     topK: 40,
     stopSequences: ["END"],
-    thinking: { mode: "enabled", budgetTokens: 31999, effort: "high" },
+    thinking: { mode: "enabled", budgetTokens: 31999, effort: "max" },
     responseFormat: { type: "json_schema", schema },
   });
 });
@@ -363,4 +363,38 @@ Deno.test("decodeRequest() rejects bad input with a 400 naming the field", () =>
     },
     `messages[0].content[0].source.type: unsupported image source "file"`,
   );
+});
+
+Deno.test("decodeRequest() reads tool_reference blocks in a tool result as the tools' names", () => {
+  const { value, warnings } = decodeRequest({
+    model: "m",
+    messages: [
+      {
+        role: "assistant",
+        content: [{ type: "tool_use", id: "t1", name: "ToolSearch", input: { query: "github" } }],
+      },
+      {
+        role: "user",
+        content: [{
+          type: "tool_result",
+          tool_use_id: "t1",
+          content: [
+            { type: "tool_reference", tool_name: "mcp__github__create_issue" },
+            { type: "tool_reference", tool_name: "mcp__github__list_issues" },
+          ],
+        }],
+      },
+    ],
+  });
+  assert.deepEqual(value.messages[1].content, [{
+    type: "tool_result",
+    toolCallId: "t1",
+    name: "ToolSearch",
+    isError: false,
+    content: [
+      { type: "text", text: "mcp__github__create_issue" },
+      { type: "text", text: "mcp__github__list_issues" },
+    ],
+  }]);
+  assert.deepEqual(warnings, []);
 });

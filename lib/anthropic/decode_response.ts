@@ -5,6 +5,7 @@
 import type { DecodeContext } from "../ir/codec.ts";
 import type { Converted, Response } from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
+import { idOf, stringOf } from "../ir/lenient.ts";
 import { stopReasonFromWire } from "./_stop_reason.ts";
 import { usageFromWire } from "./_usage.ts";
 import { isObject } from "./_validate.ts";
@@ -15,17 +16,17 @@ export function decodeResponse(body: unknown, context: DecodeContext): Converted
   const message: InboundMessage = isObject(body) ? body : {};
   const warnings: string[] = [];
   const content: Response["content"] = [];
-  for (const block of message.content ?? []) {
+  for (const block of Array.isArray(message.content) ? message.content : []) {
     const part = decodeBlock(block, context, warnings);
     if (part) content.push(part);
   }
   const response: Response = {
-    id: message.id || context.newId("msg_"),
+    id: idOf(message.id) ?? context.newId("msg_"),
     model: message.model ?? "",
     content,
     stopReason: stopReasonFromWire(message.stop_reason),
     ...(message.stop_sequence ? { stopSequence: message.stop_sequence } : {}),
-    usage: { ...emptyUsage(), ...usageFromWire(message.usage) },
+    usage: { ...emptyUsage(), ...usageFromWire(message.usage, (w) => warnings.push(w)) },
   };
   return { value: response, warnings };
 }
@@ -36,21 +37,22 @@ function decodeBlock(
   warnings: string[],
 ): Response["content"][number] | undefined {
   switch (block?.type) {
-    case "text":
-      return block.text ? { type: "text", text: block.text } : undefined;
+    case "text": {
+      const text = stringOf(block.text);
+      return text ? { type: "text", text } : undefined;
+    }
     case "thinking": {
-      const signature = block.signature
-        ? { signature: { origin: "anthropic" as const, value: block.signature } }
-        : {};
-      return { type: "thinking", text: block.thinking ?? "", ...signature };
+      const value = stringOf(block.signature);
+      const signature = value ? { signature: { origin: "anthropic" as const, value } } : {};
+      return { type: "thinking", text: stringOf(block.thinking) ?? "", ...signature };
     }
     case "redacted_thinking":
-      return { type: "redacted_thinking", data: block.data ?? "" };
+      return { type: "redacted_thinking", data: stringOf(block.data) ?? "" };
     case "tool_use": {
-      const name = block.name ?? "";
+      const name = stringOf(block.name) ?? "";
       return {
         type: "tool_call",
-        id: block.id || context.newId("toolu_"),
+        id: idOf(block.id) ?? context.newId("toolu_"),
         name: context.toolNames.get(name) ?? name,
         input: isObject(block.input) ? block.input : {},
       };

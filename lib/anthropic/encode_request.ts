@@ -31,7 +31,7 @@ export function encodeRequest(
   const system = encodeSystem(request);
   if (system.length) body.system = system;
   encodeTools(request, body, nameOf);
-  const { thinking, effort } = encodeThinking(request, maxTokens, warnings);
+  const { thinking, effort } = encodeThinking(request, maxTokens, warnings, target.thinkingStyle);
   if (thinking && unsignedToolTurn(body)) {
     warnings.push(
       "Thinking was not sent: the last assistant turn calls tools without Anthropic-signed thinking",

@@ -2,8 +2,11 @@
  * The internal ThinkingConfig as Anthropic's `thinking` (+ `output_config.effort`). Anthropic
  * requires 1024 ≤ `budget_tokens` < `max_tokens` and refuses thinking when `tool_choice` forces
  * a tool, so the budget is clamped, and thinking left without room is not sent (with a warning).
+ * Models that take only adaptive thinking (Claude Opus 4.7 and later, `thinking_style: adaptive`)
+ * refuse `enabled`, `budget_tokens` and even `disabled`: a budget becomes its effort there.
  */
-import { budgetOfEffort } from "../ir/effort.ts";
+import type { ThinkingStyle } from "../ir/codec.ts";
+import { budgetOfEffort, effortOfBudget } from "../ir/effort.ts";
 import type { Effort, Request } from "../ir/types.ts";
 import type { AnthropicEffort, AnthropicThinking } from "./types.ts";
 
@@ -19,13 +22,22 @@ export function encodeThinking(
   request: Request,
   maxTokens: number,
   warnings: string[],
+  style: ThinkingStyle = "budget",
 ): { thinking?: AnthropicThinking; effort?: AnthropicEffort } {
   const config = request.thinking;
-  if (!config || config.mode === "disabled") return {};
+  if (!config || config.mode === "disabled" || style === "none") return {};
   const forced = request.toolChoice?.type === "any" || request.toolChoice?.type === "tool";
   if (forced) {
     warnings.push("Thinking was not sent: Anthropic refuses it when tool_choice forces a tool");
     return {};
+  }
+  if (style === "adaptive") {
+    const effort = config.effort ??
+      (config.budgetTokens !== undefined ? effortOfBudget(config.budgetTokens) : undefined);
+    return {
+      thinking: { type: "adaptive" },
+      ...(effort ? { effort: anthropicEffort(effort) } : {}),
+    };
   }
   if (config.mode === "adaptive") {
     return {

@@ -1,5 +1,5 @@
 /** Anthropic's error envelope, both ways: rendering ours, and reading an upstream's. */
-import type { ErrorKind, ProxyError } from "../errors.ts";
+import { type ErrorKind, ProxyError } from "../errors.ts";
 import { unreachable } from "../ir/types.ts";
 import { isObject } from "./_validate.ts";
 import type { AnthropicErrorType } from "./types.ts";
@@ -68,4 +68,11 @@ export function errorMessage(body: unknown): string | undefined {
   if (!isObject(body) || !isObject(body.error)) return undefined;
   const message = body.error.message;
   return typeof message === "string" ? message : undefined;
+}
+
+/** The error a 2xx body holds when it is Anthropic's error envelope (`overloaded_error`: 529). */
+export function answerError(body: unknown): ProxyError | undefined {
+  if (!isObject(body) || body.type !== "error" || !isObject(body.error)) return undefined;
+  const type = typeof body.error.type === "string" ? body.error.type : undefined;
+  return new ProxyError(kindOfErrorType(type), errorMessage(body) || "Upstream reported an error");
 }

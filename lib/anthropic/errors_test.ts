@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { type ErrorKind, ProxyError } from "../errors.ts";
-import { errorBody, errorMessage, kindOfErrorType } from "./errors.ts";
+import { contextOverflow, type ErrorKind, ProxyError } from "../errors.ts";
+import { answerError, errorBody, errorMessage, kindOfErrorType } from "./errors.ts";
 
 Deno.test("errorBody() writes SPEC §2's Anthropic envelope for every kind", () => {
   const expected: Record<ErrorKind, string> = {
@@ -43,4 +43,28 @@ Deno.test("errorMessage() reads error.message from Anthropic's envelope only", (
   assert.equal(errorMessage({ error: "flat" }), undefined);
   assert.equal(errorMessage({ error: { message: 5 } }), undefined);
   assert.equal(errorMessage("<html>502</html>"), undefined);
+});
+
+Deno.test("answerError() reads a 200 body that is Anthropic's error envelope, with its type's status", () => {
+  const error = answerError({
+    type: "error",
+    error: { type: "overloaded_error", message: "Busy" },
+  });
+  assert.equal(error?.status, 529);
+  assert.equal(error?.message, "Busy");
+  assert.equal(answerError({ type: "message", content: [] }), undefined);
+  assert.equal(answerError({ error: { type: "overloaded_error" } }), undefined, "not the envelope");
+});
+
+Deno.test("errorBody() words a context overflow as Anthropic does: prompt is too long", () => {
+  assert.deepEqual(errorBody(contextOverflow({ tokens: 210000, limit: 200000 })), {
+    type: "error",
+    error: {
+      type: "invalid_request_error",
+      message: "prompt is too long: 210000 tokens > 200000 maximum",
+    },
+  });
+  assert.equal(contextOverflow({ tokens: 5 }).message, "prompt is too long: 5 tokens");
+  assert.equal(contextOverflow({}).message, "prompt is too long");
+  assert.equal(contextOverflow({}).status, 400);
 });

@@ -4,7 +4,7 @@ import { decodeRequest } from "./decode_request.ts";
 import { decodeResponse } from "./decode_response.ts";
 import { encodeRequest } from "./encode_request.ts";
 import { encodeResponse } from "./encode_response.ts";
-import { errorBody, errorMessage } from "./errors.ts";
+import { answerError, errorBody, errorMessage } from "./errors.ts";
 import { modelList } from "./models.ts";
 import { createStreamDecoder } from "./stream_decoder.ts";
 import { createStreamEncoder } from "./stream_encoder.ts";
@@ -21,4 +21,5 @@ export const anthropicCodec: DialectCodec = {
   decodeResponse,
   createStreamDecoder,
   errorMessage,
+  answerError,
 };

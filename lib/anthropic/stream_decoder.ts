@@ -7,6 +7,7 @@ import { ProxyError } from "../errors.ts";
 import type { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamDecoder } from "../ir/codec.ts";
 import type { SseEvent } from "../sse/parser.ts";
+import { idOf, stringOf } from "../ir/lenient.ts";
 import { kindOfErrorType } from "./errors.ts";
 import { stopReasonFromWire } from "./_stop_reason.ts";
 import { usageFromWire } from "./_usage.ts";
@@ -26,13 +27,20 @@ class AnthropicStreamDecoder implements StreamDecoder {
   #context: DecodeContext;
   /** What each upstream block index holds, so its deltas go to the right place. */
   #kinds = new Map<number, Kind>();
+  #ended = false;
 
   constructor(assembler: Assembler, context: DecodeContext) {
     this.#assembler = assembler;
     this.#context = context;
   }
 
+  /** `message_stop` has arrived. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   push(event: SseEvent): void {
+    if (this.#ended) return;
     let data: InboundStreamEvent;
     try {
       const parsed = JSON.parse(event.data);
@@ -46,7 +54,10 @@ class AnthropicStreamDecoder implements StreamDecoder {
     const a = this.#assembler;
     switch (data.type ?? event.event) {
       case "message_start":
-        a.start({ id: data.message?.id ?? undefined, usage: usageFromWire(data.message?.usage) });
+        a.start({
+          id: idOf(data.message?.id),
+          usage: usageFromWire(data.message?.usage, (w) => a.warn(w)),
+        });
         return;
       case "content_block_start":
         this.#blockStart(data.index ?? 0, data.content_block ?? {});
@@ -61,7 +72,10 @@ class AnthropicStreamDecoder implements StreamDecoder {
             data.delta.stop_sequence ?? undefined,
           );
         }
-        a.addUsage(usageFromWire(data.usage));
+        a.addUsage(usageFromWire(data.usage, (w) => a.warn(w)));
+        return;
+      case "message_stop":
+        this.#ended = true;
         return;
       case "error":
         a.fail(
@@ -72,7 +86,7 @@ class AnthropicStreamDecoder implements StreamDecoder {
         );
         return;
     }
-    // ping, content_block_stop, message_stop and unknown events carry nothing to pass on
+    // ping, content_block_stop and unknown events carry nothing to pass on
   }
 
   end(): void {}
@@ -83,23 +97,25 @@ class AnthropicStreamDecoder implements StreamDecoder {
       case "text":
         this.#kinds.set(index, "text");
         a.breakBlock(); // Anthropic's blocks are real boundaries: keep them apart
-        if (block.text) a.text(block.text);
+        a.text(stringOf(block.text) ?? "");
         return;
-      case "thinking":
+      case "thinking": {
         this.#kinds.set(index, "thinking");
         a.breakBlock(); // each thinking block keeps its own signature
-        if (block.thinking) a.thinking(block.thinking);
-        if (block.signature) a.thinkingSignature({ origin: "anthropic", value: block.signature });
+        a.thinking(stringOf(block.thinking) ?? "");
+        const signature = stringOf(block.signature);
+        if (signature) a.thinkingSignature({ origin: "anthropic", value: signature });
         return;
+      }
       case "redacted_thinking":
         this.#kinds.set(index, "skipped");
-        a.redactedThinking(block.data ?? "");
+        a.redactedThinking(stringOf(block.data) ?? "");
         return;
       case "tool_use": {
         this.#kinds.set(index, "tool_use");
-        const name = block.name ?? "";
+        const name = stringOf(block.name) ?? "";
         a.toolCall(String(index), {
-          id: block.id ?? undefined,
+          id: idOf(block.id),
           name: this.#context.toolNames.get(name) ?? name,
         });
         if (isObject(block.input) && Object.keys(block.input).length > 0) {
@@ -118,19 +134,21 @@ class AnthropicStreamDecoder implements StreamDecoder {
     const a = this.#assembler;
     switch (delta.type) {
       case "text_delta":
-        if (delta.text) a.text(delta.text);
+        a.text(stringOf(delta.text) ?? "");
         return;
       case "thinking_delta":
-        if (delta.thinking) a.thinking(delta.thinking);
+        a.thinking(stringOf(delta.thinking) ?? "");
         return;
-      case "signature_delta":
-        if (delta.signature) a.thinkingSignature({ origin: "anthropic", value: delta.signature });
+      case "signature_delta": {
+        const signature = stringOf(delta.signature);
+        if (signature) a.thinkingSignature({ origin: "anthropic", value: signature });
         return;
-      case "input_json_delta":
-        if (kind === "tool_use" && delta.partial_json) {
-          a.toolCall(String(index), { args: delta.partial_json });
-        }
+      }
+      case "input_json_delta": {
+        const json = stringOf(delta.partial_json);
+        if (kind === "tool_use" && json) a.toolCall(String(index), { args: json });
         return;
+      }
     }
   }
 }

@@ -3,10 +3,13 @@
  * `ModelEntry` values with every default applied, and looked up by name, then by alias.
  */
 import { parse as parseYaml } from "yaml";
+import type { ThinkingStyle } from "../ir/codec.ts";
 import type { Dialect, Effort } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
 import { globMatches } from "./glob.ts";
 import { parseTokenCount } from "./number.ts";
+import { promptCacheFor, thinkingStyleFor } from "./format_keys.ts";
+import { parsePrice, type Price } from "./price.ts";
 
 /** One model as the proxy uses it: every default applied. */
 export interface ModelEntry {
@@ -28,6 +31,21 @@ export interface ModelEntry {
   extraBody: Record<string, unknown>;
   maxRetries: number;
   fallbacks: string[];
+  /**
+   * Pass-through body fields that pick other models or run tools on the account (OpenRouter
+   * `provider`, Anthropic `mcp_servers`, …) that a caller may send to an entry with its own key.
+   */
+  allowParams: string[];
+  /** false: the upstream cannot read images or documents; they go as placeholder text. */
+  vision: boolean;
+  /** How the upstream is asked to think; undefined: its dialect's default. */
+  thinkingStyle?: ThinkingStyle;
+  /** Top-level body fields never sent to this upstream. */
+  dropParams: string[];
+  /** OpenAI-dialect upstreams that honour `cache_control` on content parts. */
+  promptCache: boolean;
+  /** USD per million tokens, for the ledger's cost; none, no cost. */
+  price?: Price;
 }
 
 const KNOWN_KEYS = new Set([
@@ -49,11 +67,19 @@ const KNOWN_KEYS = new Set([
   "extra_body",
   "max_retries",
   "fallbacks",
+  "allow_params",
+  "vision",
+  "thinking_style",
+  "drop_params",
+  "prompt_cache",
   "description",
+  "price",
 ]);
 
 const FORMATS = new Set(["openai", "anthropic", "gemini"]);
-const EFFORTS = new Set(["minimal", "low", "medium", "high"]);
+const EFFORTS = new Set(["minimal", "low", "medium", "high", "xhigh", "max"]);
+/** Claude Code asks for `<model>[1m]` when its 1M-token context is chosen. */
+const ONE_MILLION_SUFFIX = "[1m]";
 const DEFAULT_MAX_TOKENS = 8192;
 
 /** The longest model name looked up; a longer one cannot be configured and only costs time. */
@@ -79,11 +105,13 @@ export class ModelRegistry {
   }
 
   /**
-   * The entry for a name a client sent: exact `model_id` first, then aliases in file order;
-   * nothing for a name over `MAX_MODEL_NAME`.
+   * The entry for a name a client sent: exact `model_id` first, then aliases in file order. A
+   * `[1m]` suffix (Claude Code's 1M-context variant of a model) is looked up without it; nothing
+   * for a name over `MAX_MODEL_NAME`.
    */
   resolve(name: string): ModelEntry | undefined {
     if (name.length > MAX_MODEL_NAME) return undefined;
+    if (name.endsWith(ONE_MILLION_SUFFIX)) name = name.slice(0, -ONE_MILLION_SUFFIX.length);
     const exact = this.#byId.get(name);
     if (exact) return exact;
     for (const { pattern, entry } of this.#aliases) {
@@ -177,11 +205,12 @@ function parseEntry(
   } catch {
     throw new ConfigError(`${at}: "api_base" is not an http(s) URL: "${apiBase}"`);
   }
+  const format = formatOf(o, apiBase, at);
   return {
     modelId: id,
     modelName: optString(o, "model_name", at) ?? id,
     apiBase: apiBase.replace(/\/+$/, ""),
-    format: formatOf(o, apiBase, at),
+    format,
     aliases: stringList(o, "aliases", at),
     apiKey: apiKeyOf(o, at, env),
     maxTokens: tokenCount(o, "max_tokens", at) ?? DEFAULT_MAX_TOKENS,
@@ -193,6 +222,12 @@ function parseEntry(
     extraBody: objectOf(o, "extra_body", at),
     maxRetries: retriesOf(o, at),
     fallbacks: stringList(o, "fallbacks", at),
+    allowParams: stringList(o, "allow_params", at),
+    vision: optBool(o, "vision", at) ?? true,
+    thinkingStyle: thinkingStyleFor(format, optString(o, "thinking_style", at), at),
+    dropParams: stringList(o, "drop_params", at),
+    promptCache: promptCacheFor(format, optBool(o, "prompt_cache", at) ?? false, at),
+    price: parsePrice(o.price, at),
   };
 }
 
@@ -226,7 +261,9 @@ function effortOf(o: Record<string, unknown>, at: string): Effort | undefined {
   const effort = optString(o, "reasoning_effort", at);
   if (effort === undefined) return undefined;
   if (!EFFORTS.has(effort)) {
-    throw new ConfigError(`${at}: "reasoning_effort" must be minimal, low, medium or high`);
+    throw new ConfigError(
+      `${at}: "reasoning_effort" must be minimal, low, medium, high, xhigh or max`,
+    );
   }
   return effort as Effort;
 }

@@ -4,6 +4,12 @@
  * applied.
  */
 import { ConfigError } from "./config_error.ts";
+import {
+  type LedgerSetting,
+  resolveAdminToken,
+  resolveLedger,
+  resolveLedgerDays,
+} from "./ledger_setting.ts";
 
 export type LogLevel = "debug" | "info" | "warning" | "error";
 
@@ -25,10 +31,18 @@ export interface Settings {
   /** A connection with no request in flight is closed after this. */
   keepaliveTimeoutSeconds: number;
   maxRequestBytes: number;
-  /** Allowed CORS origins ("*" allowed); empty: no CORS headers. */
+  /** Allowed CORS origins ("*" allowed); empty: no CORS headers, and any Origin is refused. */
   cors: string[];
+  /** Domain names a request's Host may carry besides `localhost` (IP literals always may). */
+  allowedHosts: string[];
   modelsFile: string;
   configFile: string;
+  /** Where usage rows go (SQLite beside config.json unless set). */
+  ledger: LedgerSetting;
+  /** Rows older than this many days are deleted. */
+  ledgerDays: number;
+  /** Needed by the dashboard and `/api/*` when the proxy listens beyond loopback. */
+  adminToken?: string;
 }
 
 const DEFAULTS = {
@@ -57,6 +71,10 @@ const CONFIG_KEYS = new Set([
   "keepalive_timeout_seconds",
   "max_request_bytes",
   "cors",
+  "allowed_hosts",
+  "ledger",
+  "ledger_days",
+  "admin_token",
 ]);
 
 const FLAGS: Record<string, string> = {
@@ -153,6 +171,10 @@ export function resolveSettings(
   if (!Array.isArray(cors) || cors.some((c) => typeof c !== "string")) {
     throw new ConfigError(`${where("cors")} must be a list of origins`);
   }
+  const allowedHosts = file.allowed_hosts ?? [];
+  if (!Array.isArray(allowedHosts) || allowedHosts.some((h) => typeof h !== "string" || !h)) {
+    throw new ConfigError(`${where("allowed_hosts")} must be a list of host names`);
+  }
   return {
     host,
     port,
@@ -174,8 +196,12 @@ export function resolveSettings(
       1,
     ),
     cors,
+    allowedHosts,
     modelsFile: flags.models ?? env("CUSTOM_MODELS_FILE") ?? "models.yaml",
     configFile,
+    ledger: resolveLedger(file.ledger, configFile),
+    ledgerDays: resolveLedgerDays(file.ledger_days, configFile),
+    adminToken: resolveAdminToken(file.admin_token, configFile),
   };
 }
 

@@ -29,3 +29,16 @@ Deno.test("resolveSettings() reads the timeouts of config.json, with their defau
     ConfigError,
   );
 });
+
+Deno.test("resolveSettings() reads allowed_hosts, empty by default", () => {
+  assert.deepEqual(resolveSettings({}, none, {}, "config.json").allowedHosts, []);
+  const settings = resolveSettings({}, none, { allowed_hosts: ["proxy.lan"] }, "config.json");
+  assert.deepEqual(settings.allowedHosts, ["proxy.lan"]);
+  for (const bad of ["proxy.lan", [""], [5]]) {
+    assert.throws(
+      () => resolveSettings({}, none, { allowed_hosts: bad }, "config.json"),
+      ConfigError,
+      JSON.stringify(bad),
+    );
+  }
+});

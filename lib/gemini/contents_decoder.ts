@@ -59,11 +59,12 @@ interface PartContext {
   warnings: string[];
 }
 
-/** `systemInstruction`: a Content (with or without `role`), or a plain string. */
+/** `systemInstruction`: a Content (with or without `role`); Gemini refuses a plain string. */
 export function decodeSystemInstruction(value: unknown, warnings: string[]): TextPart[] {
   if (value === undefined || value === null) return [];
-  if (typeof value === "string") return value ? [{ type: "text", text: value }] : [];
-  if (!isObject(value)) throw invalidRequest('"systemInstruction" must be an object or a string');
+  if (!isObject(value)) {
+    throw invalidRequest('"systemInstruction" must be a Content object ({"parts": [{"text": …}]})');
+  }
   const parts = optArray(value, "parts", "systemInstruction") ?? [];
   const out: TextPart[] = [];
   parts.forEach((part, i) => {
@@ -204,6 +205,9 @@ function resultContent(
   path: string,
 ): { content: Array<TextPart | ImagePart | DocumentPart>; isError: boolean } {
   const body = field(response, "response");
+  if (body !== undefined && body !== null && !isObject(body)) {
+    throw invalidRequest(`${path}: "response" must be an object (such as {"output": …})`);
+  }
   let value: unknown = body;
   let isError = false;
   if (isObject(body)) {

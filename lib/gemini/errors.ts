@@ -2,7 +2,7 @@
  * Gemini's error envelope, `{"error": {"code", "message", "status"}}`, both ways: rendered for
  * Gemini callers, read from Gemini upstreams (which sometimes wrap it in a one-item array).
  */
-import { kindOfStatus, ProxyError } from "../errors.ts";
+import { type ContextOverflow, kindOfStatus, ProxyError } from "../errors.ts";
 import { isObject } from "./_read.ts";
 import type { GeminiErrorBody } from "./types.ts";
 
@@ -33,9 +33,15 @@ export function statusName(status: number): string {
 
 /** The error body a Gemini caller receives. */
 export function errorBody(error: ProxyError): GeminiErrorBody {
-  return {
-    error: { code: error.status, message: error.message, status: statusName(error.status) },
-  };
+  const message = error.overflow ? overflowMessage(error.overflow) : error.message;
+  return { error: { code: error.status, message, status: statusName(error.status) } };
+}
+
+/** Gemini's own words for a request longer than the context window. */
+function overflowMessage({ tokens, limit }: ContextOverflow): string {
+  const count = tokens === undefined ? "" : ` (${tokens})`;
+  const most = limit === undefined ? "" : ` (${limit})`;
+  return `The input token count${count} exceeds the maximum number of tokens allowed${most}.`;
 }
 
 /** The message inside a Gemini error body, if it has one. */
@@ -52,6 +58,12 @@ export function errorFromGemini(detail: unknown, fallbackStatus = 502): ProxyErr
     ? fields.message
     : "Upstream reported an error";
   return new ProxyError(kindOfStatus(code), message, code);
+}
+
+/** The error a 2xx body holds when it is Gemini's error envelope (also inside a one-item array). */
+export function answerError(body: unknown): ProxyError | undefined {
+  const detail = errorDetail(body);
+  return detail ? errorFromGemini(detail) : undefined;
 }
 
 function errorDetail(body: unknown): Record<string, unknown> | undefined {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ProxyError } from "../errors.ts";
-import { errorBody, errorMessage } from "./errors.ts";
+import { contextOverflow, ProxyError } from "../errors.ts";
+import { answerError, errorBody, errorMessage } from "./errors.ts";
 import { modelList } from "./models.ts";
 
 Deno.test("errorBody() renders Gemini's envelope with the status name for each HTTP status", () => {
@@ -67,4 +67,22 @@ Deno.test("modelList() lists models in Gemini's shape", () => {
       ],
     },
   );
+});
+
+Deno.test("answerError() reads a 200 body that is Gemini's error envelope, also in an array", () => {
+  const body = { error: { code: 503, message: "Overloaded", status: "UNAVAILABLE" } };
+  assert.equal(answerError(body)?.status, 503);
+  assert.equal(answerError([body])?.message, "Overloaded");
+  assert.equal(answerError({ candidates: [] }), undefined);
+});
+
+Deno.test("errorBody() words a context overflow as Gemini does, INVALID_ARGUMENT", () => {
+  assert.deepEqual(errorBody(contextOverflow({ tokens: 1200000, limit: 1048576 })), {
+    error: {
+      code: 400,
+      message:
+        "The input token count (1200000) exceeds the maximum number of tokens allowed (1048576).",
+      status: "INVALID_ARGUMENT",
+    },
+  });
 });

@@ -3,7 +3,7 @@
  * upstream, and Gemini as the upstream for any client.
  */
 import type { DialectCodec } from "../ir/codec.ts";
-import { errorBody, errorMessage } from "./errors.ts";
+import { answerError, errorBody, errorMessage } from "./errors.ts";
 import { modelList } from "./models.ts";
 import { decodeRequest } from "./request_decoder.ts";
 import { encodeRequest } from "./request_encoder.ts";
@@ -24,4 +24,5 @@ export const geminiCodec: DialectCodec = {
   decodeResponse,
   createStreamDecoder,
   errorMessage,
+  answerError,
 };

@@ -171,7 +171,7 @@ Deno.test("decodeRequest() uses the whole response object when it has no output 
 
 Deno.test("decodeRequest() reads thoughts, media and drops empty text and code execution", () => {
   const body = {
-    system_instruction: "Be brief",
+    system_instruction: { parts: [{ text: "Be brief" }] },
     contents: [
       {
         role: "user",

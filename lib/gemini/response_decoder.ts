@@ -3,6 +3,7 @@ import { ProxyError } from "../errors.ts";
 import type { DecodeContext } from "../ir/codec.ts";
 import type { Converted, Response, Signature } from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
+import { idOf } from "../ir/lenient.ts";
 import { isObject } from "./_read.ts";
 import { errorFromGemini } from "./errors.ts";
 import { stopReasonOf } from "./finish_reason.ts";
@@ -26,12 +27,12 @@ export function decodeResponse(body: unknown, ctx: DecodeContext): Converted<Res
   const blocked = !candidate && response.promptFeedback?.blockReason !== undefined;
   return {
     value: {
-      id: response.responseId || ctx.newId("msg"),
+      id: idOf(response.responseId) ?? ctx.newId("msg"),
       model: response.modelVersion ?? "",
       content,
       stopReason: blocked ? "refusal" : stopReasonOf(candidate?.finishReason, sawCall),
       usage: isObject(response.usageMetadata)
-        ? usageFromGemini(response.usageMetadata)
+        ? usageFromGemini(response.usageMetadata, (w) => warnings.push(w))
         : emptyUsage(),
     },
     warnings,

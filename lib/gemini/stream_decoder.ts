@@ -8,6 +8,7 @@ import { ProxyError } from "../errors.ts";
 import type { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamDecoder } from "../ir/codec.ts";
 import type { SseEvent } from "../sse/parser.ts";
+import { idOf } from "../ir/lenient.ts";
 import { isObject } from "./_read.ts";
 import { errorFromGemini } from "./errors.ts";
 import { stopReasonOf } from "./finish_reason.ts";
@@ -23,13 +24,20 @@ class GeminiStreamDecoder implements StreamDecoder {
   #assembler: Assembler;
   #ctx: DecodeContext;
   #calls = 0;
+  #ended = false;
 
   constructor(assembler: Assembler, ctx: DecodeContext) {
     this.#assembler = assembler;
     this.#ctx = ctx;
   }
 
+  /** A chunk with a `finishReason` and `usageMetadata` has arrived. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   push(event: SseEvent): void {
+    if (this.#ended) return;
     const data = event.data.trim();
     if (!data || data === "[DONE]") return;
     let parsed: unknown;
@@ -59,17 +67,23 @@ class GeminiStreamDecoder implements StreamDecoder {
       assembler.fail(errorFromGemini(chunk.error));
       return;
     }
-    const usage = isObject(chunk.usageMetadata) ? usageFromGemini(chunk.usageMetadata) : undefined;
+    const usage = isObject(chunk.usageMetadata)
+      ? usageFromGemini(chunk.usageMetadata, (w) => assembler.warn(w))
+      : undefined;
+    const id = idOf(chunk.responseId);
     assembler.start({
-      ...(chunk.responseId ? { id: chunk.responseId } : {}),
+      ...(id ? { id } : {}),
       ...(usage ? { usage } : {}),
     });
     const candidate = Array.isArray(chunk.candidates) ? chunk.candidates[0] : undefined;
     const parts = candidate?.content?.parts;
     if (Array.isArray(parts)) { for (const part of parts) if (isObject(part)) this.#part(part); }
     if (usage) assembler.addUsage(usage);
+    let finished = true;
     if (candidate?.finishReason) assembler.finish(stopReasonOf(candidate.finishReason, false));
     else if (!candidate && chunk.promptFeedback?.blockReason) assembler.finish("refusal");
+    else finished = false;
+    if (finished && usage) this.#ended = true;
   }
 
   #part(part: GeminiPart): void {

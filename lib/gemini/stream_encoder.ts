@@ -104,12 +104,13 @@ class GeminiStreamEncoder implements StreamEncoder {
     const call = this.#call;
     if (!call) return "";
     this.#call = undefined;
-    let args: Record<string, unknown> = {};
+    let args: Record<string, unknown> = { _raw_arguments: call.json };
     try {
       const parsed = JSON.parse(call.json || "{}");
       if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) args = parsed;
     } catch {
-      // Arguments that are not JSON cannot be a functionCall's args; the call still goes out.
+      // Not JSON (the Assembler closes arguments into an object, so only a bug gets here): the
+      // text is kept for the caller to see, as in a whole answer.
     }
     return this.#part(functionCallPart(call.id, call.name, args, call.signature));
   }

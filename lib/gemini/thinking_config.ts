@@ -50,6 +50,8 @@ function levelOf(effort: Effort, flash: boolean): GeminiThinkingLevel {
     case "medium":
       return flash ? "MEDIUM" : "HIGH";
     case "high":
+    case "xhigh":
+    case "max":
       return "HIGH";
     default:
       return unreachable(effort);

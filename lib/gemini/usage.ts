@@ -3,21 +3,22 @@
  * `promptTokenCount` and thoughts apart from `candidatesTokenCount`; the internal Usage
  * (Anthropic's sense) counts input without cache and output with reasoning.
  */
+import { tokenCount } from "../ir/lenient.ts";
 import type { Usage } from "../ir/types.ts";
 import type { GeminiUsageMetadata } from "./types.ts";
 
-function count(value: unknown): number {
-  return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : 0;
-}
-
-/** Usage from a Gemini `usageMetadata`. */
-export function usageFromGemini(meta: GeminiUsageMetadata): Usage {
-  const prompt = count(meta.promptTokenCount);
-  const cached = count(meta.cachedContentTokenCount);
-  const thoughts = count(meta.thoughtsTokenCount);
+/** Usage from a Gemini `usageMetadata`; a figure that is no token count counts 0, with a warning. */
+export function usageFromGemini(
+  meta: GeminiUsageMetadata,
+  warn: (message: string) => void = () => {},
+): Usage {
+  const count = (field: keyof GeminiUsageMetadata) => tokenCount(meta[field], field, warn) ?? 0;
+  const prompt = count("promptTokenCount");
+  const cached = count("cachedContentTokenCount");
+  const thoughts = count("thoughtsTokenCount");
   return {
     inputTokens: Math.max(0, prompt - cached),
-    outputTokens: count(meta.candidatesTokenCount) + thoughts,
+    outputTokens: count("candidatesTokenCount") + thoughts,
     cacheReadTokens: cached,
     cacheWriteTokens: 0,
     reasoningTokens: thoughts,

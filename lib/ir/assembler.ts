@@ -7,8 +7,8 @@
  * full JSON.
  */
 import { ProxyError } from "../errors.ts";
+import { JsonObjectPrefix } from "./json_object_prefix.ts";
 import type { Signature, StopReason, StreamEvent, Usage } from "./types.ts";
-import { JsonEnd } from "./json_end.ts";
 import { emptyUsage } from "./types.ts";
 import { WarningTally } from "./warning_tally.ts";
 
@@ -16,13 +16,12 @@ interface CallState {
   key: string;
   id?: string;
   name?: string;
-  /** Argument text received but not yet sent in a delta. */
-  pending: string;
   /** All argument text received. */
   args: string;
-  /** Whether `args` has closed its object, read up to `scanned` (see `argsComplete`). */
-  end?: JsonEnd;
-  scanned: number;
+  /** How much of `args` reads as the start of a JSON object, to be sent, and whether it closed. */
+  prefix: JsonObjectPrefix;
+  /** Characters of `args` sent in deltas. */
+  sent: number;
   signature?: Signature;
   state: "waiting" | "open" | "closed";
 }
@@ -81,6 +80,11 @@ export class Assembler {
   /** What had to be dropped on the way (logged and sent as `x-proxy-warnings` where possible). */
   get warnings(): readonly string[] {
     return this.#warnings.list();
+  }
+
+  /** Notes something dropped on the way (counted by kind, however often the upstream repeats it). */
+  warn(message: string): void {
+    this.#warnings.add(message);
   }
 
   /** True once the stream has closed or failed. */
@@ -165,7 +169,7 @@ export class Assembler {
     this.#sawCall = true;
     let call = this.#calls.get(key);
     if (!call) {
-      call = { key, pending: "", args: "", scanned: 0, state: "waiting" };
+      call = { key, args: "", prefix: new JsonObjectPrefix(), sent: 0, state: "waiting" };
       this.#calls.set(key, call);
     }
     if (piece.id && !call.id) call.id = piece.id;
@@ -187,7 +191,7 @@ export class Assembler {
         return;
       }
       call.args += piece.args;
-      call.pending += piece.args;
+      call.prefix.push(piece.args);
     }
     const open = this.#open;
     if (open?.kind === "tool_call" && open.call === call) {
@@ -195,7 +199,9 @@ export class Assembler {
       return;
     }
     if (call.state !== "waiting" || !call.name) return;
-    if (open?.kind === "tool_call" && !argsComplete(open.call)) return; // interleaved: wait
+    // Interleaved: wait until the open call's arguments close their object (the scanner that
+    // decides what may be sent already knows, without reading them again).
+    if (open?.kind === "tool_call" && !open.call.prefix.complete) return;
     this.#closeOpenBlock();
     this.#openCall(call);
   }
@@ -288,14 +294,30 @@ export class Assembler {
     this.#flushArgs(call, index);
   }
 
+  /** Sends the arguments received so far, as far as they still read as a JSON object. */
   #flushArgs(call: CallState, index: number): void {
-    if (!call.pending) return;
-    this.#out.push({
-      type: "block_delta",
-      index,
-      delta: { type: "tool_args", json: call.pending },
-    });
-    call.pending = "";
+    const safe = call.prefix.safe;
+    if (safe <= call.sent) return;
+    const json = call.args.slice(call.sent, safe);
+    call.sent = safe;
+    this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json } });
+  }
+
+  /**
+   * The end of a call's arguments: what is held back goes out, and arguments that are not one
+   * JSON object are closed into one that keeps their text (`_raw_arguments`), as whole answers
+   * do, so the caller can always parse what it assembled.
+   */
+  #finishArgs(call: CallState, index: number): void {
+    if (call.args.trim() === "") {
+      this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json: "{}" } });
+      return;
+    }
+    this.#flushArgs(call, index);
+    if (call.prefix.complete) return;
+    const json = call.prefix.closing(call.args);
+    if (json) this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json } });
+    this.warn(`Tool call "${call.name}" had arguments that are not a JSON object`);
   }
 
   #closeOpenBlock(): void {
@@ -310,13 +332,7 @@ export class Assembler {
         delta: { type: "signature", signature },
       });
     } else if (open.kind === "tool_call") {
-      if (open.call.args.trim() === "") {
-        this.#out.push({
-          type: "block_delta",
-          index: open.index,
-          delta: { type: "tool_args", json: "{}" },
-        });
-      }
+      this.#finishArgs(open.call, open.index);
       open.call.state = "closed";
     }
     this.#out.push({ type: "block_stop", index: open.index });
@@ -325,17 +341,4 @@ export class Assembler {
 
 function signatureField(signature: Signature | undefined): { signature?: Signature } {
   return signature ? { signature } : {};
-}
-
-/**
- * True when a call's arguments are one closed object, which cannot grow. Asked only when pieces
- * of calls interleave, and each asking reads only the text that arrived since the last.
- */
-function argsComplete(call: CallState): boolean {
-  call.end ??= new JsonEnd();
-  if (call.scanned < call.args.length) {
-    call.end.push(call.args.slice(call.scanned));
-    call.scanned = call.args.length;
-  }
-  return call.end.complete;
 }

@@ -245,7 +245,8 @@ Deno.test("Assembler reads an open call's arguments once, not again for each pie
   a.finish("tool_use");
   a.end();
   const events = checkStrict(a.drain());
-  assert.equal(argsOf(events, 0), unclosed);
+  // The string never closed: the arguments end as an object keeping their text.
+  assert.equal(JSON.parse(argsOf(events, 0))._raw_arguments, unclosed);
   assert.equal(argsOf(events, 1), "{" + " ".repeat(999) + "}");
 });
 
@@ -258,4 +259,25 @@ Deno.test("Assembler fails a stream whose tool-call arguments pass maxArgumentCh
   assert.equal(last?.type, "error");
   assert.match(last?.type === "error" ? last.error.message : "", /longer than 1000 characters/);
   assert.equal(a.done, true);
+});
+
+Deno.test("Assembler closes arguments that are not JSON into an object keeping their text, with a warning", () => {
+  const a = assembler();
+  a.toolCall("0", { id: "c1", name: "run", args: "ls " });
+  a.toolCall("0", { args: "-la" });
+  a.toolCall("1", { id: "c2", name: "write", args: '{"path": "a.txt", "n": 1' });
+  a.finish("tool_use");
+  a.end();
+  const events = checkStrict(a.drain());
+  assert.deepEqual(JSON.parse(argsOf(events, 0)), { _raw_arguments: "ls -la" });
+  // The number that never ended was not sent: its member is closed as null.
+  assert.deepEqual(JSON.parse(argsOf(events, 1)), {
+    path: "a.txt",
+    n: null,
+    _raw_arguments: '{"path": "a.txt", "n": 1',
+  });
+  assert.deepEqual(a.warnings, [
+    'Tool call "run" had arguments that are not a JSON object',
+    'Tool call "write" had arguments that are not a JSON object',
+  ]);
 });

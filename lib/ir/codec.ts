@@ -7,6 +7,19 @@ import type { SseEvent } from "../sse/parser.ts";
 import type { Assembler } from "./assembler.ts";
 import type { Converted, Dialect, Effort, Request, Response, StreamEvent } from "./types.ts";
 
+/**
+ * How an upstream is asked to think (models.yaml `thinking_style`); absent: its dialect's default
+ * (`reasoning_effort` for OpenAI-dialect upstreams, `budget` for Anthropic ones).
+ */
+export type ThinkingStyle =
+  | "reasoning_effort"
+  | "deepseek"
+  | "qwen"
+  | "openrouter"
+  | "budget"
+  | "adaptive"
+  | "none";
+
 /** What an upstream encoder needs to know of the model entry it is calling. */
 export interface UpstreamTarget {
   /** The model name the upstream expects (`model_name`). */
@@ -19,6 +32,9 @@ export interface UpstreamTarget {
   reasoningEffort?: Effort;
   /** Whether the upstream call streams. */
   stream: boolean;
+  thinkingStyle?: ThinkingStyle;
+  /** OpenAI-dialect upstreams: carry `cache_control` breakpoints on content parts. */
+  promptCache?: boolean;
 }
 
 /** An encoded upstream request, and what is needed to read its answer back. */
@@ -42,6 +58,12 @@ export interface StreamDecoder {
   push(event: SseEvent): void;
   /** The upstream stream has ended (normally or not); the assembler's `end()` comes after. */
   end(): void;
+  /**
+   * True once the upstream has sent the last event of its dialect's stream (`[DONE]`,
+   * `message_stop`, …): the stream is over even if the connection stays open, and anything
+   * after it is no part of the answer.
+   */
+  readonly ended: boolean;
 }
 
 /** Turns the strict event stream into the caller's wire text (SSE, or Gemini's JSON array). */
@@ -90,7 +112,15 @@ export interface DialectCodec {
   // Caller side
   /** Validates and decodes a caller's body; throws ProxyError (400) for bad input. */
   decodeRequest(body: unknown, options: CallerOptions): Converted<Request>;
-  encodeResponse(response: Response, options: StreamEncoderOptions): Record<string, unknown>;
+  /**
+   * The whole answer in this dialect. `request` is the caller's decoded request, for a dialect
+   * whose answer repeats its settings or restores its tool kinds (Responses); others ignore it.
+   */
+  encodeResponse(
+    response: Response,
+    options: StreamEncoderOptions,
+    request?: Request,
+  ): Record<string, unknown>;
   createStreamEncoder(request: Request, options: StreamEncoderOptions): StreamEncoder;
   /** The error envelope of this dialect. */
   errorBody(error: ProxyError): Record<string, unknown>;
@@ -103,4 +133,9 @@ export interface DialectCodec {
   createStreamDecoder(assembler: Assembler, context: DecodeContext): StreamDecoder;
   /** The message inside an upstream's error body of this dialect, if it has one. */
   errorMessage(body: unknown): string | undefined;
+  /**
+   * The error a successful (2xx) answer of this dialect holds instead of an answer (gateways
+   * answer 200 with an error body), with the status its type implies; undefined for an answer.
+   */
+  answerError(body: unknown): ProxyError | undefined;
 }

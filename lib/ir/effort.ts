@@ -9,7 +9,7 @@ export function effortOfBudget(budgetTokens: number): Effort {
   return "high";
 }
 
-/** The budget an effort stands for: 1024 / 8192 / 24576 (minimal as low). */
+/** The budget an effort stands for: 1024 / 8192 / 24576 (minimal as low, xhigh and max as high). */
 export function budgetOfEffort(effort: Effort): number {
   switch (effort) {
     case "minimal":
@@ -18,6 +18,8 @@ export function budgetOfEffort(effort: Effort): number {
     case "medium":
       return 8192;
     case "high":
+    case "xhigh":
+    case "max":
       return 24576;
     default:
       return unreachable(effort);

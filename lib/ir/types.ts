@@ -7,10 +7,14 @@
 /** The three API dialects the proxy speaks, on either side. */
 export type Dialect = "anthropic" | "openai" | "gemini";
 
-/** Where a thinking signature (or Gemini thought signature) was made. */
+/** The dialect whose upstream made a signature; "proxy" marks one the proxy invented. */
+export type SignatureOrigin = "anthropic" | "gemini" | "responses" | "proxy";
+
+/**
+ * Where a thinking signature (Gemini thought signature, Responses `encrypted_content`) was made.
+ */
 export interface Signature {
-  /** The dialect whose upstream made it; "proxy" marks one the proxy invented. */
-  origin: "anthropic" | "gemini" | "proxy";
+  origin: SignatureOrigin;
   /** The opaque value as that upstream sent it ("" for proxy-made ones). */
   value: string;
 }
@@ -105,7 +109,8 @@ export type ToolChoice =
   | { type: "none" }
   | { type: "tool"; name: string };
 
-export type Effort = "minimal" | "low" | "medium" | "high";
+/** How hard to think; `xhigh` and `max` are Claude Code's top levels (DeepSeek also takes `max`). */
+export type Effort = "minimal" | "low" | "medium" | "high" | "xhigh" | "max";
 
 export interface ThinkingConfig {
   /** enabled: a fixed budget or effort; adaptive: the model decides; disabled: none. */
@@ -146,6 +151,12 @@ export interface Request {
   user?: string;
   /** OpenAI callers: whether the stream should end with a usage chunk. */
   includeUsage?: boolean;
+  /**
+   * The caller's own settings as it wrote them, for a dialect whose answers repeat them (a
+   * Responses answer echoes `instructions`, `tools`, `tool_choice`…, and its encoder restores
+   * freeform and namespaced tools from `tools`). Read only by the caller's own encoders.
+   */
+  callerSettings?: Readonly<Record<string, unknown>>;
 }
 
 export type StopReason =

@@ -141,7 +141,7 @@ function callSignature(call: JsonObject, id: string): Signature | undefined {
  * not JSON, and clients replay it on every later turn: it is kept as `{_raw_arguments}` (what
  * the response decoders make of such calls) rather than refused, which would end the session.
  */
-function parseArguments(text: string): Record<string, unknown> {
+export function parseArguments(text: string): Record<string, unknown> {
   if (text.trim() === "") return {};
   try {
     const value: unknown = JSON.parse(text);

@@ -238,13 +238,17 @@ Deno.test("decodeRequest() maps reasoning_effort to a thinking setting", () => {
     mode: "enabled",
     effort: "minimal",
   });
+  assert.deepEqual(decode({ messages: [], reasoning_effort: "xhigh" }).thinking, {
+    mode: "enabled",
+    effort: "xhigh",
+  });
   assert.deepEqual(decode({ messages: [], reasoning_effort: "none" }).thinking, {
     mode: "disabled",
   });
   assert.equal(decode({ messages: [] }).thinking, undefined);
   assert400(
     { model: "m", messages: [], reasoning_effort: "max" },
-    `"reasoning_effort" must be one of none, minimal, low, medium, high: got "max"`,
+    `"reasoning_effort" must be one of none, minimal, low, medium, high, xhigh: got "max"`,
   );
 });
 

@@ -5,6 +5,7 @@
 import type { DecodeContext } from "../ir/codec.ts";
 import { ProxyError } from "../errors.ts";
 import type { Converted, Response, Signature, ToolCallPart } from "../ir/types.ts";
+import { idOf } from "../ir/lenient.ts";
 import { isObject } from "./_fields.ts";
 import { errorKindOf, errorMessage } from "./errors.ts";
 import { stopReasonOf } from "./finish_reason.ts";
@@ -49,11 +50,14 @@ export function decodeResponse(body: unknown, context: DecodeContext): Converted
   else if (stopReason === "tool_use") stopReason = "end_turn"; // "tool_calls" without any call
   return {
     value: {
-      id: completion.id || context.newId("msg"),
+      id: idOf(completion.id) ?? context.newId("msg"),
       model: completion.model ?? "",
       content,
       stopReason,
-      usage: { ...emptyUsage(), ...usageOfChat(completion.usage ?? {}) },
+      usage: {
+        ...emptyUsage(),
+        ...usageOfChat(isObject(completion.usage) ? completion.usage : {}, (w) => warnings.push(w)),
+      },
     },
     warnings,
   };
@@ -103,7 +107,11 @@ function decodeToolCall(
  * Arguments that are not a JSON object are kept for the caller to see, under `_raw_arguments`
  * (with a warning), rather than silently becoming `{}`; empty arguments are `{}`.
  */
-function argumentsOf(raw: unknown, name: string, warnings: string[]): Record<string, unknown> {
+export function argumentsOf(
+  raw: unknown,
+  name: string,
+  warnings: string[],
+): Record<string, unknown> {
   if (isObject(raw)) return raw; // a few providers send the object itself
   if (typeof raw !== "string" || raw.trim() === "") return {};
   try {

@@ -17,6 +17,7 @@ import type {
 } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { urlOfSource } from "./_media.ts";
+import { cacheControlOf, textContent, textPartOut } from "./cache_control.ts";
 import type { ChatContentPartOut, ChatMessageOut, ChatToolCallOut } from "./types.ts";
 
 /** OpenAI rejects call ids longer than this. */
@@ -30,23 +31,29 @@ export function upstreamCallId(id: string): string {
   return fitIdentifier(splitSignedCallId(id).baseId, MAX_CALL_ID);
 }
 
-/**
- * Encodes the conversation; `toolName` gives a tool's upstream (fitted) name. `geminiSignatures`:
- * the upstream is Gemini behind its OpenAI-compatible endpoint, the one OpenAI-dialect upstream
- * that reads `extra_content.google.thought_signature` (others get no Gemini signature).
- */
+/** What the upstream reads besides plain Chat Completions. */
+export interface MessageOptions {
+  /** Gemini behind its OpenAI-compatible endpoint, the one OpenAI-dialect upstream that reads
+   * `extra_content.google.thought_signature` (others get no Gemini signature). */
+  geminiSignatures?: boolean;
+  /** `cache_control` breakpoints on content parts (`prompt_cache: true`). */
+  promptCache?: boolean;
+}
+
+/** Encodes the conversation; `toolName` gives a tool's upstream (fitted) name. */
 export function encodeMessages(
   request: Request,
   toolName: (name: string) => string,
   warnings: string[],
-  geminiSignatures = false,
+  options: MessageOptions = {},
 ): ChatMessageOut[] {
   const out: ChatMessageOut[] = [];
-  const system = joinText(request.system, "\n\n");
-  if (system) out.push({ role: "system", content: system });
+  const cache = options.promptCache ?? false;
+  const system = textContent(request.system, "\n\n", cache);
+  if (system.length) out.push({ role: "system", content: system });
   let unanswered: string[] = []; // call ids of the last assistant turn without a tool message yet
   for (const message of request.messages) {
-    const encoded = encodeMessage(message, toolName, warnings, geminiSignatures);
+    const encoded = encodeMessage(message, toolName, warnings, options);
     const answered = new Set(encoded.flatMap((m) => m.role === "tool" ? [m.tool_call_id] : []));
     const missing = unanswered.filter((id) => !answered.has(id));
     const toolCount = encoded.filter((m) => m.role === "tool").length;
@@ -68,30 +75,32 @@ function encodeMessage(
   message: Message,
   toolName: (name: string) => string,
   warnings: string[],
-  geminiSignatures: boolean,
+  options: MessageOptions,
 ): ChatMessageOut[] {
+  const cache = options.promptCache ?? false;
   switch (message.role) {
     case "system": {
-      const text = joinText(onlyText(message.content, "system message", warnings), "\n\n");
-      return text ? [{ role: "system", content: text }] : [];
+      const texts = onlyText(message.content, "system message", warnings);
+      const content = textContent(texts, "\n\n", cache);
+      return content.length ? [{ role: "system", content }] : [];
     }
     case "user":
-      return encodeUserTurn(message.content, warnings);
+      return encodeUserTurn(message.content, warnings, cache);
     case "assistant":
-      return encodeAssistant(message.content, toolName, warnings, geminiSignatures);
+      return encodeAssistant(message.content, toolName, warnings, options);
     default:
       return unreachable(message.role);
   }
 }
 
 /** Tool messages first, then one user message with the results' images and the user's content. */
-function encodeUserTurn(content: Part[], warnings: string[]): ChatMessageOut[] {
+function encodeUserTurn(content: Part[], warnings: string[], cache: boolean): ChatMessageOut[] {
   const tools: ChatMessageOut[] = [];
   const media: Array<ImagePart | DocumentPart> = [];
   const rest: Array<TextPart | ImagePart | DocumentPart> = [];
   for (const part of content) {
     if (part.type === "tool_result") {
-      tools.push(toolMessage(part));
+      tools.push(toolMessage(part, cache));
       for (const p of part.content) if (p.type !== "text") media.push(p);
     } else if (part.type === "text" || part.type === "image" || part.type === "document") {
       rest.push(part);
@@ -99,9 +108,9 @@ function encodeUserTurn(content: Part[], warnings: string[]): ChatMessageOut[] {
       warnings.push(`Dropped a ${part.type} part from a user message`);
     }
   }
-  const parts = [...media, ...rest].map((p) => contentPartOf(p, warnings));
+  const parts = [...media, ...rest].map((p) => contentPartOf(p, warnings, cache));
   if (parts.length === 0) return tools;
-  const textOnly = parts.every((p) => p.type === "text");
+  const textOnly = parts.every((p) => p.type === "text" && !p.cache_control);
   const user: ChatMessageOut = {
     role: "user",
     content: textOnly ? parts.map((p) => (p as { text: string }).text).join("\n\n") : parts,
@@ -109,16 +118,24 @@ function encodeUserTurn(content: Part[], warnings: string[]): ChatMessageOut[] {
   return [...tools, user];
 }
 
-function toolMessage(part: ToolResultPart): ChatMessageOut {
+/** A tool message; a breakpoint on the result (or inside it) marks its whole text. */
+function toolMessage(part: ToolResultPart, cache: boolean): ChatMessageOut {
   let text = joinText(part.content, "\n");
   if (!text) {
     const hasMedia = part.content.some((p) => p.type !== "text");
     text = hasMedia ? "(the result's attachments follow in the next message)" : "(no output)";
   }
+  if (part.isError) text = `Error: ${text}`;
+  const tool_call_id = upstreamCallId(part.toolCallId);
+  const breakpoint = cache
+    ? cacheControlOf(part.cacheControl) ??
+      part.content.map((p) => cacheControlOf(p.cacheControl)).findLast((c) => c)
+    : undefined;
+  if (!breakpoint) return { role: "tool", tool_call_id, content: text };
   return {
     role: "tool",
-    tool_call_id: upstreamCallId(part.toolCallId),
-    content: part.isError ? `Error: ${text}` : text,
+    tool_call_id,
+    content: [{ type: "text", text, cache_control: breakpoint }],
   };
 }
 
@@ -130,20 +147,20 @@ function encodeAssistant(
   content: Part[],
   toolName: (name: string) => string,
   warnings: string[],
-  geminiSignatures: boolean,
+  options: MessageOptions,
 ): ChatMessageOut[] {
-  const texts: string[] = [];
+  const texts: TextPart[] = [];
   const reasoning: string[] = [];
   const calls: ChatToolCallOut[] = [];
   for (const part of content) {
-    if (part.type === "text") texts.push(part.text);
+    if (part.type === "text") texts.push(part);
     else if (part.type === "thinking") reasoning.push(part.text);
     else if (part.type === "tool_call") {
       calls.push({
         id: upstreamCallId(part.id),
         type: "function",
         function: { name: toolName(part.name), arguments: JSON.stringify(part.input) },
-        ...(geminiSignatures && part.signature?.origin === "gemini"
+        ...(options.geminiSignatures && part.signature?.origin === "gemini"
           ? { extra_content: { google: { thought_signature: part.signature.value } } }
           : {}),
       });
@@ -151,12 +168,12 @@ function encodeAssistant(
       warnings.push("Dropped a redacted thinking block: OpenAI-dialect upstreams cannot read it");
     } else warnings.push(`Dropped a ${part.type} part from an assistant message`);
   }
-  const text = texts.filter((t) => t !== "").join("\n\n");
-  if (!text && calls.length === 0) return [];
+  const text = textContent(texts, "\n\n", options.promptCache ?? false);
+  if (!text.length && calls.length === 0) return [];
   const joinedReasoning = reasoning.filter((t) => t !== "").join("\n\n");
   return [{
     role: "assistant",
-    content: text || null,
+    content: text.length ? text : null,
     ...(joinedReasoning ? { reasoning_content: joinedReasoning } : {}),
     ...(calls.length > 0 ? { tool_calls: calls } : {}),
   }];
@@ -165,10 +182,11 @@ function encodeAssistant(
 function contentPartOf(
   part: TextPart | ImagePart | DocumentPart,
   warnings: string[],
+  cache: boolean,
 ): ChatContentPartOut {
   switch (part.type) {
     case "text":
-      return { type: "text", text: part.text };
+      return textPartOut(part, cache);
     case "image":
       return { type: "image_url", image_url: { url: urlOfSource(part.source) } };
     case "document":

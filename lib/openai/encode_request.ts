@@ -9,7 +9,7 @@ import { fitIdentifier, fitToolNames } from "../ir/ids.ts";
 import type { Converted, Request, ResponseFormat, ToolChoice } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { encodeMessages } from "./encode_messages.ts";
-import { reasoningEffortOf } from "./reasoning_effort.ts";
+import { thinkingFields } from "./thinking_style.ts";
 
 /** OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) reject `max_tokens`. */
 const OPENAI_REASONING_MODEL = /^(?:openai\/)?(?:o\d|gpt-5)/;
@@ -30,7 +30,10 @@ export function encodeRequest(
   const toolName = (name: string) => names.toUpstream.get(name) ?? name;
   const body: Record<string, unknown> = {
     model: target.modelName,
-    messages: encodeMessages(request, toolName, warnings, /gemini/i.test(target.modelName)),
+    messages: encodeMessages(request, toolName, warnings, {
+      geminiSignatures: /gemini/i.test(target.modelName),
+      promptCache: target.promptCache,
+    }),
   };
   const hasTools = request.tools.length > 0;
   if (hasTools) body.tools = request.tools.map((t): ChatToolOut => encodeTool(t, toolName));
@@ -56,8 +59,10 @@ export function encodeRequest(
   if (request.seed !== undefined) body.seed = request.seed;
   if (request.presencePenalty !== undefined) body.presence_penalty = request.presencePenalty;
   if (request.frequencyPenalty !== undefined) body.frequency_penalty = request.frequencyPenalty;
-  const effort = reasoningEffortOf(request.thinking, target.reasoningEffort);
-  if (effort) body.reasoning_effort = effort;
+  Object.assign(
+    body,
+    thinkingFields(request.thinking, target.thinkingStyle, target.reasoningEffort),
+  );
   if (request.responseFormat) body.response_format = encodeResponseFormat(request.responseFormat);
   if (request.user) body.user = fitIdentifier(request.user, MAX_USER);
   if (target.stream) {
@@ -71,7 +76,7 @@ export function encodeRequest(
 }
 
 /** Every tool name the upstream will see: declared tools and calls in the history. */
-function allToolNames(request: Request): Set<string> {
+export function allToolNames(request: Request): Set<string> {
   const names = new Set(request.tools.map((t) => t.name));
   for (const message of request.messages) {
     for (const part of message.content) if (part.type === "tool_call") names.add(part.name);
@@ -113,7 +118,8 @@ function encodeToolChoice(
   }
 }
 
-function clampTemperature(value: number, warnings: string[]): number {
+/** `temperature` within the 0–2 OpenAI accepts, with a warning when it had to move. */
+export function clampTemperature(value: number, warnings: string[]): number {
   const clamped = Math.min(2, Math.max(0, value));
   if (clamped !== value) warnings.push(`Clamped "temperature" ${value} to ${clamped}`);
   return clamped;

@@ -215,6 +215,8 @@ Deno.test("encodeRequest() maps thinking to reasoning_effort, a fixed effort win
   assert.equal(effort({ mode: "enabled", effort: "minimal" }), "minimal");
   assert.equal(effort({ mode: "adaptive", effort: "medium" }), "medium");
   assert.equal(effort({ mode: "adaptive" }), undefined);
+  assert.equal(effort({ mode: "adaptive", effort: "max" }), "high", "OpenAI's scale ends at high");
+  assert.equal(effort({ mode: "enabled", effort: "xhigh" }), "high");
   assert.equal(effort({ mode: "disabled" }), undefined);
   assert.equal(effort(undefined), undefined);
   assert.equal(effort({ mode: "enabled", budgetTokens: 31999 }, "low"), "low");

@@ -2,12 +2,13 @@
  * OpenAI's error envelope both ways: the body an OpenAI caller receives (SPEC §2), and the
  * message and kind inside an error an OpenAI-dialect upstream sent.
  */
-import { type ErrorKind, kindOfStatus, type ProxyError } from "../errors.ts";
+import { type ContextOverflow, type ErrorKind, kindOfStatus, ProxyError } from "../errors.ts";
 import { unreachable } from "../ir/types.ts";
 import { isObject } from "./_fields.ts";
 
 /** `{"error": {message, type, param, code}}` for a caller. */
 export function errorBody(error: ProxyError): Record<string, unknown> {
+  if (error.overflow) return overflowBody(error.overflow);
   return {
     error: {
       message: error.message,
@@ -16,6 +17,22 @@ export function errorBody(error: ProxyError): Record<string, unknown> {
       code: error.kind === "not_found" && /\bmodel\b/i.test(error.message)
         ? "model_not_found"
         : null,
+    },
+  };
+}
+
+/** OpenAI's own words and code for a request longer than the context window. */
+function overflowBody({ tokens, limit }: ContextOverflow): Record<string, unknown> {
+  const window = limit === undefined
+    ? "This model's maximum context length was exceeded."
+    : `This model's maximum context length is ${limit} tokens.`;
+  const asked = tokens === undefined ? "" : ` However, your messages resulted in ${tokens} tokens.`;
+  return {
+    error: {
+      message: window + asked,
+      type: "invalid_request_error",
+      param: "messages",
+      code: "context_length_exceeded",
     },
   };
 }
@@ -74,4 +91,19 @@ export function errorKindOf(error: unknown): ErrorKind {
   if (/authentication|invalid_api_key/.test(name)) return "authentication";
   if (/permission/.test(name)) return "permission";
   return "bad_gateway";
+}
+
+/**
+ * The error a 2xx body holds instead of a completion (`{"error": …}` and no choices), with the
+ * status its `code` names, else the one its type implies.
+ */
+export function answerError(body: unknown): ProxyError | undefined {
+  if (!isObject(body) || body.error === undefined || body.error === null) return undefined;
+  if (Array.isArray(body.choices) && body.choices.length > 0) return undefined;
+  const kind = errorKindOf(body.error);
+  const code = isObject(body.error) ? body.error.code : undefined;
+  const message = errorMessage(body) ?? "Upstream reported an error";
+  return typeof code === "number" && Number.isInteger(code) && code >= 400 && code <= 599
+    ? new ProxyError(kind, message, code)
+    : new ProxyError(kind, message);
 }

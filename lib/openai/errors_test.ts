@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { ProxyError } from "../errors.ts";
-import { errorBody, errorKindOf, errorMessage } from "./errors.ts";
+import { contextOverflow, ProxyError } from "../errors.ts";
+import { answerError, errorBody, errorKindOf, errorMessage } from "./errors.ts";
 import { modelList } from "./models.ts";
 
 Deno.test("errorBody() renders OpenAI's envelope with the type for each status", () => {
@@ -70,4 +70,29 @@ Deno.test("modelList() lists models in OpenAI's shape", () => {
       data: [{ id: "deepseek", object: "model", created: 1700000000, owned_by: "llm-proxy" }],
     },
   );
+});
+
+Deno.test("answerError() reads a 200 body holding an error instead of choices", () => {
+  const limited = answerError({ error: { message: "Slow down", code: 429 } });
+  assert.equal(limited?.status, 429);
+  assert.equal(limited?.message, "Slow down");
+  assert.equal(answerError({ error: { message: "Busy", type: "overloaded_error" } })?.status, 529);
+  assert.equal(answerError({ error: "Insufficient balance" })?.status, 502);
+  assert.equal(answerError({ choices: [{ message: {} }], error: null }), undefined);
+  assert.equal(answerError({ choices: [{ message: {} }], error: { message: "x" } }), undefined);
+});
+
+Deno.test("errorBody() words a context overflow as OpenAI does, with code context_length_exceeded", () => {
+  assert.deepEqual(errorBody(contextOverflow({ tokens: 140000, limit: 131072 })), {
+    error: {
+      message:
+        "This model's maximum context length is 131072 tokens. However, your messages resulted in 140000 tokens.",
+      type: "invalid_request_error",
+      param: "messages",
+      code: "context_length_exceeded",
+    },
+  });
+  const bare = errorBody(contextOverflow({})) as { error: { message: string; code: string } };
+  assert.equal(bare.error.message, "This model's maximum context length was exceeded.");
+  assert.equal(bare.error.code, "context_length_exceeded");
 });

@@ -5,10 +5,10 @@ import { invalidRequest } from "../errors.ts";
 import { effortOfBudget } from "../ir/effort.ts";
 
 /**
- * The `reasoning_effort` to send upstream, or undefined for none. A fixed effort from
- * models.yaml wins; `disabled` and `adaptive` without an effort send none.
+ * The effort a request asks for, or undefined for none: a fixed effort from models.yaml wins;
+ * `disabled` and `adaptive` without an effort ask for none; a budget stands for its effort.
  */
-export function reasoningEffortOf(
+export function requestedEffort(
   thinking: ThinkingConfig | undefined,
   fixed: Effort | undefined,
 ): Effort | undefined {
@@ -29,19 +29,30 @@ export function reasoningEffortOf(
   }
 }
 
+/** The `reasoning_effort` of the default style: OpenAI's scale tops out at `high`. */
+export function reasoningEffortOf(
+  thinking: ThinkingConfig | undefined,
+  fixed: Effort | undefined,
+): Effort | undefined {
+  const effort = requestedEffort(thinking, fixed);
+  return effort === "xhigh" || effort === "max" ? "high" : effort;
+}
+
 /**
  * A caller's `reasoning_effort` as a thinking setting: `none` disables thinking; `xhigh` (newer
- * OpenAI models) reads as `high`, the most the other dialects can express.
+ * OpenAI models) is kept for the upstreams that take it.
  */
 export function thinkingOfReasoningEffort(value: unknown): ThinkingConfig | undefined {
   if (value === undefined || value === null) return undefined;
   if (value === "none") return { mode: "disabled" };
-  if (value === "xhigh") return { mode: "enabled", effort: "high" };
-  if (value === "minimal" || value === "low" || value === "medium" || value === "high") {
+  if (
+    value === "minimal" || value === "low" || value === "medium" || value === "high" ||
+    value === "xhigh"
+  ) {
     return { mode: "enabled", effort: value };
   }
   throw invalidRequest(
-    `"reasoning_effort" must be one of none, minimal, low, medium, high: got ${
+    `"reasoning_effort" must be one of none, minimal, low, medium, high, xhigh: got ${
       JSON.stringify(value)
     }`,
   );

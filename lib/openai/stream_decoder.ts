@@ -10,6 +10,7 @@ import { ProxyError } from "../errors.ts";
 import type { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamDecoder } from "../ir/codec.ts";
 import type { SseEvent } from "../sse/parser.ts";
+import { idOf } from "../ir/lenient.ts";
 import { isObject } from "./_fields.ts";
 import { callSignatureOf, reasoningOf } from "./decode_response.ts";
 import { errorKindOf, errorMessage } from "./errors.ts";
@@ -29,18 +30,26 @@ class ChatStreamDecoder implements StreamDecoder {
   /** Whether the text passed on last is still the open block (no call or reasoning since). */
   #finished = false;
   #sawCall = false;
+  #ended = false;
 
   constructor(assembler: Assembler, context: DecodeContext) {
     this.#assembler = assembler;
     this.#context = context;
   }
 
+  /** `[DONE]`, or usage at or after the finish reason (the proxy always asks for usage). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   push(event: SseEvent): void {
+    if (this.#ended) return;
     const data = event.data.trim();
     if (data === "") return;
     if (data === "[DONE]") {
       // the upstream closed the message properly; some providers never send a finish_reason
       if (!this.#finished && !this.#assembler.done) this.#finish("stop");
+      this.#ended = true;
       return; // the server calls assembler.end()
     }
     let chunk: unknown;
@@ -69,7 +78,7 @@ class ChatStreamDecoder implements StreamDecoder {
       );
       return;
     }
-    assembler.start({ id: chunk.id ?? undefined });
+    assembler.start({ id: idOf(chunk.id) });
     const choice = Array.isArray(chunk.choices) ? chunk.choices[0] : undefined;
     const delta = choice?.delta;
     if (delta) {
@@ -84,7 +93,10 @@ class ChatStreamDecoder implements StreamDecoder {
     if (choice?.finish_reason) {
       this.#finish(delta?.refusal ? "refusal" : choice.finish_reason);
     }
-    if (isObject(chunk.usage)) assembler.addUsage(usageOfChat(chunk.usage));
+    if (isObject(chunk.usage)) {
+      assembler.addUsage(usageOfChat(chunk.usage, (message) => assembler.warn(message)));
+      if (this.#finished) this.#ended = true;
+    }
   }
 
   /** `tool_calls` with no call seen is a provider glitch: read it as a normal end. */

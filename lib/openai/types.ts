@@ -61,8 +61,20 @@ export interface ChatCompletionChunkIn {
 
 // Outbound (strict)
 
+/** A prompt-cache breakpoint as Qwen/DashScope and OpenRouter read it on a text part. */
+export interface ChatCacheControl {
+  type: string;
+  ttl?: string;
+}
+
+export interface ChatTextPartOut {
+  type: "text";
+  text: string;
+  cache_control?: ChatCacheControl;
+}
+
 export type ChatContentPartOut =
-  | { type: "text"; text: string }
+  | ChatTextPartOut
   | { type: "image_url"; image_url: { url: string } }
   | { type: "file"; file: { filename?: string; file_data: string } };
 
@@ -74,15 +86,15 @@ export interface ChatToolCallOut {
 }
 
 export type ChatMessageOut =
-  | { role: "system"; content: string }
+  | { role: "system"; content: string | ChatTextPartOut[] }
   | { role: "user"; content: string | ChatContentPartOut[] }
   | {
     role: "assistant";
-    content: string | null;
+    content: string | ChatTextPartOut[] | null;
     reasoning_content?: string;
     tool_calls?: ChatToolCallOut[];
   }
-  | { role: "tool"; tool_call_id: string; content: string };
+  | { role: "tool"; tool_call_id: string; content: string | ChatTextPartOut[] };
 
 export interface ChatToolOut {
   type: "function";

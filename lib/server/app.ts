@@ -1,77 +1,63 @@
 /**
- * The request handler: routes through the prefix table, renders every failure in the caller's
- * dialect, and logs and counts each request once. No state besides the counters: any number of
- * `deno serve --parallel` workers can run it side by side.
+ * The request handler: checks who is asking (Host and Origin), routes through the prefix table
+ * on the request line's path, renders every failure in the caller's dialect, and logs and counts
+ * each request once. No state besides the counters: any number of `deno serve --parallel`
+ * workers can run it side by side.
  */
 import { ProxyError } from "../errors.ts";
-import { unreachable } from "../ir/types.ts";
+import { type Dialect, unreachable } from "../ir/types.ts";
 import type { ModelEntry } from "../config/models.ts";
 import type { ModelInfo } from "../ir/codec.ts";
+import { redact } from "../redact.ts";
+import { originRefusal, requestUrl } from "./access.ts";
 import { CODECS } from "./codecs.ts";
 import { handleCountTokens } from "./count_tokens.ts";
 import { errorResponse, type Exchange, jsonResponse, type ServerDeps } from "./exchange.ts";
 import { handleGenerate } from "./generate.ts";
-import { redact } from "../upstream/client.ts";
+import { handleAdmin } from "../ui/admin.ts";
 import { countWarnings } from "../ir/warning_tally.ts";
 import { callerKey, keyTail } from "./keys.ts";
+import { scrubbing } from "./log.ts";
 import { canonicalPath, type Endpoint, isKnownPrefix, matchRoute } from "./routes.ts";
+import type { RequestRecord } from "./stats.ts";
+import { redactError } from "./stream_pipe.ts";
 
 /** Builds the `fetch` handler for a server. */
 export function createHandler(deps: ServerDeps): (request: Request) => Promise<Response> {
+  // Every key the configuration holds is kept out of every log line and every error text.
+  const configured = deps.models.entries.flatMap((m) => m.apiKey ? [m.apiKey] : []);
+  const served = { ...deps, logger: scrubbing(deps.logger, configured) };
   return async (request) => {
-    const url = new URL(request.url);
-    const response = await serve(deps, request, url);
+    const { url, refused } = requestUrl(request, deps.settings.allowedHosts);
+    const refusal = refused ?? originRefusal(request.headers, deps.settings.cors);
+    const response = await serve(served, request, url, refusal, configured);
     return withCors(deps, request, response);
   };
 }
 
-async function serve(deps: ServerDeps, http: Request, url: URL): Promise<Response> {
-  if (http.method === "OPTIONS" && deps.settings.cors.length) {
-    return new Response(null, { status: 204 });
+async function serve(
+  deps: ServerDeps,
+  http: Request,
+  url: URL,
+  refusal: ProxyError | undefined,
+  configured: readonly string[],
+): Promise<Response> {
+  if (!refusal) {
+    if (http.method === "OPTIONS" && deps.settings.cors.length) {
+      return new Response(null, { status: 204 });
+    }
+    if (http.method === "HEAD" && isKnownPrefix(url.pathname)) return new Response(null);
   }
-  if (http.method === "HEAD" && isKnownPrefix(url.pathname)) return new Response(null);
-  const path = canonicalPath(url.pathname, http.headers);
-  const match = matchRoute(http.method, path, http.headers);
+  const match = matchRoute(http.method, canonicalPath(url.pathname, http.headers), http.headers);
+  const caller = match.ok
+    ? ("dialect" in match.endpoint ? match.endpoint.dialect : "anthropic")
+    : match.dialect;
   const key = callerKey(http.headers, url);
-  const ex: Exchange = {
-    deps,
-    http,
-    url,
-    caller: match.ok
-      ? ("dialect" in match.endpoint ? match.endpoint.dialect : "anthropic")
-      : match.dialect,
-    record: {
-      callerDialect: "-",
-      method: http.method,
-      path: url.pathname,
-      stream: false,
-      status: 200,
-      totalMs: 0,
-      warnings: [],
-      keyTail: keyTail(key),
-    },
-    started: performance.now(),
-    key,
-    deferred: false,
-    finish: () => {},
-  };
-  ex.record.callerDialect = ex.caller;
-  let finished = false;
-  ex.finish = () => {
-    if (finished) return;
-    finished = true;
-    deps.stats.inFlight--;
-    ex.record.totalMs = performance.now() - ex.started;
-    if (ex.record.warnings.length > 1) ex.record.warnings = countWarnings(ex.record.warnings);
-    ex.record.ttfbMs ??= ex.record.totalMs;
-    // Only a real key is scrubbed: replacing a one-letter test key would mangle the message.
-    if (ex.record.error && key && key.length >= 8) ex.record.error = redact(ex.record.error, [key]);
-    deps.stats.record(ex.record);
-    deps.logger.request(ex.record);
-  };
-  deps.stats.inFlight++;
+  const secrets = [key, ...configured];
+  const ex = openExchange(deps, http, url, caller, key, secrets);
   let response: Response;
   try {
+    if (refusal) throw refusal;
     if (http.method === "POST") refuseOverCapacity(deps);
     if (!match.ok) {
       const error = match.status === 405
@@ -84,7 +70,10 @@ async function serve(deps: ServerDeps, http: Request, url: URL): Promise<Respons
     }
   } catch (error) {
     ex.deferred = false;
-    const failure = error instanceof ProxyError ? error : internalError(deps, error);
+    const failure = redactError(
+      error instanceof ProxyError ? error : internalError(deps, error, secrets),
+      secrets,
+    );
     if (failure.status === 499) ex.record.error = "Caller went away";
     else ex.record.error = failure.message;
     response = errorResponse(ex.caller, failure);
@@ -92,6 +81,48 @@ async function serve(deps: ServerDeps, http: Request, url: URL): Promise<Respons
   ex.record.status = response.status;
   if (!ex.deferred) ex.finish();
   return response;
+}
+
+/**
+ * One request, counted in flight until `finish` logs and counts it, once, with every secret the
+ * request or the configuration holds scrubbed from its error and warnings.
+ */
+function openExchange(
+  deps: ServerDeps,
+  http: Request,
+  url: URL,
+  caller: Dialect,
+  key: string | undefined,
+  secrets: readonly (string | undefined)[],
+): Exchange {
+  const record: RequestRecord = {
+    callerDialect: caller,
+    method: http.method,
+    path: url.pathname,
+    stream: false,
+    status: 200,
+    totalMs: 0,
+    warnings: [],
+    keyTail: keyTail(key),
+  };
+  const started = performance.now();
+  let finished = false;
+  const finish = () => {
+    if (finished) return;
+    finished = true;
+    deps.stats.inFlight--;
+    record.totalMs = performance.now() - started;
+    record.ttfbMs ??= record.totalMs;
+    // Counted by kind first: a request can hold 100,000 warnings differing only in position.
+    if (record.warnings.length > 1) record.warnings = countWarnings(record.warnings);
+    if (record.error) record.error = redact(record.error, secrets);
+    const warnings = record.warnings;
+    for (let i = 0; i < warnings.length; i++) warnings[i] = redact(warnings[i], secrets);
+    deps.stats.record(record);
+    deps.logger.request(record);
+  };
+  deps.stats.inFlight++;
+  return { deps, http, url, caller, record, started, key, deferred: false, finish };
 }
 
 function dispatch(ex: Exchange, endpoint: Endpoint): Promise<Response> | Response {
@@ -105,11 +136,13 @@ function dispatch(ex: Exchange, endpoint: Endpoint): Promise<Response> | Respons
     case "health":
       return jsonResponse({ status: "ok" });
     case "stats":
-      return jsonResponse(ex.deps.stats.snapshot());
+      return ex.deps.stats.snapshot().then((body) => jsonResponse(body));
+    case "admin":
+      return handleAdmin(ex, endpoint.page);
     case "metrics":
-      return new Response(ex.deps.stats.prometheus(), {
-        headers: { "content-type": "text/plain; version=0.0.4" },
-      });
+      return ex.deps.stats.prometheus().then((text) =>
+        new Response(text, { headers: { "content-type": "text/plain; version=0.0.4" } })
+      );
     default:
       return unreachable(endpoint);
   }
@@ -150,9 +183,13 @@ function refuseOverCapacity(deps: ServerDeps): void {
   throw error;
 }
 
-function internalError(deps: ServerDeps, error: unknown): ProxyError {
+function internalError(
+  deps: ServerDeps,
+  error: unknown,
+  secrets: readonly (string | undefined)[],
+): ProxyError {
   const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  deps.logger.message("error", `Unexpected failure: ${detail}`);
+  deps.logger.message("error", redact(`Unexpected failure: ${detail}`, secrets));
   return new ProxyError("api_error", "The proxy failed to handle this request");
 }
 

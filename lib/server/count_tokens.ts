@@ -23,6 +23,7 @@ import {
 } from "./exchange.ts";
 import { requestedModel, requireKey, requireSomeKey, resolveModel } from "./generate.ts";
 import { passthrough } from "./passthrough.ts";
+import { requestForModel } from "./request_for_model.ts";
 import { withinLimit } from "./translate.ts";
 
 /** Serves a count request from an Anthropic or Gemini caller. */
@@ -46,7 +47,7 @@ export async function handleCountTokens(
       ex.caller === "anthropic" ? { max_tokens: 1, ...body } : body,
       { model: name, stream: false },
     ));
-  const request = decoded.value;
+  const request = requestForModel(decoded.value, model).value;
   ex.record.upstreamDialect = model.format;
   let tokens: number | undefined;
   let note = "estimated";

@@ -6,11 +6,13 @@
 import { MAX_MODEL_NAME, type ModelEntry } from "../config/models.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect, Request } from "../ir/types.ts";
+import { retryAfterMs } from "../upstream/retry_after.ts";
 import { readJsonObject } from "./body.ts";
 import { CODECS } from "./codecs.ts";
 import { bodyLimits, type Exchange, guardConversion } from "./exchange.ts";
 import { passthrough } from "./passthrough.ts";
 import { translate } from "./translate.ts";
+import { usableKey } from "./keys.ts";
 import { validateShape } from "./validate.ts";
 
 /** Serves one generate request. */
@@ -94,6 +96,7 @@ export function requestedModel(
 
 /** The entry for a name, or a 404 that lists what is configured. */
 export function resolveModel(ex: Exchange, name: string): ModelEntry {
+  ex.record.requestedModel = name;
   const model = ex.deps.models.resolve(name);
   if (!model) {
     throw new ProxyError(
@@ -110,7 +113,9 @@ export function resolveModel(ex: Exchange, name: string): ModelEntry {
  * the body nor the model name is looked at for a request that cannot be served.
  */
 export function requireSomeKey(ex: Exchange): void {
-  if (!ex.key && !ex.deps.models.anyOwnKey) throw noKey();
+  if (ex.deps.models.anyOwnKey) return;
+  if (!ex.key) throw noKey();
+  if (!usableKey(ex.key)) throw unusableKey();
 }
 
 function noKey(): ProxyError {
@@ -120,10 +125,18 @@ function noKey(): ProxyError {
   );
 }
 
+function unusableKey(): ProxyError {
+  return new ProxyError(
+    "authentication",
+    "The API key holds characters no HTTP header can carry: only visible ASCII is allowed",
+  );
+}
+
 /** The key for a model: its own `api_key`, else the caller's; 401 when there is neither. */
 export function requireKey(ex: Exchange, model: ModelEntry): string | undefined {
   if (model.apiKey) return undefined;
   if (!ex.key) throw noKey();
+  if (!usableKey(ex.key)) throw unusableKey();
   return ex.key;
 }
 
@@ -186,16 +199,14 @@ export function fallbackKey(
   fallback: ModelEntry,
 ): string | undefined {
   if (fallback.apiKey) return fallback.apiKey;
-  return fallback.apiBase === primary.apiBase ? ex.key : undefined;
+  const usable = ex.key !== undefined && usableKey(ex.key);
+  return fallback.apiBase === primary.apiBase && usable ? ex.key : undefined;
 }
 
 /** Exponential backoff with jitter (half fixed, half random), or the upstream's Retry-After. */
 export function backoffMs(attempt: number, retryAfter?: string): number {
-  if (retryAfter) {
-    const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-    if (Number.isFinite(ms)) return Math.max(ms, 0);
-  }
+  const asked = retryAfter === undefined ? undefined : retryAfterMs(retryAfter, Date.now());
+  if (asked !== undefined) return asked;
   const ceiling = Math.min(500 * 2 ** attempt, 8000);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }

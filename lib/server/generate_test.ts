@@ -24,6 +24,13 @@ Deno.test("backoffMs() honours Retry-After in seconds and as an HTTP date, uncap
   assert.ok(garbage >= 250 && garbage <= 500);
 });
 
+Deno.test("backoffMs() waits its own backoff for Retry-After forms RFC 9110 does not allow", () => {
+  for (const value of ["0x10", "-30", "NaN", "1e3", "1.5"]) {
+    const ms = backoffMs(0, value);
+    assert.ok(ms >= 250 && ms <= 500, `${value}: ${ms}`);
+  }
+});
+
 function entry(id: string, apiBase: string, apiKey?: string): ModelEntry {
   return {
     modelId: id,
@@ -38,6 +45,10 @@ function entry(id: string, apiBase: string, apiKey?: string): ModelEntry {
     extraBody: {},
     maxRetries: 0,
     fallbacks: [],
+    allowParams: [],
+    vision: true,
+    dropParams: [],
+    promptCache: false,
   };
 }
 

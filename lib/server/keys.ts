@@ -19,3 +19,11 @@ export function keyTail(key: string | undefined): string {
   if (!key) return "-";
   return key.length <= 8 ? "…" : `…${key.slice(-4)}`;
 }
+
+/**
+ * Whether a key can go upstream in a header: visible ASCII only. A CR, LF or non-ASCII character
+ * (possible in `?key=`) would fail the upstream request, or split its headers.
+ */
+export function usableKey(key: string): boolean {
+  return /^[\x21-\x7e]+$/.test(key);
+}

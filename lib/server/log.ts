@@ -1,10 +1,13 @@
 /**
  * One log line per request, as text or JSON, to stderr or a file, written off the request path
- * (lib/server/log_queue.ts) and never longer than `MAX_LINE`. Nothing here ever receives a key:
- * records carry only its last four characters.
+ * (lib/server/log_queue.ts) and never longer than `MAX_LINE`. Records carry only a key's last
+ * four characters, and `scrubbing` keeps any key that reaches a message out of the line. Every
+ * field is escaped: nothing a caller or an upstream sends can split a line.
  */
 import { ConfigError } from "../config/config_error.ts";
 import type { LogLevel } from "../config/settings.ts";
+import { countWarnings } from "../ir/warning_tally.ts";
+import { maskKeyShapes, redact } from "../redact.ts";
 import { LogQueue } from "./log_queue.ts";
 import type { RequestRecord } from "./stats.ts";
 
@@ -21,8 +24,6 @@ export interface Logger {
 export const MAX_LINE = 16 * 1024;
 /** The longest error message or path kept in a line. */
 const MAX_FIELD = 2000;
-/** Warnings listed in one line; the rest are counted. */
-const MAX_WARNINGS = 20;
 
 /**
  * A logger writing whole lines (never interleaved) through a bounded queue: a blocked sink
@@ -41,7 +42,7 @@ export function createLogger(
   const messageLine = (level: LogLevel, text: string) =>
     json
       ? JSON.stringify({ time: new Date().toISOString(), level, message: cut(text, MAX_LINE / 2) })
-      : `${new Date().toISOString()} ${level.toUpperCase()} ${text}`;
+      : `${new Date().toISOString()} ${level.toUpperCase()} ${escaped(text, false)}`;
   let queue: LogQueue | undefined;
   if (!options.sink) {
     const writer = options.filePath ? openLogFile(options.filePath) : Deno.stderr;
@@ -78,11 +79,33 @@ function cut(text: string, max: number): string {
   return text.slice(0, max - note.length) + note;
 }
 
-/** The warnings a line lists: at most `MAX_WARNINGS`, each cut, then how many more. */
+/**
+ * The warnings a line lists: counted by kind (at most 20 kinds, then how many more), each cut.
+ * A record's warnings are counted when its request finishes; counting again changes nothing.
+ */
 function loggedWarnings(warnings: readonly string[]): string[] {
-  const out = warnings.slice(0, MAX_WARNINGS).map((w) => cut(maskSecrets(w), MAX_FIELD / 4));
-  if (warnings.length > MAX_WARNINGS) out.push(`and ${warnings.length - MAX_WARNINGS} more`);
-  return out;
+  return countWarnings(warnings).map((w) => cut(w, MAX_FIELD / 4));
+}
+
+/**
+ * A logger whose every line has `secrets` (the keys the configuration holds) and anything shaped
+ * like a key cut to their last four characters, in every free-text field (before any cut, so a
+ * key is never left half shown).
+ */
+export function scrubbing(logger: Logger, secrets: readonly string[]): Logger {
+  const scrub = (text: string) => maskKeyShapes(redact(text, secrets));
+  return {
+    request(r) {
+      logger.request({
+        ...r,
+        path: scrub(r.path),
+        warnings: r.warnings.map(scrub),
+        ...(r.error === undefined ? {} : { error: scrub(r.error) }),
+      });
+    },
+    message: (level, text) => logger.message(level, scrub(text)),
+    flush: () => logger.flush(),
+  };
 }
 
 function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> {
@@ -106,17 +129,17 @@ function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> 
     usage_estimated: r.usageEstimated || undefined,
     warnings: r.warnings.length ? loggedWarnings(r.warnings) : undefined,
     key: r.keyTail,
-    error: r.error === undefined ? undefined : cut(maskSecrets(r.error), MAX_FIELD),
+    error: r.error === undefined ? undefined : cut(r.error, MAX_FIELD),
   };
 }
 
 function textRecord(r: RequestRecord): string {
   const parts = [
     new Date().toISOString(),
-    `${r.method} ${cut(r.path, MAX_FIELD)}`,
+    `${escaped(r.method)} ${escaped(cut(r.path, MAX_FIELD))}`,
     r.status,
     `${r.callerDialect}→${r.upstreamDialect ?? "-"}`,
-    r.modelId ?? "-",
+    escaped(r.modelId ?? "-"),
     r.stream ? "stream" : "json",
     `ttfb=${r.ttfbMs === undefined ? "-" : round(r.ttfbMs)}ms`,
     `total=${round(r.totalMs)}ms`,
@@ -128,22 +151,24 @@ function textRecord(r: RequestRecord): string {
     );
     if (r.usageEstimated) parts.push("usage=estimated");
   }
-  parts.push(`key=${r.keyTail}`);
+  parts.push(`key=${escaped(r.keyTail)}`);
   if (r.warnings.length) parts.push(`warnings=${JSON.stringify(loggedWarnings(r.warnings))}`);
-  if (r.error) parts.push(`error=${JSON.stringify(cut(maskSecrets(r.error), MAX_FIELD))}`);
+  if (r.error) parts.push(`error=${JSON.stringify(cut(r.error, MAX_FIELD))}`);
   return parts.join(" ");
 }
 
-/**
- * Key-shaped strings (`sk-…`, `AIza…`) cut to their last four characters: an upstream may echo
- * the key it was sent in an error message ("Incorrect API key provided: sk-…"), including a
- * models.yaml key the request never carried.
- */
-export function maskSecrets(text: string): string {
-  return text.replace(SECRET, (key) => `…${key.slice(-4)}`);
+/** Control characters (CR and LF among them), and in a field its spaces, as JSON escapes. */
+function escaped(text: string, inField = true): string {
+  return text.replace(
+    inField ? FIELD_BREAKS : LINE_BREAKS,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
 }
 
-const SECRET = /\b(?:(?:sk|pk|rk|gsk|xai|key)[-_][A-Za-z0-9_-]{12,}|AIza[0-9A-Za-z_-]{30,})/g;
+// deno-lint-ignore no-control-regex -- control characters are exactly what is escaped
+const LINE_BREAKS = /[\x00-\x1f\x7f\u2028\u2029]/g;
+// deno-lint-ignore no-control-regex -- and, in a field, spaces too
+const FIELD_BREAKS = /[\x00-\x20\x7f\u2028\u2029]/g;
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

@@ -62,6 +62,6 @@ Deno.test("createLogger() cuts a line to MAX_LINE and keeps JSON lines whole", (
   assert.ok(json.length <= MAX_LINE && text.length <= MAX_LINE, `${json.length} ${text.length}`);
   const parsed = JSON.parse(json);
   assert.equal(parsed.warnings.length, 21);
-  assert.equal(parsed.warnings[20], "and 4980 more");
+  assert.equal(parsed.warnings[20], "and 4980 more warnings of other kinds");
   assert.match(parsed.error, /characters cut\]$/);
 });

@@ -1,22 +1,33 @@
 /**
  * Same-dialect pass-through: the caller's body goes upstream untouched but for the model name,
- * the output cap and `extra_body`, and the answer comes back byte for byte but for the model
- * name, streams included, with nothing buffered to the end. Usage is read off on the way through.
+ * the output cap, fields that would steer a model running on the proxy's key, `extra_body`
+ * and what the model entry asks for (`thinking_style`, `vision`, `context`, `drop_params`:
+ * passthrough_edits.ts); the answer comes back byte for byte but for the model name, streams
+ * included, with nothing buffered to the end. Usage is read off on the way through.
  */
 import type { ModelEntry } from "../config/models.ts";
-import { ProxyError } from "../errors.ts";
 import type { DialectCodec } from "../ir/codec.ts";
+import { isUsageWarning } from "../ir/lenient.ts";
 import { signatureFromString } from "../ir/signature.ts";
 import type { Dialect, Usage } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
+import { isObject } from "../json_fields.ts";
+import { credentialsOf, redact } from "../redact.ts";
 import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
 import { type Operation, upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
-import { type Exchange, upstreamDeadline } from "./exchange.ts";
-import { emptyBody, streamHeaders } from "./translate.ts";
+import { type Exchange, upstreamDeadline, warningsHeader } from "./exchange.ts";
 import { eventBudgetOf } from "./event_budget.ts";
+import { withOverflowNumbers } from "./context_window.ts";
+import { dropParams } from "./drop_params.ts";
+import { modelRename } from "./model_rename.ts";
+import { editForModel } from "./passthrough_edits.ts";
+import { emptyBody, parseAnswer, streamHeaders } from "./translate.ts";
+import { relayJsonArray } from "./relay_json_array.ts";
 import { relayStream } from "./relay_stream.ts";
+import { type PipeOptions, redactError } from "./stream_pipe.ts";
 
 /** Forwards a same-dialect request and relays the answer. */
 export async function passthrough(
@@ -29,69 +40,113 @@ export async function passthrough(
 ): Promise<Response> {
   const codec = CODECS[model.format];
   const callerModel = ex.caller === "gemini" ? "" : String(body.model);
-  const sent = operation === "generate" ? prepareBody(model, body) : renameOnly(model, body);
+  const edits = operation === "generate" ? editForModel(ex.caller, model, body) : undefined;
+  const warnings = edits?.warnings ?? [];
+  const sent = edits
+    ? prepareBody(
+      edits.maxTokens === model.maxTokens ? model : { ...model, maxTokens: edits.maxTokens },
+      edits.body,
+      warnings,
+    )
+    : renameOnly(model, body);
+  const upstreamBody = edits
+    ? dropParams(deepMerge(sent, model.extraBody), model.dropParams, warnings)
+    : sent;
+  ex.record.warnings.push(...warnings);
+  const arrayForm = model.format === "gemini" && stream && ex.url.searchParams.get("alt") !== "sse";
   let url = upstreamUrl(model, operation, stream);
-  if (model.format === "gemini" && stream && ex.url.searchParams.get("alt") !== "sse") {
-    url = url.replace(/\?alt=sse$/, "");
-  }
+  if (arrayForm) url = url.replace(/\?alt=sse$/, "");
   ex.record.upstreamDialect = model.format;
+  const headers = upstreamHeaders(model, key, ex.caller, ex.http.headers);
+  // The key is also in the headers (unless a header of extra_headers replaced it).
+  const secrets = [...new Set([key, ...credentialsOf(headers)])];
   const response = await callUpstream({
     url,
-    headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: jsonBytes(deepMerge(sent, operation === "generate" ? model.extraBody : {})),
+    headers,
+    body: jsonBytes(upstreamBody),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     deadline: upstreamDeadline(ex),
     errorMessage: codec.errorMessage,
+  }).catch((error) => {
+    throw withOverflowNumbers(error, model, () => edits?.estimate());
   });
-  const rename = modelRenamer(model.format, model.modelName, callerModel);
-  const contentType = response.headers.get("content-type") ?? "application/json";
+  const rename = modelRename(model.format, callerModel);
+  const declared = response.headers.get("content-type");
+  const contentType = declared ?? "application/json";
   const limit = answerLimit(ex.deps.settings.maxRequestBytes);
-  if (!stream) {
+  // A stream request answered with JSON: an error (or a whole answer), read as one.
+  if (!stream || (!arrayForm && declared?.includes("application/json"))) {
     const raw = await readUpstreamText(response, limit);
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new ProxyError(
-        "bad_gateway",
-        `Upstream answered with invalid JSON: ${JSON.stringify(raw.slice(0, 200))}`,
-      );
-    }
+    const parsed = parseAnswer(raw, secrets);
+    const failure = codec.answerError(parsed);
+    if (failure) throw redactError(failure, secrets);
     if (operation === "generate") ex.record.usage = usageOf(codec, parsed, ex);
-    return new Response(rename(raw), {
+    return new Response(redact(rename.answer(raw), secrets), {
       status: response.status,
-      headers: { "content-type": contentType },
+      headers: { "content-type": contentType, ...warningsHeader(warnings) },
     });
   }
   ex.deferred = true;
-  const sniff = ex.url.searchParams.get("alt") === "sse" || model.format !== "gemini";
-  const piped = relayStream(
-    response.body ?? emptyBody(),
-    model.format,
-    rename,
-    sniff ? codec : undefined,
-    {
-      onFirstByte: () => {
-        ex.record.ttfbMs = performance.now() - ex.started;
-      },
-      onDone: ({ usage, error }) => {
-        ex.record.usage = usage;
-        if (error) ex.record.error = error.message;
-        if (error && error.status !== 499) ex.record.status = error.status;
-        ex.finish();
-      },
-      maxEventBytes: limit,
-      eventBudget: eventBudgetOf(ex.deps, limit),
-      secrets: [key],
-    },
-  );
-  return new Response(piped, { headers: streamHeaders(contentType, []) });
+  const options = relayOptions(ex, limit, secrets);
+  const answer = response.body ?? emptyBody();
+  const piped = arrayForm
+    ? relayJsonArray(answer, codec, options)
+    : relayStream(answer, model.format, rename.dataLine, codec, options);
+  return new Response(piped, { headers: streamHeaders(contentType, warnings) });
 }
 
-/** Model name, output cap, and (Anthropic) thinking budget that still fits under the cap. */
-function prepareBody(model: ModelEntry, body: Record<string, unknown>): Record<string, unknown> {
+/** What a relay reports to the exchange: first byte, then usage, warnings and any error. */
+function relayOptions(ex: Exchange, limit: number, secrets: string[]): PipeOptions {
+  return {
+    onFirstByte: () => {
+      ex.record.ttfbMs = performance.now() - ex.started;
+    },
+    onDone: ({ usage, error, warnings }) => {
+      ex.record.usage = usage;
+      ex.record.warnings.push(...warnings);
+      if (error) ex.record.error = error.message;
+      if (error && error.status !== 499) ex.record.status = error.status;
+      ex.finish();
+    },
+    maxEventBytes: limit,
+    eventBudget: eventBudgetOf(ex.deps, limit),
+    secrets,
+  };
+}
+
+/**
+ * Body fields with which a caller would choose other models or run tools on the account that
+ * pays: dropped for an entry with its own key unless its `allow_params` lists them.
+ */
+const STEERING: Record<Dialect, readonly string[]> = {
+  openai: ["models", "route", "provider"],
+  anthropic: ["mcp_servers", "container"],
+  gemini: [],
+};
+
+function dropSteering(model: ModelEntry, out: Record<string, unknown>, warnings: string[]): void {
+  if (!model.apiKey) return;
+  for (const field of STEERING[model.format]) {
+    if (out[field] === undefined || model.allowParams.includes(field)) continue;
+    delete out[field];
+    warnings.push(
+      `Dropped "${field}": this model runs on the proxy's own key (allow_params lets it through)`,
+    );
+  }
+}
+
+/**
+ * Model name, output cap (every spelling the dialect accepts), and (Anthropic) thinking budget
+ * that still fits under the cap.
+ */
+function prepareBody(
+  model: ModelEntry,
+  body: Record<string, unknown>,
+  warnings: string[],
+): Record<string, unknown> {
   const out = { ...body };
+  dropSteering(model, out, warnings);
   switch (model.format) {
     case "anthropic": {
       out.model = model.modelName;
@@ -112,27 +167,42 @@ function prepareBody(model: ModelEntry, body: Record<string, unknown>): Record<s
       }
       break;
     }
-    case "openai": {
+    case "openai":
       out.model = model.modelName;
-      if (out.max_completion_tokens !== undefined) {
-        out.max_completion_tokens = capped(out.max_completion_tokens, model.maxTokens);
-      } else {
-        out.max_tokens = capped(out.max_tokens, model.maxTokens);
+      capEvery(out, ["max_tokens", "max_completion_tokens"], model.maxTokens);
+      break;
+    case "gemini": {
+      // Gemini reads each field in camelCase or snake_case.
+      const spellings = ["generationConfig", "generation_config"].filter((k) => isObject(out[k]));
+      for (const key of spellings.length ? spellings : ["generationConfig"]) {
+        const config = { ...(out[key] as Record<string, unknown> | undefined) };
+        capEvery(config, ["maxOutputTokens", "max_output_tokens"], model.maxTokens);
+        out[key] = config;
       }
       break;
     }
-    case "gemini": {
-      const config = { ...(out.generationConfig as Record<string, unknown> | undefined) };
-      config.maxOutputTokens = capped(config.maxOutputTokens, model.maxTokens);
-      out.generationConfig = config;
-      break;
-    }
+    default:
+      unreachable(model.format);
   }
   return out;
 }
 
+/** Caps each of `fields` that is set; sets the first to the cap when none is. */
+function capEvery(out: Record<string, unknown>, fields: readonly string[], cap: number): void {
+  const set = fields.filter((f) => out[f] !== undefined && out[f] !== null);
+  for (const field of set) out[field] = capped(out[field], cap);
+  if (set.length === 0) out[fields[0]] = cap;
+}
+
+/** count_tokens: only the model name, wherever the dialect carries it. */
 function renameOnly(model: ModelEntry, body: Record<string, unknown>): Record<string, unknown> {
-  return model.format === "gemini" ? body : { ...body, model: model.modelName };
+  if (model.format !== "gemini") return { ...body, model: model.modelName };
+  const out = { ...body };
+  for (const key of ["generateContentRequest", "generate_content_request"]) {
+    const wrapped = out[key];
+    if (isObject(wrapped)) out[key] = { ...wrapped, model: `models/${model.modelName}` };
+  }
+  return out;
 }
 
 function capped(asked: unknown, cap: number): number {
@@ -172,23 +242,16 @@ function lastToolTurnUnsigned(messages: unknown): boolean {
   return first !== "thinking" && first !== "redacted_thinking";
 }
 
-/** Rewrites the first `"model":"<upstream name>"` of a text to the caller's name. */
-function modelRenamer(format: Dialect, upstreamName: string, callerName: string) {
-  if (format === "gemini" || !callerName || upstreamName === callerName) {
-    return (text: string) => text;
-  }
-  const escaped = JSON.stringify(upstreamName).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  const pattern = new RegExp(`"model"\\s*:\\s*${escaped}`);
-  const replacement = `"model":${JSON.stringify(callerName)}`;
-  return (text: string) => text.replace(pattern, () => replacement);
-}
-
+/** The usage of a whole answer (and the warnings about figures that were no count). */
 function usageOf(codec: DialectCodec, body: unknown, ex: Exchange): Usage | undefined {
   try {
     const decoded = codec.decodeResponse(body, {
       toolNames: new Map(),
       newId: ex.deps.newId,
     });
+    for (const warning of decoded.warnings) {
+      if (isUsageWarning(warning)) ex.record.warnings.push(warning);
+    }
     return decoded.value.usage;
   } catch {
     return undefined;

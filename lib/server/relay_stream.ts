@@ -1,36 +1,56 @@
 /**
  * The pass-through stream relay: the upstream's SSE bytes go to the caller as they come, line by
  * line, with only the model name rewritten; usage is read on the way with the dialect's own
- * decoder, and a failure mid-stream ends it with the dialect's error event.
+ * decoder, the dialect's end (`[DONE]`, `message_stop`, …) ends the caller's stream at once, and
+ * a failure mid-stream ends it with the dialect's error event.
  */
 import { ProxyError } from "../errors.ts";
 import { Assembler } from "../ir/assembler.ts";
 import type { DialectCodec } from "../ir/codec.ts";
 import type { Dialect } from "../ir/types.ts";
+import { redact } from "../redact.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
 import { encodeSse } from "../sse/encoder.ts";
-import { chunksOf, redact } from "../upstream/client.ts";
+import { chunksOf } from "../upstream/client.ts";
+import { letGo } from "../upstream/let_go.ts";
 import { CODECS } from "./codecs.ts";
 import { EventShare } from "./event_budget.ts";
-import { asProxyError, holdEvent, type PipeOptions, redactError } from "./stream_pipe.ts";
+import {
+  asProxyError,
+  holdEvent,
+  type PipeOptions,
+  pullStream,
+  redactError,
+} from "./stream_pipe.ts";
+
+/** What feeding relayed text to the usage sniffer found. */
+interface Fed {
+  /** A failure the upstream did not report itself. */
+  failed?: ProxyError;
+  /** The upstream's stream ended inside the text: its offset just past the last event. */
+  endAt?: number;
+  /** What the caller still needs after that event to see the dialect's end. */
+  closing?: string;
+}
 
 /**
  * Relays upstream stream bytes line by line (renaming the model in `data:` lines), reading
- * usage with the dialect's own decoder, and ending with the dialect's error event if the
- * upstream fails mid-stream, sends an event that cannot be read, or stops early.
+ * usage with the dialect's own decoder, stopping at the dialect's end, and ending with the
+ * dialect's error event if the upstream fails mid-stream, sends an event that cannot be read, or
+ * stops early. Lines end at LF, CR or CRLF, as SSE allows.
  */
 export function relayStream(
   upstream: ReadableStream<Uint8Array>,
   format: Dialect,
   rename: (line: string) => string,
-  codec: DialectCodec | undefined,
+  codec: DialectCodec,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
   const source = chunksOf(upstream);
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const assembler = new Assembler({ id: "", model: "", newCallId: () => "" });
-  const sniffer = codec?.createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "" });
+  const sniffer = codec.createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "" });
   const parser = new SseParser();
   const held = new EventShare(options.eventBudget);
   let carry = "";
@@ -44,30 +64,34 @@ export function relayStream(
     if (finished) return;
     finished = true;
     held.release();
-    options.onDone({ usage: assembler.usage, error, warnings: [] });
+    options.onDone({ usage: assembler.usage, error, warnings: [...assembler.warnings] });
   };
-  /** Feeds relayed text to the sniffer; returns a failure the upstream did not report itself. */
-  const feed = (text: string): ProxyError | undefined => {
-    if (!sniffer || reported) return undefined;
+  const feed = (text: string): Fed => {
+    if (reported) return {};
     try {
-      for (const event of parser.push(text)) {
+      const events = parser.push(text);
+      for (let k = 0; k < events.length; k++) {
+        const event = events[k];
         if (!holdsUsage(format, event)) continue;
         sniffer.push(event);
         const failed = assembler.drain().find((e) => e.type === "error");
-        if (failed?.type !== "error") continue;
-        if (isErrorEvent(format, event)) {
+        if (failed?.type === "error") {
+          if (!isErrorEvent(format, event)) return { failed: failed.error };
           reported = true;
-          return undefined;
+          return {};
         }
-        return failed.error;
+        if (sniffer.ended) return { endAt: parser.ends[k], closing: closingAfter(format, event) };
       }
     } catch (error) {
-      return asProxyError(error, "Upstream stream could not be read");
+      return { failed: asProxyError(error, "Upstream stream could not be read") };
     }
-    return holdEvent(held, parser.pendingLength + carry.length, options);
+    const failed = holdEvent(held, parser.pendingLength + carry.length, options);
+    return failed ? { failed } : {};
   };
-  const safe = (text: string) =>
-    options.secrets.some((k) => text.includes(k)) ? redact(text, options.secrets) : text;
+  const relayed = (text: string) => {
+    const out = format === "gemini" ? text : renameLines(text, rename);
+    return options.secrets.some((k) => out.includes(k)) ? redact(out, options.secrets) : out;
+  };
   const stop = (
     controller: ReadableStreamDefaultController<Uint8Array>,
     text: string,
@@ -77,55 +101,68 @@ export function relayStream(
     const tail = failure ? text + "\n" + streamErrorEvent(format, failure) : text;
     if (tail) controller.enqueue(encoder.encode(tail));
     controller.close();
-    source.cancel();
+    // After the upstream's own end its connection may still close cleanly: let it.
+    if (!failure && sniffer.ended) letGo(source);
+    else source.cancel();
     complete(failure);
   };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      for (;;) {
-        let chunk: Uint8Array | undefined;
-        try {
-          chunk = await source.read();
-        } catch (error) {
-          // A partial line is dropped; the blank line ends any event that was in progress.
-          return stop(controller, "", asProxyError(error));
-        }
-        if (!chunk) {
-          const tail = carry + decoder.decode();
-          carry = "";
-          const failed = feed(tail) ??
-            (sniffer && !reported ? endedEarly(sniffer, parser, assembler) : undefined);
-          return stop(controller, tail ? safe(rename(tail)) : "", failed);
-        }
-        const text = decoder.decode(chunk, { stream: true });
-        const cut = text.lastIndexOf("\n") + 1;
-        // The chunk is whole lines, all of its bytes in `text`: relayed as it came when unchanged.
-        const whole = aligned && carry === "" && chunk[chunk.length - 1] === 10;
-        aligned = chunk[chunk.length - 1] === 10;
-        if (cut === 0) {
-          carry += text;
-          const failure = holdEvent(held, parser.pendingLength + carry.length, options);
-          if (failure) return stop(controller, "", failure);
-          continue;
-        }
-        const lines = whole ? text : carry + text.slice(0, cut);
-        carry = whole ? "" : text.slice(cut);
-        const failed = feed(lines);
-        if (first) {
-          first = false;
-          options.onFirstByte();
-        }
-        const out = safe(format === "gemini" ? lines : renameLines(lines, rename));
-        if (failed) return stop(controller, out, failed);
-        controller.enqueue(whole && out === lines ? chunk : encoder.encode(out));
-        return;
+  const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    for (;;) {
+      let chunk: Uint8Array | undefined;
+      try {
+        chunk = await source.read();
+      } catch (error) {
+        // A partial line is dropped; the blank line ends any event that was in progress.
+        return stop(controller, "", asProxyError(error));
       }
-    },
-    cancel(reason) {
-      complete(new ProxyError("invalid_request", "Caller went away", 499));
-      return source.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
+      if (!chunk) {
+        const tail = carry + decoder.decode();
+        carry = "";
+        const fed = feed(tail);
+        if (fed.endAt !== undefined) {
+          return stop(controller, relayed(tail.slice(0, fed.endAt)) + fed.closing, undefined);
+        }
+        const failed = fed.failed ??
+          (reported ? undefined : endedEarly(sniffer, parser, assembler));
+        // A line the upstream cut short is dropped before an error event, which must not
+        // become the rest of that line's event.
+        const sent = failed ? tail.slice(0, lineEnd(tail)) : tail;
+        return stop(controller, sent ? relayed(sent) : "", failed);
+      }
+      const text = decoder.decode(chunk, { stream: true });
+      const cut = lineEnd(text);
+      const last = chunk[chunk.length - 1];
+      // The chunk is whole lines, all of its bytes in `text`: relayed as it came when unchanged.
+      const whole = aligned && carry === "" && (last === 10 || last === 13);
+      aligned = last === 10 || last === 13;
+      if (cut === 0) {
+        carry += text;
+        const failure = holdEvent(held, parser.pendingLength + carry.length, options);
+        if (failure) return stop(controller, "", failure);
+        continue;
+      }
+      const lines = whole ? text : carry + text.slice(0, cut);
+      carry = whole ? "" : text.slice(cut);
+      const fed = feed(lines);
+      if (first) {
+        first = false;
+        options.onFirstByte();
+      }
+      if (fed.endAt !== undefined) {
+        return stop(controller, relayed(lines.slice(0, fed.endAt)) + fed.closing, undefined);
+      }
+      const out = relayed(lines);
+      if (fed.failed) return stop(controller, out, fed.failed);
+      controller.enqueue(whole && out === lines ? chunk : encoder.encode(out));
+      return;
+    }
+  };
+  return pullStream(source, pump, complete);
+}
+
+/** The offset just past the last line end (LF, CR or CRLF) of `text`; 0 when it has none. */
+function lineEnd(text: string): number {
+  return Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r")) + 1;
 }
 
 /** Anthropic stream events that never carry usage, an error or the end of the message. */
@@ -134,14 +171,13 @@ const USAGE_FREE = new Set([
   "content_block_start",
   "content_block_stop",
   "ping",
-  "message_stop",
 ]);
 
 /**
  * Whether the usage sniffer needs an event: only those that can hold usage, an error or the
- * finish are parsed (Anthropic `message_start`/`message_delta`/`error`; OpenAI chunks naming
- * `usage`, `error` or a `finish_reason`, and `[DONE]`). A skipped event still has to look like a
- * whole JSON object, else the sniffer sees it and the stream ends with an error.
+ * end are parsed (Anthropic `message_start`/`message_delta`/`message_stop`/`error`; OpenAI
+ * chunks naming `usage`, `error` or a `finish_reason`, and `[DONE]`). A skipped event still has
+ * to look like a whole JSON object, else the sniffer sees it and the stream ends with an error.
  */
 function holdsUsage(format: Dialect, event: SseEvent): boolean {
   const data = event.data;
@@ -158,6 +194,15 @@ function holdsUsage(format: Dialect, event: SseEvent): boolean {
 
 /** A chunk whose `finish_reason` is set (not null). */
 const FINISHED = /"finish_reason"\s*:\s*"/;
+
+/**
+ * What follows the event that ended a stream, for the caller to see the dialect's end: an
+ * OpenAI stream that ended with its usage chunk still gets its `[DONE]` (the upstream's own,
+ * if it came, is cut with everything else after the end).
+ */
+function closingAfter(format: Dialect, event: SseEvent): string {
+  return format === "openai" && event.data.trim() !== "[DONE]" ? "data: [DONE]\n\n" : "";
+}
 
 /** True for an event in which the upstream itself reports an error (relayed as it is). */
 function isErrorEvent(format: Dialect, event: SseEvent): boolean {
@@ -178,14 +223,15 @@ function endedEarly(
   return failed?.type === "error" ? failed.error : undefined;
 }
 
+/** `data:` lines, whatever their line ends. */
+const DATA_LINE = /^data:[^\r\n]*/gm;
+
 function renameLines(lines: string, rename: (line: string) => string): string {
   if (!lines.includes('"model"')) return lines;
-  return lines.split("\n").map((line) => line.startsWith("data:") ? rename(line) : line).join(
-    "\n",
-  );
+  return lines.replace(DATA_LINE, (line) => line.includes('"model"') ? rename(line) : line);
 }
 
-/** The error event that ends a stream in a dialect (SPEC §2). */
+/** The error event that ends a stream in a dialect. */
 export function streamErrorEvent(dialect: Dialect, error: ProxyError): string {
   const body = JSON.stringify(CODECS[dialect].errorBody(error));
   return dialect === "anthropic" ? encodeSse(body, "error") : encodeSse(body);

@@ -3,6 +3,7 @@
  * folded into the canonical paths first, so each endpoint has one entry.
  */
 import type { Dialect } from "../ir/types.ts";
+import type { AdminPage } from "../ui/admin.ts";
 
 export type Endpoint =
   | { kind: "generate"; dialect: Dialect; model?: string; stream?: boolean; sse?: boolean }
@@ -10,7 +11,8 @@ export type Endpoint =
   | { kind: "models"; dialect: Dialect; model?: string }
   | { kind: "health" }
   | { kind: "stats" }
-  | { kind: "metrics" };
+  | { kind: "metrics" }
+  | { kind: "admin"; page: AdminPage };
 
 export type Match =
   | { ok: true; endpoint: Endpoint }
@@ -68,6 +70,14 @@ export function matchRoute(method: string, path: string, headers: Headers): Matc
       return get({ kind: "metrics" });
     case "/anthropic/v1/stats":
       return get({ kind: "stats" });
+    case "/ui":
+      return get({ kind: "admin", page: "ui" });
+    case "/api/usage":
+      return get({ kind: "admin", page: "usage" });
+    case "/api/requests":
+      return get({ kind: "admin", page: "requests" });
+    case "/api/events":
+      return get({ kind: "admin", page: "events" });
     case "/anthropic/v1/messages":
       return post({ kind: "generate", dialect: "anthropic" });
     case "/anthropic/v1/messages/count_tokens":

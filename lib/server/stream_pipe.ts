@@ -9,7 +9,9 @@ import type { Assembler } from "../ir/assembler.ts";
 import type { StreamDecoder, StreamEncoder } from "../ir/codec.ts";
 import type { StreamEvent, Usage } from "../ir/types.ts";
 import { SseParser } from "../sse/parser.ts";
-import { chunksOf, redact } from "../upstream/client.ts";
+import { redact } from "../redact.ts";
+import { chunksOf, type ChunkSource } from "../upstream/client.ts";
+import { letGo } from "../upstream/let_go.ts";
 import { type EventBudget, EventShare } from "./event_budget.ts";
 
 /** Called once when a stream ends: its usage and the error it ended with, if any. */
@@ -31,7 +33,10 @@ const encoder = new TextEncoder();
 
 /**
  * Upstream SSE bytes → parser → upstream decoder → Assembler → caller encoder → bytes.
- * Output goes out as soon as one upstream event has been converted.
+ * Output goes out as soon as one upstream event has been converted. The upstream's own end
+ * (`[DONE]`, `message_stop`, …) ends the caller's stream at once and lets the upstream go, even
+ * if its connection stays open. Whatever fails on the way, the caller gets the dialect's error
+ * event and `onDone` runs exactly once.
  */
 export function translateStream(
   upstream: ReadableStream<Uint8Array>,
@@ -46,6 +51,8 @@ export function translateStream(
   const held = new EventShare(options.eventBudget);
   let finished = false;
   let sentFirst = false;
+  /** Encoding failed: the caller has its error event and the stream ends. */
+  let broken = false;
   let lastError: ProxyError | undefined;
 
   const encodeAll = (events: StreamEvent[]): string => {
@@ -55,9 +62,26 @@ export function translateStream(
         event.error = redactError(event.error, options.secrets);
         lastError = event.error;
       }
-      chunk += out.encode(event);
+      try {
+        chunk += out.encode(event);
+      } catch (error) {
+        return chunk + encodeFailure(error);
+      }
     }
     return chunk;
+  };
+  /** A bug or an answer no encoder expected: the dialect's error event ends the stream. */
+  const encodeFailure = (error: unknown): string => {
+    broken = true;
+    lastError = redactError(
+      asProxyError(error, "Upstream answer could not be converted"),
+      options.secrets,
+    );
+    try {
+      return out.encode({ type: "error", error: lastError });
+    } catch {
+      return "";
+    }
   };
   const complete = () => {
     if (finished) return;
@@ -76,6 +100,13 @@ export function translateStream(
       }
       for (const event of parser.push(text.decode(chunk, { stream: true }))) {
         decoder.push(event);
+        if (decoder.ended) break;
+      }
+      if (decoder.ended) {
+        // The upstream said its last word; what it may still send is no part of the answer.
+        decoder.end();
+        assembler.end();
+        return;
       }
       const failure = holdEvent(held, parser.pendingLength, options);
       if (failure) assembler.fail(failure);
@@ -84,44 +115,79 @@ export function translateStream(
     }
   };
 
+  const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    for (;;) {
+      let input: Uint8Array | undefined;
+      try {
+        input = await source.read();
+      } catch (error) {
+        assembler.fail(asProxyError(error));
+      }
+      step(input);
+      const chunk = encodeAll(assembler.drain());
+      const comments = parser.takeComments();
+      if (chunk) {
+        if (!sentFirst) {
+          sentFirst = true;
+          options.onFirstByte();
+        }
+        controller.enqueue(encoder.encode(chunk));
+      } else if (comments > 0 && out.keepAlive && !assembler.done && !broken) {
+        // The upstream is alive but has nothing to say yet: so is this stream, in the caller's
+        // dialect, after the message's start as Anthropic's own pings come (neither counted as
+        // the first byte of the answer).
+        assembler.start();
+        const start = encodeAll(assembler.drain());
+        if (!broken) {
+          controller.enqueue(encoder.encode(start + out.keepAlive()));
+          return;
+        }
+        controller.enqueue(encoder.encode(start));
+      }
+      if (!input || assembler.done || broken) {
+        // After the upstream's own end its connection may still close cleanly: let it.
+        if (input && decoder.ended && !lastError) letGo(source);
+        else if (input) source.cancel();
+        controller.close();
+        complete();
+        return;
+      }
+      if (chunk) return;
+    }
+  };
+
+  return pullStream(source, pump, (error) => {
+    lastError ??= error;
+    complete();
+  });
+}
+
+/**
+ * The caller's byte stream around `pump` (the work of one caller read), pull-driven: whatever
+ * `pump` throws (a bug, not the upstream's doing) still ends the stream once through `end`, and
+ * so does the caller going away; either way the upstream `source` is cancelled.
+ */
+export function pullStream(
+  source: ChunkSource,
+  pump: (controller: ReadableStreamDefaultController<Uint8Array>) => Promise<void>,
+  end: (error: ProxyError) => void,
+): ReadableStream<Uint8Array> {
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      for (;;) {
-        let input: Uint8Array | undefined;
+      try {
+        await pump(controller);
+      } catch (error) {
+        source.cancel();
+        end(asProxyError(error, "The stream failed"));
         try {
-          input = await source.read();
-        } catch (error) {
-          assembler.fail(asProxyError(error));
-        }
-        step(input);
-        const chunk = encodeAll(assembler.drain());
-        const comments = parser.takeComments();
-        if (chunk) {
-          if (!sentFirst) {
-            sentFirst = true;
-            options.onFirstByte();
-          }
-          controller.enqueue(encoder.encode(chunk));
-        } else if (comments > 0 && out.keepAlive && !assembler.done) {
-          // The upstream is alive but has nothing to say yet: so is this stream, in the
-          // caller's dialect, after the message's start as Anthropic's own pings come (neither
-          // counted as the first byte of the answer).
-          assembler.start();
-          controller.enqueue(encoder.encode(encodeAll(assembler.drain()) + out.keepAlive()));
-          return;
-        }
-        if (!input || assembler.done) {
-          if (input) source.cancel();
           controller.close();
-          complete();
-          return;
+        } catch {
+          // already closed
         }
-        if (chunk) return;
       }
     },
     cancel(reason) {
-      lastError ??= new ProxyError("invalid_request", "Caller went away", 499);
-      complete();
+      end(new ProxyError("invalid_request", "Caller went away", 499));
       return source.cancel(reason);
     },
   }, { highWaterMark: 0 });
@@ -151,7 +217,10 @@ export function holdEvent(
 }
 
 /** An error with every secret in its message replaced by the key's last four characters. */
-export function redactError(error: ProxyError, secrets: readonly string[]): ProxyError {
+export function redactError(
+  error: ProxyError,
+  secrets: readonly (string | undefined)[],
+): ProxyError {
   const message = redact(error.message, secrets);
   if (message === error.message) return error;
   const copy = new ProxyError(error.kind, message, error.status);

@@ -8,6 +8,10 @@ import { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
 import { responseToEvents } from "../ir/replay.ts";
 import type { Request } from "../ir/types.ts";
+import { estimateRequestTokens } from "../tokens/estimate.ts";
+import { outputCap, withOverflowNumbers } from "./context_window.ts";
+import { dropParams } from "./drop_params.ts";
+import { requestForModel } from "./request_for_model.ts";
 import {
   answerLimit,
   callUpstream,
@@ -18,6 +22,7 @@ import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
 import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
+import { credentialsOf, redact } from "../redact.ts";
 import {
   type Exchange,
   guardConversion,
@@ -42,9 +47,12 @@ export async function translate(
   const upstream = CODECS[model.format];
   const upstreamStreams = request.stream && model.canStream;
   const sent = encodeForUpstream(ex, model, key, request, upstreamStreams);
+  const secrets = [...new Set([key, ...credentialsOf(sent.call.headers)])];
   ex.record.upstreamDialect = model.format;
   const allWarnings = [...warnings, ...sent.warnings];
-  const response = await callUpstream(sent.call);
+  const response = await callUpstream(sent.call).catch((error) => {
+    throw withOverflowNumbers(error, model, () => estimateRequestTokens(request, model.format));
+  });
   const context: DecodeContext = { toolNames: sent.toolNames, newId: deps.newId };
   const encoderOptions: StreamEncoderOptions = {
     sse: ex.url.searchParams.get("alt") === "sse",
@@ -58,14 +66,15 @@ export async function translate(
   // a bad key), which becomes that error before the caller has received anything, or a whole
   // answer, which is told as a stream like a `can_stream: false` model's.
   if (!upstreamStreams || isJson(response)) {
-    const answer = await readJson(response, answerLimit(deps.settings.maxRequestBytes));
-    const failure = upstreamStreams ? upstream.errorMessage(answer) : undefined;
-    if (failure) throw redactError(new ProxyError("bad_gateway", failure), [key]);
+    const text = await readUpstreamText(response, answerLimit(deps.settings.maxRequestBytes));
+    const answer = parseAnswer(text, secrets);
+    const failure = upstream.answerError(answer);
+    if (failure) throw redactError(failure, secrets);
     let decoded: ReturnType<typeof upstream.decodeResponse>;
     try {
       decoded = upstream.decodeResponse(answer, context);
     } catch (error) {
-      throw redactError(asProxyError(error, "Upstream answer could not be read"), [key]);
+      throw redactError(asProxyError(error, "Upstream answer could not be read"), secrets);
     }
     decoded.value.model = request.model;
     for (const warning of decoded.warnings) allWarnings.push(warning);
@@ -76,16 +85,21 @@ export async function translate(
     }
     ex.record.usage = decoded.value.usage;
     for (const warning of allWarnings) ex.record.warnings.push(warning);
-    if (!request.stream) {
-      return jsonResponse(
-        caller.encodeResponse(decoded.value, encoderOptions),
-        200,
-        warningsHeader(allWarnings),
-      );
+    try {
+      if (!request.stream) {
+        return jsonResponse(
+          caller.encodeResponse(decoded.value, encoderOptions),
+          200,
+          warningsHeader(allWarnings),
+        );
+      }
+      const out = caller.createStreamEncoder(request, encoderOptions);
+      const bytes = eventsToStream(responseToEvents(decoded.value, newCallId), out);
+      return new Response(bytes, { headers: streamHeaders(out.contentType, allWarnings) });
+    } catch (error) {
+      // The upstream's answer, not the caller's request, is what no encoder could write.
+      throw redactError(asProxyError(error, "Upstream answer could not be converted"), secrets);
     }
-    const out = caller.createStreamEncoder(request, encoderOptions);
-    const bytes = eventsToStream(responseToEvents(decoded.value, newCallId), out);
-    return new Response(bytes, { headers: streamHeaders(out.contentType, allWarnings) });
   }
 
   // Arguments longer than max_request_bytes could never be sent back in the next request.
@@ -118,7 +132,7 @@ export async function translate(
     },
     maxEventBytes: answerLimit(deps.settings.maxRequestBytes),
     eventBudget: eventBudgetOf(deps, answerLimit(deps.settings.maxRequestBytes)),
-    secrets: [key],
+    secrets,
   });
   return new Response(stream, { headers: streamHeaders(out.contentType, allWarnings) });
 }
@@ -136,28 +150,36 @@ function encodeForUpstream(
   stream: boolean,
 ): { call: UpstreamCall; toolNames: Map<string, string>; warnings: string[] } {
   const upstream = CODECS[model.format];
-  const target: UpstreamTarget = {
-    modelName: model.modelName,
-    maxTokens: model.maxTokens,
-    temperature: model.temperature,
-    reasoningEffort: model.reasoningEffort,
-    stream,
-  };
-  const encoded = guardConversion(
-    ex,
-    "Converting the request",
-    () => upstream.encodeRequest(request, target),
+  const encoded = guardConversion(ex, "Converting the request", () => {
+    const prepared = requestForModel(request, model);
+    const target: UpstreamTarget = {
+      modelName: model.modelName,
+      maxTokens: outputCap(prepared.value, model),
+      temperature: model.temperature,
+      reasoningEffort: model.reasoningEffort,
+      stream,
+      thinkingStyle: model.thinkingStyle,
+      promptCache: model.promptCache,
+    };
+    const result = upstream.encodeRequest(prepared.value, target);
+    return { value: result.value, warnings: [...prepared.warnings, ...result.warnings] };
+  });
+  const warnings = encoded.warnings;
+  const body = dropParams(
+    deepMerge(encoded.value.body, model.extraBody),
+    model.dropParams,
+    warnings,
   );
   const call: UpstreamCall = {
     url: upstreamUrl(model, "generate", stream),
     headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: withinLimit(jsonBytes(deepMerge(encoded.value.body, model.extraBody)), ex),
+    body: withinLimit(jsonBytes(body), ex),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     deadline: upstreamDeadline(ex),
     errorMessage: upstream.errorMessage,
   };
-  return { call, toolNames: encoded.value.toolNames, warnings: encoded.warnings };
+  return { call, toolNames: encoded.value.toolNames, warnings };
 }
 
 /**
@@ -191,14 +213,12 @@ function isJson(response: Response): boolean {
   return (response.headers.get("content-type") ?? "").includes("application/json");
 }
 
-async function readJson(response: Response, limit: number): Promise<unknown> {
-  const text = await readUpstreamText(response, limit);
+/** A successful answer's JSON; a 502 quoting its start (without the call's keys) when it is not. */
+export function parseAnswer(text: string, secrets: readonly string[]): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    throw new ProxyError(
-      "bad_gateway",
-      `Upstream answered with invalid JSON: ${JSON.stringify(text.slice(0, 200))}`,
-    );
+    const start = JSON.stringify(redact(text, secrets).slice(0, 200));
+    throw new ProxyError("bad_gateway", `Upstream answered with invalid JSON: ${start}`);
   }
 }

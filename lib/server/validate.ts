@@ -8,6 +8,7 @@
  */
 import { invalidRequest } from "../errors.ts";
 import type { Dialect } from "../ir/types.ts";
+import { isObject } from "../json_fields.ts";
 
 type Kind = "string" | "number" | "boolean" | "object" | "array" | "string|array" | "string|object";
 
@@ -43,7 +44,8 @@ const TOP_LEVEL: Record<Dialect, Record<string, Kind>> = {
     parallel_tool_calls: "boolean",
   },
   gemini: {
-    systemInstruction: "string|object",
+    systemInstruction: "object",
+    system_instruction: "object",
     generationConfig: "object",
     tools: "array",
     toolConfig: "object",
@@ -105,6 +107,11 @@ function checkGeminiContent(content: unknown, at: string): void {
   for (let j = 0; j < parts.length; j++) {
     const part = expect(parts[j], "object", `${at}.parts[${j}]`) as Record<string, unknown>;
     if (part.text !== undefined) expect(part.text, "string", `${at}.parts[${j}].text`);
+    const response = part.functionResponse ?? part.function_response;
+    const answer = isObject(response) ? response.response : undefined;
+    if (answer !== undefined && answer !== null) {
+      expect(answer, "object", `${at}.parts[${j}].functionResponse.response`);
+    }
   }
 }
 

@@ -42,5 +42,24 @@ Deno.test("validateShape() stays as lenient as real clients need", () => {
     }],
     system: [{ type: "text", text: "s" }],
   });
-  validateShape("gemini", { contents: [{ parts: [{ inlineData: {} }] }], systemInstruction: "x" });
+  validateShape("gemini", {
+    contents: [{ parts: [{ inlineData: {} }, { functionResponse: { name: "f" } }] }],
+    systemInstruction: { parts: [{ text: "x" }] },
+  });
+});
+
+Deno.test("validateShape() refuses what Gemini refuses: a string systemInstruction, a non-object response", () => {
+  assert.throws(
+    () => validateShape("gemini", { contents: [], systemInstruction: "x" }),
+    /systemInstruction: must be object/,
+  );
+  assert.throws(
+    () => validateShape("gemini", { contents: [], system_instruction: "x" }),
+    /system_instruction: must be object/,
+  );
+  const part = { functionResponse: { name: "f", response: "done" } };
+  assert.throws(
+    () => validateShape("gemini", { contents: [{ role: "user", parts: [part] }] }),
+    /contents\[0\]\.parts\[0\]\.functionResponse\.response: must be object, not string/,
+  );
 });

@@ -24,16 +24,34 @@ export class SseParser {
   /** A CR ended the last chunk: a following LF belongs to it. */
   #pendingCr = false;
   #comments = 0;
+  #ends: number[] = [];
+
+  /**
+   * For each event the last `push` returned, the offset in that chunk just past the line end
+   * that completed it: a relay that must stop after an event knows where its text ends.
+   */
+  get ends(): readonly number[] {
+    return this.#ends;
+  }
 
   /** Parses the next piece of text; returns the events it completed. */
   push(chunk: string): SseEvent[] {
+    this.#ends.length = 0;
     // An empty read between a CR and its LF must not forget the CR.
     if (chunk === "") return [];
+    /** Characters taken off the chunk's start (a BOM, the LF of a CRLF split across chunks). */
+    let shift = 0;
     if (!this.#sawFirst) {
       this.#sawFirst = true;
-      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      if (chunk.charCodeAt(0) === 0xfeff) {
+        chunk = chunk.slice(1);
+        shift++;
+      }
     }
-    if (this.#pendingCr && chunk.startsWith("\n")) chunk = chunk.slice(1);
+    if (this.#pendingCr && chunk.startsWith("\n")) {
+      chunk = chunk.slice(1);
+      shift++;
+    }
     this.#pendingCr = false;
     const out: SseEvent[] = [];
     // Only the new text is scanned (a long line arriving in many chunks costs linear time), and
@@ -46,6 +64,7 @@ export class SseParser {
       const piece = chunk.slice(start, end);
       const line = this.#buffer === "" ? piece : this.#buffer + piece;
       this.#buffer = "";
+      const before = out.length;
       this.#line(line, out);
       start = end + 1;
       if (end === cr) {
@@ -53,6 +72,7 @@ export class SseParser {
         else if (chunk.charCodeAt(start) === 10) start++;
         cr = chunk.indexOf("\r", start);
       }
+      if (out.length > before) this.#ends.push(start + shift);
       if (lf >= 0 && lf < start) lf = chunk.indexOf("\n", start);
     }
     if (start < chunk.length) this.#buffer += chunk.slice(start);

@@ -3,7 +3,8 @@
  * model sees: system, messages, tool definitions, tool calls and results, thinking, and images
  * (priced as the upstream's provider prices them, lib/tokens/image_tokens.ts).
  */
-import type { Dialect, Part, Request } from "../ir/types.ts";
+import type { Dialect, Part, Request, ToolDefinition } from "../ir/types.ts";
+import { isShared } from "../shared_json.ts";
 import { unreachable } from "../ir/types.ts";
 import { imageTokens } from "./image_tokens.ts";
 
@@ -40,7 +41,7 @@ export function estimateRequestBreakdown(
 }
 
 /** Headroom on system prompts and tool definitions (their measured error is within ±6%). */
-const FIXED_PART_MARGIN = 1.08;
+export const FIXED_PART_MARGIN = 1.08;
 
 /**
  * Tokens of a request with a given text counter: the local estimate uses `textTokens`, the
@@ -59,11 +60,24 @@ export function countRequestTokens(
     for (const part of message.content) messages += partTokens(part, count, images);
   }
   let tools = 0;
-  for (const tool of request.tools) {
-    tools += TOOL_OVERHEAD + count(tool.name) + count(tool.description ?? "") +
-      count(JSON.stringify(tool.inputSchema));
-  }
+  for (const tool of request.tools) tools += toolTokens(tool, count);
   return { system, messages, tools, total: system + messages + tools };
+}
+
+/** Local estimates of shared tools (Claude Code sends the same 70 KB of tools every request). */
+const TOOL_TOKENS = new WeakMap<ToolDefinition, number>();
+
+/** Tokens of one tool definition; a shared tool's local estimate is made once. */
+export function toolTokens(tool: ToolDefinition, count: (text: string) => number): number {
+  const kept = count === textTokens && isShared(tool);
+  if (kept) {
+    const known = TOOL_TOKENS.get(tool);
+    if (known !== undefined) return known;
+  }
+  const tokens = TOOL_OVERHEAD + count(tool.name) + count(tool.description ?? "") +
+    count(JSON.stringify(tool.inputSchema));
+  if (kept) TOOL_TOKENS.set(tool, tokens);
+  return tokens;
 }
 
 function partTokens(part: Part, count: (text: string) => number, images: Dialect): number {

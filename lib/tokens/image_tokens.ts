@@ -11,14 +11,9 @@
  * - Gemini: 258 tokens when both sides are at most 384 pixels; otherwise 258 per 768-pixel tile,
  *   after fitting within 3072 × 3072 (the cap is ours: Gemini's own documentation names none).
  */
+import { type ImageSize, imageSize } from "../ir/image_size.ts";
 import type { Dialect, MediaSource } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
-
-/** Pixels of a size, or nothing when the header cannot be read. */
-export interface ImageSize {
-  width: number;
-  height: number;
-}
 
 /** The tokens of an image for an upstream of `dialect`. */
 export function imageTokens(source: MediaSource, dialect: Dialect): number {
@@ -53,42 +48,4 @@ export function tokensOfSize(size: ImageSize, dialect: Dialect): number {
     default:
       return unreachable(dialect);
   }
-}
-
-/** The pixel size a PNG, GIF or JPEG header gives; undefined when it gives none (or zero). */
-export function imageSize(base64: string): ImageSize | undefined {
-  let bytes: Uint8Array;
-  try {
-    const head = atob(base64.slice(0, 4096 - (4096 % 4)));
-    bytes = Uint8Array.from(head, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-  const size = headerSize(bytes);
-  return size && size.width > 0 && size.height > 0 ? size : undefined;
-}
-
-function headerSize(bytes: Uint8Array): ImageSize | undefined {
-  const view = new DataView(bytes.buffer);
-  if (bytes.length >= 24 && bytes[0] === 0x89 && bytes[1] === 0x50) {
-    return { width: view.getUint32(16), height: view.getUint32(20) };
-  }
-  if (bytes.length >= 10 && bytes[0] === 0x47 && bytes[1] === 0x49) {
-    return { width: view.getUint16(6, true), height: view.getUint16(8, true) };
-  }
-  if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-    let at = 2;
-    while (at + 9 < bytes.length) {
-      if (bytes[at] !== 0xff) return undefined;
-      const marker = bytes[at + 1];
-      const length = view.getUint16(at + 2);
-      if (
-        marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc
-      ) {
-        return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
-      }
-      at += 2 + length;
-    }
-  }
-  return undefined;
 }

@@ -3,9 +3,13 @@
  * the caller's disconnect aborting the request, and every failure as a ProxyError the caller's
  * dialect can render (unreachable 502, timed out 504, upstream statuses kept with Retry-After).
  */
-import { kindOfStatus, ProxyError } from "../errors.ts";
+import { contextOverflow, kindOfStatus, ProxyError } from "../errors.ts";
+import { contextOverflowIn } from "./context_overflow.ts";
 import { concatBytes } from "../bytes.ts";
+import { credentialsOf, redact } from "../redact.ts";
+import { isHtml, pageWords } from "./html_page.ts";
 import { type IdleWatch, watchDeadline, watchIdle } from "./idle.ts";
+import { retryAfterMs } from "./retry_after.ts";
 
 export interface UpstreamCall {
   url: string;
@@ -96,11 +100,22 @@ export async function callUpstream(call: UpstreamCall): Promise<Response> {
   idle.touch();
   if (!response.ok) {
     // The error body is read under the same idle watch: headers then silence still ends.
-    const secrets = secretsOf(call.headers);
+    const secrets = credentialsOf(call.headers);
     const text = await Promise.race([readLimited(response, MAX_ERROR_BODY), stopped()])
       .catch(() => "");
     release();
     throw upstreamError(response, text, call.errorMessage, secrets);
+  }
+  if (isHtml(response.headers.get("content-type"))) {
+    // A CDN's challenge page or a gateway's error page: its words say what went wrong.
+    const page = await Promise.race([readLimited(response, 16 * 1024), stopped()]).catch(() => "");
+    release();
+    const type = (response.headers.get("content-type") ?? "").split(";")[0].trim();
+    const words = redact(pageWords(page), credentialsOf(call.headers));
+    throw new ProxyError(
+      "bad_gateway",
+      `Upstream answered with a ${type} page instead of the API's answer: "${words}"`,
+    );
   }
   if (!response.body) {
     release();
@@ -283,9 +298,15 @@ function upstreamError(
     message = `Upstream redirected (${response.status}); redirects are not followed`;
   }
   const status = response.status >= 400 && response.status <= 599 ? response.status : 502;
+  // A context overflow, in whatever words: the caller gets its own dialect's (Claude Code
+  // compacts on Anthropic's), so the body is read for it and not only the message.
+  const overflow = status < 500 ? contextOverflowIn(text) : undefined;
+  if (overflow) return contextOverflow(overflow);
   const error = new ProxyError(kindOfStatus(status), redact(message, secrets), status);
   const retryAfter = response.headers.get("retry-after");
-  if (retryAfter && /^[\w ,:+-]{1,64}$/.test(retryAfter)) error.retryAfter = retryAfter;
+  if (retryAfter && retryAfterMs(retryAfter, Date.now()) !== undefined) {
+    error.retryAfter = retryAfter.trim();
+  }
   return error;
 }
 
@@ -328,27 +349,6 @@ function tooLargeAnswer(limit: number): ProxyError {
 /** The largest successful non-streamed answer read: max(64 MiB, 2 × max_request_bytes). */
 export function answerLimit(maxRequestBytes: number): number {
   return Math.max(64 * 1024 * 1024, 2 * maxRequestBytes);
-}
-
-/** The credentials a request carries (auth header values), to keep out of messages and logs. */
-function secretsOf(headers: Headers): string[] {
-  const out: string[] = [];
-  for (const name of ["authorization", "x-api-key", "x-goog-api-key", "api-key"]) {
-    const value = headers.get(name);
-    if (!value) continue;
-    const key = value.replace(/^Bearer\s+/i, "").trim();
-    if (key.length >= 8) out.push(key);
-  }
-  return out;
-}
-
-/** A message with every secret replaced by its last four characters. */
-export function redact(message: string, secrets: readonly string[]): string {
-  let out = message;
-  for (const secret of secrets) {
-    if (secret) out = out.split(secret).join(`…${secret.slice(-4)}`);
-  }
-  return out;
 }
 
 async function readLimited(response: Response, limit: number): Promise<string> {

@@ -15,6 +15,10 @@ function model(format: ModelEntry["format"], apiBase: string, modelName = "m"): 
     extraBody: {},
     maxRetries: 0,
     fallbacks: [],
+    allowParams: [],
+    vision: true,
+    dropParams: [],
+    promptCache: false,
   };
 }
 

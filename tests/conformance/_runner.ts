@@ -60,7 +60,7 @@ export interface Case {
   geminiArray?: boolean;
   /** Extra request headers (the key is always sent). */
   headers?: Record<string, string>;
-  /** Extra models.yaml keys for the upstream model entry (e.g. `can_stream: false`). */
+  /** Extra models.yaml keys for the case's upstream model entry (e.g. `can_stream: false`). */
   model?: Record<string, unknown>;
   answer: UpstreamAnswer | ((req: Received) => UpstreamAnswer);
   checkUpstream?: (body: any, req: Received) => void;
@@ -71,7 +71,11 @@ export interface Case {
 
 const KEY = "sk-conformance-0000";
 
-function modelsYaml(mock: Mock, extra: Record<string, unknown> | undefined): string {
+function modelsYaml(
+  mock: Mock,
+  upstream: Dialect,
+  extra: Record<string, unknown> | undefined,
+): string {
   const lines: string[] = [];
   for (const dialect of ["anthropic", "openai", "gemini"] as Dialect[]) {
     const base = dialect === "gemini" ? `${mock.url}/v1beta` : mock.url;
@@ -79,7 +83,8 @@ function modelsYaml(mock: Mock, extra: Record<string, unknown> | undefined): str
     lines.push(`  model_name: ${UPSTREAM_MODEL[dialect]}`);
     lines.push(`  api_base: ${base}`);
     lines.push(`  format: ${dialect}`);
-    lines.push(`  max_tokens: 16K`);
+    if (!(dialect === upstream && extra?.max_tokens !== undefined)) lines.push(`  max_tokens: 16K`);
+    if (dialect !== upstream) continue;
     for (const [k, v] of Object.entries(extra ?? {})) lines.push(`  ${k}: ${JSON.stringify(v)}`);
   }
   return lines.join("\n") + "\n";
@@ -132,7 +137,7 @@ function upstreamResponse(answer: UpstreamAnswer): Response {
 /** Runs one case against a fresh proxy and mock upstream. */
 export async function runCase(c: Case): Promise<void> {
   const mock = startMock(() => json({}));
-  const proxy = startProxy(modelsYaml(mock, c.model));
+  const proxy = startProxy(modelsYaml(mock, c.upstream, c.model));
   try {
     mock.handle((req) =>
       upstreamResponse(typeof c.answer === "function" ? c.answer(req) : c.answer)

@@ -1,0 +1,28 @@
+/** A ledger row for tests, with what a test does not name filled in. */
+import type { LedgerRow } from "./row.ts";
+
+export function sampleRow(over: Partial<LedgerRow> = {}): LedgerRow {
+  return {
+    id: crypto.randomUUID(),
+    time: Date.UTC(2026, 11, 2, 15, 30),
+    caller: "anthropic",
+    model: "claude-x",
+    served_by: "deepseek-chat",
+    upstream: "openai",
+    stream: false,
+    status: 200,
+    error_type: null,
+    ttfb_ms: 40,
+    total_ms: 300,
+    input_tokens: 10,
+    cache_read_input_tokens: 5,
+    cache_creation_input_tokens: 1,
+    output_tokens: 7,
+    reasoning_tokens: 2,
+    usage_estimated: false,
+    warnings: [],
+    key_tail: "…abcd",
+    cost_usd: 0.5,
+    ...over,
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * A Responses caller's `tools` and `tool_choice` as internal tool definitions: flat `function`
+ * tools as they are, `custom` (freeform) tools as functions taking one string with their grammar
+ * written into the description, `namespace` tools flattened (lib/responses/tool_routes.ts), and
+ * built-in tools (`web_search`, `local_shell`…), which no other upstream runs, dropped with a
+ * warning.
+ */
+import { invalidRequest } from "../errors.ts";
+import type { ToolChoice, ToolDefinition } from "../ir/types.ts";
+import { derive } from "../shared_json.ts";
+import {
+  at,
+  expectObject,
+  fieldError,
+  isObject,
+  type JsonObject,
+  optionalBoolean,
+  optionalString,
+  requireString,
+} from "./_fields.ts";
+import { qualifiedToolName } from "./tool_routes.ts";
+
+/** The schema a freeform tool's single string argument is declared with. */
+export const CUSTOM_TOOL_SCHEMA: Record<string, unknown> = Object.freeze({
+  type: "object",
+  properties: Object.freeze({
+    input: Object.freeze({
+      type: "string",
+      description: "The raw input, exactly as the tool takes it",
+    }),
+  }),
+  required: Object.freeze(["input"]),
+  additionalProperties: false,
+});
+
+/** Decodes `tools` (and Codex Desktop's `additional_tools`); names stay unique, first wins. */
+export function decodeTools(lists: Array<{ tools: unknown[]; path: string }>, warnings: string[]) {
+  const out: ToolDefinition[] = [];
+  const seen = new Set<string>();
+  const builtIn = new Set<string>();
+  const add = (tool: ToolDefinition) => {
+    if (seen.has(tool.name)) {
+      warnings.push(`Dropped a second tool named ${JSON.stringify(tool.name)}`);
+      return;
+    }
+    seen.add(tool.name);
+    out.push(tool);
+  };
+  for (const { tools, path } of lists) {
+    tools.forEach((raw, i) => {
+      const toolPath = at(path, i);
+      const tool = expectObject(raw, toolPath);
+      const type = optionalString(tool, "type", toolPath) ?? "function";
+      if (type === "function" || type === "custom") add(decodeTool(tool, type, toolPath));
+      else if (type === "namespace") decodeNamespace(tool, toolPath).forEach(add);
+      else builtIn.add(type);
+    });
+  }
+  if (builtIn.size > 0) {
+    warnings.push(
+      `Dropped built-in tool(s) ${[...builtIn].join(", ")}: the upstream cannot run them`,
+    );
+  }
+  return out;
+}
+
+function decodeTool(
+  tool: JsonObject,
+  type: "function" | "custom",
+  path: string,
+  namespace?: string,
+): ToolDefinition {
+  return derive(tool, `responses ${type} ${namespace ?? ""}`, () => {
+    const name = qualifiedToolName(namespace, requireString(tool, "name", path));
+    const description = optionalString(tool, "description", path);
+    if (type === "custom") {
+      const full = customDescription(description, tool.format, path);
+      return { name, ...(full ? { description: full } : {}), inputSchema: CUSTOM_TOOL_SCHEMA };
+    }
+    const parameters = tool.parameters ?? { type: "object", properties: {} };
+    if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
+    const strict = optionalBoolean(tool, "strict", path);
+    return {
+      name,
+      ...(description !== undefined ? { description } : {}),
+      inputSchema: parameters,
+      ...(strict !== undefined ? { strict } : {}),
+    };
+  });
+}
+
+function decodeNamespace(tool: JsonObject, path: string): ToolDefinition[] {
+  const namespace = requireString(tool, "name", path);
+  const children = tool.tools;
+  if (!Array.isArray(children)) throw fieldError(path, "tools", "must be an array");
+  return children.map((raw, i) => {
+    const childPath = at(at(path, "tools"), i);
+    const child = expectObject(raw, childPath);
+    const type = optionalString(child, "type", childPath) ?? "function";
+    if (type !== "function" && type !== "custom") {
+      throw fieldError(childPath, "type", `must be "function" or "custom"`);
+    }
+    return decodeTool(child, type, childPath, namespace);
+  });
+}
+
+/** A freeform tool's description, with its grammar, which the function form cannot declare. */
+function customDescription(description: string | undefined, format: unknown, path: string) {
+  const head = description ?? "";
+  if (format === undefined || format === null) return head;
+  const spec = expectObject(format, at(path, "format"));
+  if (spec.type === "text") return head;
+  if (spec.type !== "grammar") {
+    throw fieldError(at(path, "format"), "type", `must be "text" or "grammar"`);
+  }
+  const syntax = optionalString(spec, "syntax", at(path, "format")) ?? "lark";
+  const definition = requireString(spec, "definition", at(path, "format"));
+  return `${head}\n\nPass the raw text as the \`input\` string (not JSON). It must match ` +
+    `this ${syntax} grammar:\n\`\`\`\n${definition}\n\`\`\``;
+}
+
+/**
+ * `tool_choice`: `auto` / `none` / `required`, a named function or custom tool; an
+ * `allowed_tools` list reads as its mode (the list is not enforced), and a built-in tool choice
+ * as `auto`, both with a warning.
+ */
+export function decodeToolChoice(raw: unknown, warnings: string[]): ToolChoice | undefined {
+  switch (raw) {
+    case undefined:
+    case null:
+      return undefined;
+    case "auto":
+      return { type: "auto" };
+    case "required":
+      return { type: "any" };
+    case "none":
+      return { type: "none" };
+  }
+  if (!isObject(raw) || typeof raw.type !== "string") {
+    throw invalidRequest(
+      `"tool_choice" must be "auto", "required", "none" or an object with a "type"`,
+    );
+  }
+  const path = "tool_choice";
+  switch (raw.type) {
+    case "function":
+    case "custom": {
+      const namespace = optionalString(raw, "namespace", path);
+      return { type: "tool", name: qualifiedToolName(namespace, requireString(raw, "name", path)) };
+    }
+    case "allowed_tools":
+      warnings.push(`"tool_choice" allowed_tools: the list of tools is not enforced`);
+      return raw.mode === "required" ? { type: "any" } : { type: "auto" };
+  }
+  warnings.push(`"tool_choice" ${JSON.stringify(raw.type)} is a built-in tool: read as "auto"`);
+  return { type: "auto" };
+}

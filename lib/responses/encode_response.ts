@@ -1,0 +1,88 @@
+/**
+ * An internal Response as the `response` object a Responses caller receives: output items in the
+ * order the upstream produced them, `status` `completed` or `incomplete` with its reason, usage
+ * with `total_tokens`, and the request's settings echoed.
+ */
+import type { StreamEncoderOptions } from "../ir/codec.ts";
+import type { Request, Response } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
+import {
+  callFacts,
+  callItem,
+  callPrefix,
+  itemIdOf,
+  messageItem,
+  proofOf,
+  reasoningItem,
+  responseIdOf,
+} from "./output_items.ts";
+import { encryptedContentOfRedacted } from "./reasoning_proof.ts";
+import { responseFields } from "./response_object.ts";
+import { incompleteReasonOf } from "./status.ts";
+import { toolRoutes } from "./tool_routes.ts";
+import type { OutputItemOut } from "./types.ts";
+
+/** Encodes a whole answer; consecutive text parts make one message item. */
+export function encodeResponse(
+  response: Response,
+  options: StreamEncoderOptions,
+  request?: Request,
+): Record<string, unknown> {
+  const id = responseIdOf(response.id, options);
+  const routes = toolRoutes(request?.callerSettings?.tools);
+  const output: OutputItemOut[] = [];
+  let text: string | undefined;
+  const flushText = () => {
+    if (text?.trim()) {
+      output.push(messageItem(itemIdOf("msg", id, output.length), text, "completed"));
+    }
+    text = undefined;
+  };
+  for (const part of response.content) {
+    if (part.type === "text") {
+      text = (text ?? "") + part.text;
+      continue;
+    }
+    flushText();
+    const index = output.length;
+    switch (part.type) {
+      case "thinking":
+        output.push(reasoningItem(itemIdOf("rs", id, index), part.text, proofOf(part.signature)));
+        break;
+      case "redacted_thinking":
+        output.push(
+          reasoningItem(itemIdOf("rs", id, index), "", encryptedContentOfRedacted(part.data)),
+        );
+        break;
+      case "tool_call": {
+        const call = callFacts(
+          routes,
+          part.id,
+          part.name,
+          JSON.stringify(part.input),
+          part.signature,
+        );
+        output.push(callItem(itemIdOf(callPrefix(call.route), id, index), call, "completed"));
+        break;
+      }
+      default:
+        unreachable(part);
+    }
+  }
+  flushText();
+  const incompleteReason = incompleteReasonOf(response.stopReason);
+  return {
+    ...responseFields(
+      {
+        id,
+        createdAt: Math.floor(options.now() / 1000),
+        model: response.model,
+        status: incompleteReason ? "incomplete" : "completed",
+        ...(incompleteReason ? { incompleteReason } : {}),
+      },
+      output,
+      response.usage,
+    ),
+    ...request?.callerSettings,
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * The output items a Responses caller receives, whole or streamed: `message` for answer text,
+ * `reasoning` for thinking (its proof in `encrypted_content`), `function_call` and, for the
+ * caller's freeform tools, `custom_tool_call` with the raw `input`. Item ids are made from the
+ * response id and the item's position; they are never sent upstream.
+ */
+import type { StreamEncoderOptions } from "../ir/codec.ts";
+import { callerCallId } from "../ir/ids.ts";
+import type { Signature } from "../ir/types.ts";
+import { isObject } from "./_fields.ts";
+import { encryptedContentOf } from "./reasoning_proof.ts";
+import { routeOf, type ToolRoute } from "./tool_routes.ts";
+import type { ItemStatus, OutputItemOut, SummaryTextOut } from "./types.ts";
+
+/** `resp_<upstream id>`, so the caller's id still leads back to the upstream's. */
+export function responseIdOf(id: string, options: StreamEncoderOptions): string {
+  if (id.startsWith("resp_")) return id;
+  return id ? `resp_${id}` : options.newId("resp_");
+}
+
+/** The id of the output item at `index`: `msg_…`, `rs_…`, `fc_…` or `ctc_…`. */
+export function itemIdOf(prefix: string, responseId: string, index: number): string {
+  return `${prefix}_${responseId.slice(responseId.startsWith("resp_") ? 5 : 0)}_${index}`;
+}
+
+export function messageItem(id: string, text: string, status: ItemStatus): OutputItemOut {
+  return {
+    id,
+    type: "message",
+    status,
+    role: "assistant",
+    content: status === "in_progress" ? [] : [{ type: "output_text", text, annotations: [] }],
+  };
+}
+
+/** A reasoning item; `proof` is its encrypted_content (final only once the item is done). */
+export function reasoningItem(id: string, text: string, proof?: string): OutputItemOut {
+  const summary: SummaryTextOut[] = text ? [{ type: "summary_text", text }] : [];
+  return { id, type: "reasoning", summary, ...(proof ? { encrypted_content: proof } : {}) };
+}
+
+/** The `encrypted_content` for a thinking signature, if there is one. */
+export function proofOf(signature: Signature | undefined): string | undefined {
+  return signature ? encryptedContentOf(signature) : undefined;
+}
+
+/** What a tool call is, in the caller's terms, whatever it was called upstream. */
+export interface CallFacts {
+  /** The call id, with a Gemini signature folded in when it carries one. */
+  callId: string;
+  route: ToolRoute;
+  /** The arguments' JSON text (for a freeform tool, `{"input": "<raw>"}`). */
+  args: string;
+}
+
+export function callFacts(
+  routes: Map<string, ToolRoute>,
+  id: string,
+  name: string,
+  args: string,
+  signature?: Signature,
+): CallFacts {
+  return { callId: callerCallId(id, signature), route: routeOf(routes, name), args };
+}
+
+/** Item id prefix of a call: freeform tools' calls are `custom_tool_call` items. */
+export function callPrefix(route: ToolRoute): string {
+  return route.kind === "custom" ? "ctc" : "fc";
+}
+
+export function callItem(id: string, call: CallFacts, status: ItemStatus): OutputItemOut {
+  const { route } = call;
+  const namespace = route.namespace !== undefined ? { namespace: route.namespace } : {};
+  const done = status !== "in_progress";
+  if (route.kind === "custom") {
+    return {
+      id,
+      type: "custom_tool_call",
+      status,
+      call_id: call.callId,
+      name: route.name,
+      input: done ? customInputOf(call.args) : "",
+      ...namespace,
+    };
+  }
+  return {
+    id,
+    type: "function_call",
+    status,
+    arguments: done ? call.args : "",
+    call_id: call.callId,
+    name: route.name,
+    ...namespace,
+  };
+}
+
+/**
+ * The raw input of a freeform tool's call, from the `{"input": "<raw>"}` it was asked to
+ * produce; arguments of another shape are passed on as they came.
+ */
+export function customInputOf(args: string): string {
+  try {
+    const value: unknown = JSON.parse(args);
+    if (isObject(value) && typeof value.input === "string") return value.input;
+  } catch {
+    // passed on raw below
+  }
+  return args;
+}

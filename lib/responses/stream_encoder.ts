@@ -1,0 +1,297 @@
+/**
+ * The strict event stream as a Responses caller's SSE: `event: <type>` lines, `sequence_number`
+ * from 0, `response.created` and `response.in_progress`, then per item `output_item.added` → its
+ * deltas → `output_item.done` carrying the whole item (one item open at a time, as the blocks
+ * come), and `response.completed` or `response.incomplete` with the whole response. A failure
+ * after the first byte, or an upstream that stopped early (the Assembler reports it as an
+ * error), is `response.failed` with a code Codex acts on: never `completed`.
+ */
+import type { StreamEncoder, StreamEncoderOptions } from "../ir/codec.ts";
+import type { ProxyError } from "../errors.ts";
+import type {
+  BlockDelta,
+  BlockStart,
+  Request,
+  StopReason,
+  StreamEvent,
+  Usage,
+} from "../ir/types.ts";
+import { emptyUsage, unreachable } from "../ir/types.ts";
+import { encodeSse } from "../sse/encoder.ts";
+import { failureOf } from "./errors.ts";
+import {
+  type CallFacts,
+  callFacts,
+  callItem,
+  callPrefix,
+  customInputOf,
+  itemIdOf,
+  messageItem,
+  reasoningItem,
+  responseIdOf,
+} from "./output_items.ts";
+import { encryptedContentOf, encryptedContentOfRedacted } from "./reasoning_proof.ts";
+import { type ResponseHead, responseJson } from "./response_object.ts";
+import { incompleteReasonOf } from "./status.ts";
+import { type ToolRoute, toolRoutes } from "./tool_routes.ts";
+import type { OutputItemOut } from "./types.ts";
+
+/** Makes the encoder for one caller stream. */
+export function createStreamEncoder(
+  request: Request,
+  options: StreamEncoderOptions,
+): StreamEncoder {
+  return new ResponsesStreamEncoder(request, options);
+}
+
+type OpenItem =
+  | { kind: "message"; id: string; index: number; text: string }
+  | { kind: "reasoning"; id: string; index: number; text: string; proof?: string }
+  | { kind: "call"; id: string; index: number; call: CallFacts };
+
+class ResponsesStreamEncoder implements StreamEncoder {
+  readonly contentType = "text/event-stream";
+  #options: StreamEncoderOptions;
+  #routes: Map<string, ToolRoute>;
+  /** The echoed settings, serialised once for every lifecycle event. */
+  #settingsJson: string;
+  #head: ResponseHead | undefined;
+  #sequence = 0;
+  #output: OutputItemOut[] = [];
+  #open: OpenItem | undefined;
+  #stop: { reason: StopReason; usage: Usage } | undefined;
+  #ended = false;
+  /** The caller's model name, for a failure before `message_start`. */
+  #model: string;
+
+  constructor(request: Request, options: StreamEncoderOptions) {
+    this.#options = options;
+    this.#routes = toolRoutes(request.callerSettings?.tools);
+    this.#settingsJson = JSON.stringify(request.callerSettings ?? {});
+    this.#model = request.model;
+  }
+
+  /**
+   * An SSE comment while the upstream thinks aloud in its own keep-alives: Codex and the OpenAI
+   * SDKs skip comment lines, and the Responses API has no ping event of its own.
+   */
+  keepAlive(): string {
+    return ": keep-alive\n\n";
+  }
+
+  encode(event: StreamEvent): string {
+    if (this.#ended) return "";
+    switch (event.type) {
+      case "message_start":
+        return this.#start(event.id, event.model);
+      case "block_start":
+        return this.#openItem(event.block);
+      case "block_delta":
+        return this.#delta(event.delta);
+      case "block_stop":
+        return this.#closeItem();
+      case "message_delta":
+        this.#stop = { reason: event.stopReason, usage: event.usage };
+        return "";
+      case "message_stop":
+        return this.#finish();
+      case "error":
+        return this.#fail(event.error);
+      default:
+        return unreachable(event);
+    }
+  }
+
+  #start(id: string, model: string): string {
+    if (this.#head) return "";
+    this.#head = {
+      id: responseIdOf(id, this.#options),
+      createdAt: Math.floor(this.#options.now() / 1000),
+      model: model || this.#model,
+      status: "in_progress",
+    };
+    return this.#lifecycle("response.created", this.#head) +
+      this.#lifecycle("response.in_progress", this.#head);
+  }
+
+  #openItem(block: BlockStart): string {
+    const responseId = this.#head?.id ?? "";
+    const index = this.#output.length;
+    switch (block.type) {
+      case "text": {
+        const id = itemIdOf("msg", responseId, index);
+        this.#open = { kind: "message", id, index, text: "" };
+        return this.#event("response.output_item.added", {
+          output_index: index,
+          item: messageItem(id, "", "in_progress"),
+        }) + this.#event("response.content_part.added", {
+          item_id: id,
+          output_index: index,
+          content_index: 0,
+          part: { type: "output_text", text: "", annotations: [] },
+        });
+      }
+      case "thinking":
+      case "redacted_thinking": {
+        const id = itemIdOf("rs", responseId, index);
+        const proof = block.type === "redacted_thinking"
+          ? encryptedContentOfRedacted(block.data)
+          : undefined;
+        this.#open = { kind: "reasoning", id, index, text: "", proof };
+        return this.#event("response.output_item.added", {
+          output_index: index,
+          item: reasoningItem(id, ""),
+        });
+      }
+      case "tool_call": {
+        const call = callFacts(this.#routes, block.id, block.name, "", block.signature);
+        const id = itemIdOf(callPrefix(call.route), responseId, index);
+        this.#open = { kind: "call", id, index, call };
+        return this.#event("response.output_item.added", {
+          output_index: index,
+          item: callItem(id, call, "in_progress"),
+        });
+      }
+      default:
+        return unreachable(block);
+    }
+  }
+
+  #delta(delta: BlockDelta): string {
+    const open = this.#open;
+    if (!open) return "";
+    const at = { item_id: open.id, output_index: open.index };
+    switch (delta.type) {
+      case "text":
+        if (open.kind !== "message") return "";
+        open.text += delta.text;
+        return this.#event("response.output_text.delta", {
+          ...at,
+          content_index: 0,
+          delta: delta.text,
+          logprobs: [],
+        });
+      case "thinking": {
+        if (open.kind !== "reasoning") return "";
+        const first = open.text === "";
+        open.text += delta.text;
+        return (first ? this.#summaryPart("added", open, "") : "") +
+          this.#event("response.reasoning_summary_text.delta", {
+            ...at,
+            summary_index: 0,
+            delta: delta.text,
+          });
+      }
+      case "signature":
+        if (open.kind === "reasoning") open.proof = encryptedContentOf(delta.signature);
+        return "";
+      case "tool_args":
+        if (open.kind !== "call") return "";
+        open.call.args += delta.json;
+        // a freeform tool's input is raw text: it is sent once whole, when the call is done
+        if (open.call.route.kind === "custom") return "";
+        return this.#event("response.function_call_arguments.delta", { ...at, delta: delta.json });
+      default:
+        return unreachable(delta);
+    }
+  }
+
+  #closeItem(): string {
+    const open = this.#open;
+    if (!open) return "";
+    this.#open = undefined;
+    const at = { item_id: open.id, output_index: open.index };
+    let out = "";
+    let item: OutputItemOut;
+    switch (open.kind) {
+      case "message": {
+        const part = { type: "output_text", text: open.text, annotations: [] };
+        out += this.#event("response.output_text.done", {
+          ...at,
+          content_index: 0,
+          text: open.text,
+          logprobs: [],
+        }) + this.#event("response.content_part.done", { ...at, content_index: 0, part });
+        item = messageItem(open.id, open.text, "completed");
+        break;
+      }
+      case "reasoning":
+        if (open.text) {
+          out += this.#event("response.reasoning_summary_text.done", {
+            ...at,
+            summary_index: 0,
+            text: open.text,
+          }) + this.#summaryPart("done", open, open.text);
+        }
+        item = reasoningItem(open.id, open.text, open.proof);
+        break;
+      case "call":
+        out += this.#callDone(open);
+        item = callItem(open.id, open.call, "completed");
+        break;
+      default:
+        return unreachable(open);
+    }
+    this.#output.push(item);
+    return out + this.#event("response.output_item.done", { output_index: open.index, item });
+  }
+
+  #callDone(open: Extract<OpenItem, { kind: "call" }>): string {
+    const at = { item_id: open.id, output_index: open.index };
+    if (open.call.route.kind !== "custom") {
+      return this.#event("response.function_call_arguments.done", {
+        ...at,
+        arguments: open.call.args,
+      });
+    }
+    const input = customInputOf(open.call.args);
+    return (input
+      ? this.#event("response.custom_tool_call_input.delta", { ...at, delta: input })
+      : "") +
+      this.#event("response.custom_tool_call_input.done", { ...at, input });
+  }
+
+  #summaryPart(when: "added" | "done", open: OpenItem, text: string): string {
+    return this.#event(`response.reasoning_summary_part.${when}`, {
+      item_id: open.id,
+      output_index: open.index,
+      summary_index: 0,
+      part: { type: "summary_text", text },
+    });
+  }
+
+  #finish(): string {
+    const out = this.#closeItem();
+    this.#ended = true;
+    const head = this.#head!;
+    const stop = this.#stop ?? { reason: "end_turn", usage: emptyUsage() };
+    const incompleteReason = incompleteReasonOf(stop.reason);
+    const final: ResponseHead = incompleteReason
+      ? { ...head, status: "incomplete", incompleteReason }
+      : { ...head, status: "completed" };
+    const type = incompleteReason ? "response.incomplete" : "response.completed";
+    return out + this.#lifecycle(type, final, stop.usage);
+  }
+
+  #fail(error: ProxyError): string {
+    const start = this.#head ? "" : this.#start("", this.#model);
+    this.#ended = true;
+    const failed: ResponseHead = { ...this.#head!, status: "failed", error: failureOf(error) };
+    return start + this.#lifecycle("response.failed", failed);
+  }
+
+  #lifecycle(type: string, head: ResponseHead, usage?: Usage): string {
+    const response = responseJson(head, this.#output, usage, this.#settingsJson);
+    return encodeSse(
+      `{"type":"${type}","sequence_number":${this.#sequence++},"response":${response}}`,
+      type,
+    );
+  }
+
+  #event(type: string, fields: Record<string, unknown>): string {
+    return encodeSse(
+      JSON.stringify({ type, sequence_number: this.#sequence++, ...fields }),
+      type,
+    );
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * The one way the conformance suite reaches the proxy: a caller's request through the real
+ * handler to a mock upstream. Both run on 127.0.0.1 over HTTP today (tests/_harness.ts); once the
+ * upstream call takes an injected `fetch`, this function becomes an in-process call and nothing
+ * else in the suite changes.
+ */
+import type { Dialect } from "../../lib/ir/types.ts";
+import { type MockHandler, type Received, startMock, startProxy } from "../_harness.ts";
+import type { Call, HttpResult } from "./wire/kit.ts";
+import { DIALECTS, KITS } from "./wire/kits.ts";
+
+/** The model name a caller sends for each upstream dialect. */
+export const MODEL = Object.fromEntries(DIALECTS.map((d) => [d, `up-${d}`])) as Record<
+  Dialect,
+  string
+>;
+
+export const KEY = "sk-conformance-0000";
+
+/** One model per upstream dialect on the mock, each with `extra` models.yaml keys. */
+export function modelsYaml(mockUrl: string, extra: Record<string, unknown> = {}): string {
+  return DIALECTS.map((dialect) =>
+    [
+      `- model_id: ${MODEL[dialect]}`,
+      `  model_name: ${KITS[dialect].upstream.model}`,
+      `  api_base: ${KITS[dialect].upstream.apiBase(mockUrl)}`,
+      `  format: ${dialect}`,
+      `  max_tokens: 16K`,
+      ...Object.entries(extra).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+    ].join("\n")
+  ).join("\n") + "\n";
+}
+
+export interface Exchanged extends HttpResult {
+  /** What the upstream received, in order. */
+  received: Received[];
+}
+
+/** Sends `call` to a fresh proxy whose upstreams are answered by `upstream`. */
+export async function exchange(
+  call: Call,
+  upstream: MockHandler,
+  extra: Record<string, unknown> = {},
+): Promise<Exchanged> {
+  const mock = startMock(upstream);
+  const proxy = startProxy(modelsYaml(mock.url, extra));
+  try {
+    const response = await fetch(`${proxy.url}${call.path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...call.headers },
+      body: typeof call.body === "string" ? call.body : JSON.stringify(call.body),
+    });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, received: mock.received };
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+}
+
+/** A response whose body is `text` as UTF-8 written `size` bytes at a time (mid-character too). */
+export function chunked(
+  text: string,
+  size: number,
+  init: ResponseInit = { headers: { "content-type": "text/event-stream" } },
+): Response {
+  const bytes = new TextEncoder().encode(text);
+  let at = 0;
+  return new Response(
+    new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (at >= bytes.length) controller.close();
+        else controller.enqueue(bytes.slice(at, at += size));
+      },
+    }),
+    init,
+  );
+}
