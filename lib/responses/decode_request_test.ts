@@ -219,16 +219,22 @@ Deno.test("decodeRequest() reads a string input and the sampling settings", () =
   assert.equal(decode({ text: { format: { type: "text" } } }).value.responseFormat, undefined);
 });
 
-Deno.test("decodeRequest() maps reasoning.effort none…xhigh onto thinking", () => {
+Deno.test("decodeRequest() keeps every reasoning.effort level, none as thinking disabled", () => {
   const thinking = (effort: unknown) => decode({ reasoning: { effort } }).value.thinking;
   assert.deepEqual(thinking("none"), { mode: "disabled" });
-  assert.deepEqual(thinking("minimal"), { mode: "enabled", effort: "minimal" });
-  assert.deepEqual(thinking("medium"), { mode: "enabled", effort: "medium" });
-  assert.deepEqual(thinking("xhigh"), { mode: "enabled", effort: "high" });
+  for (const effort of ["minimal", "low", "medium", "high", "xhigh", "max"]) {
+    assert.deepEqual(thinking(effort), { mode: "enabled", effort });
+  }
+  const ultra = decode({ reasoning: { effort: "ultra", summary: "auto" } });
+  assert.deepEqual(ultra.value.thinking, { mode: "enabled", effort: "max" });
+  assert.deepEqual(ultra.warnings, [
+    `"reasoning.effort" "ultra" was read as "max", the highest level upstreams take`,
+  ]);
   assert.equal(decode({ reasoning: { summary: "detailed" } }).value.thinking, undefined);
   assert400(
     { model: "m", reasoning: { effort: "extreme" } },
-    `reasoning: "effort" must be one of none, minimal, low, medium, high, xhigh: got "extreme"`,
+    `reasoning: "effort" must be one of none, minimal, low, medium, high, xhigh, max, ultra: ` +
+      `got "extreme"`,
   );
 });
 
