@@ -32,16 +32,12 @@ export function decodeRequest(body: unknown, options: CallerOptions = {}): Conve
   const instructions = optionalString(body, "instructions", "");
   const input = decodeInput(body.input, warnings);
   const tools = optionalArray(body, "tools", "") ?? [];
-  const additional = input.additionalTools;
   const request: Request = {
     model,
     stream: optionalBoolean(body, "stream", "") ?? false,
     system: instructions ? [{ type: "text", text: instructions }, ...input.system] : input.system,
     messages: input.messages,
-    tools: decodeTools([
-      { tools, path: "tools" },
-      { tools: additional, path: "additional_tools" },
-    ], warnings),
+    tools: decodeTools([{ tools, path: "tools" }, ...input.toolLists], warnings),
   };
   const set = <K extends keyof Request>(key: K, value: Request[K] | undefined) => {
     if (value !== undefined) request[key] = value;
@@ -59,9 +55,10 @@ export function decodeRequest(body: unknown, options: CallerOptions = {}): Conve
   if (body.max_tool_calls !== undefined && body.max_tool_calls !== null) {
     warnings.push(`"max_tool_calls" is not supported and was ignored`);
   }
+  // the tools declared inside `input` are echoed too: the answer restores their calls from them
   request.callerSettings = echoedSettings(
     body,
-    additional.length ? [...tools, ...additional] : tools,
+    input.toolLists.length ? [tools, ...input.toolLists.map((l) => l.tools)].flat() : tools,
   );
   return { value: request, warnings };
 }

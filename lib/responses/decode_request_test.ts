@@ -450,6 +450,34 @@ Deno.test("decodeRequest() names the bad field of a malformed request", () => {
   assert.equal(decodeRequest({ input: "x" }, { model: "from-path" }).value.model, "from-path");
 });
 
+Deno.test("decodeRequest() drops a hosted tool search's items, and reads a client-run one's", () => {
+  const search = { type: "tool_search_call", call_id: "c1", arguments: { query: "q" } };
+  const found = { type: "tool_search_output", call_id: "c1", tools: [] };
+  const hosted = decode({
+    input: [{ role: "user", content: "go" }, search, found],
+  });
+  assert.equal(hosted.value.messages.length, 1);
+  assert.deepEqual(hosted.warnings, [
+    "Dropped 1 input item(s) of type tool_search_call: the upstream has no such item",
+    "Dropped 1 input item(s) of type tool_search_output: the upstream has no such item",
+  ]);
+  const client = decode({
+    input: [
+      { role: "user", content: "go" },
+      { ...search, execution: "client", arguments: '{"query":"q"}' },
+      { ...found, execution: "client" },
+    ],
+  });
+  assert.deepEqual(client.value.messages.slice(1), [
+    {
+      role: "assistant",
+      content: [{ type: "tool_call", id: "c1", name: "tool_search", input: { query: "q" } }],
+    },
+    { role: "user", content: [result("c1", "tool_search", "No tools found.")] },
+  ]);
+  assert.deepEqual(client.warnings, []);
+});
+
 Deno.test("decodeRequest() takes tools declared in additional_tools items, and echoes them", () => {
   const { value } = decode({
     input: [

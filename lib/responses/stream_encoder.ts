@@ -180,8 +180,9 @@ class ResponsesStreamEncoder implements StreamEncoder {
       case "tool_args":
         if (open.kind !== "call") return "";
         open.call.args += delta.json;
-        // a freeform tool's input is raw text: it is sent once whole, when the call is done
-        if (open.call.route.kind === "custom") return "";
+        // a freeform tool's input is raw text, sent once whole when the call is done; a search's
+        // arguments are an object, whole in output_item.done
+        if (open.call.route.kind !== "function") return "";
         return this.#event("response.function_call_arguments.delta", { ...at, delta: delta.json });
       default:
         return unreachable(delta);
@@ -230,17 +231,24 @@ class ResponsesStreamEncoder implements StreamEncoder {
 
   #callDone(open: Extract<OpenItem, { kind: "call" }>): string {
     const at = { item_id: open.id, output_index: open.index };
-    if (open.call.route.kind !== "custom") {
-      return this.#event("response.function_call_arguments.done", {
-        ...at,
-        arguments: open.call.args,
-      });
+    switch (open.call.route.kind) {
+      case "function":
+        return this.#event("response.function_call_arguments.done", {
+          ...at,
+          arguments: open.call.args,
+        });
+      case "custom": {
+        const input = customInputOf(open.call.args);
+        return (input
+          ? this.#event("response.custom_tool_call_input.delta", { ...at, delta: input })
+          : "") +
+          this.#event("response.custom_tool_call_input.done", { ...at, input });
+      }
+      case "tool_search":
+        return "";
+      default:
+        return unreachable(open.call.route.kind);
     }
-    const input = customInputOf(open.call.args);
-    return (input
-      ? this.#event("response.custom_tool_call_input.delta", { ...at, delta: input })
-      : "") +
-      this.#event("response.custom_tool_call_input.done", { ...at, input });
   }
 
   #summaryPart(when: "added" | "done", open: OpenItem, text: string): string {
