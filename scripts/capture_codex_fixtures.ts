@@ -1,16 +1,15 @@
 /**
- * Writes tests/fixtures/requests/codex_*.json from what the real Codex CLI sends: two scripted
+ * Writes tests/fixtures/requests/codex_*.json from what the real Codex CLI sends: three scripted
  * sessions against a mock Responses server on 127.0.0.1, with paths, ids and the key replaced by
- * neutral values. Run it after bumping CODEX_VERSION:
+ * neutral values. Run it after bumping CODEX_VERSION (naming sessions runs only those):
  *
- *   deno run --allow-all scripts/capture_codex_fixtures.ts
+ *   deno run --allow-all scripts/capture_codex_fixtures.ts [tools] [mcp] [tool_search]
  */
-import { CODEX_VERSION, type CodexRun, runCodex } from "../tests/_codex.ts";
+import { CODEX_VERSION, type CodexRun, mcpStubConfig, runCodex } from "../tests/_codex.ts";
 import { sse, startMock } from "../tests/_harness.ts";
 import { responsesStream } from "../tests/_responses_sse.ts";
 
 const OUT = new URL("../tests/fixtures/requests/", import.meta.url);
-const STUB = new URL("./_mcp_stub.ts", import.meta.url).pathname;
 
 type Item = Record<string, unknown>;
 
@@ -74,13 +73,39 @@ const MCP_SESSION: Item[][] = [
   [message(4, "The stub dictionary defines zebra.")],
 ];
 
-const MCP_CONFIG = `[mcp_servers.stub]
-command = ${JSON.stringify(Deno.execPath())}
-args = ["run", "--no-config", ${JSON.stringify(STUB)}]
-
-[mcp_servers.stub.env]
-DENO_NO_UPDATE_CHECK = "1"
-`;
+/**
+ * On a model in Codex's catalog the MCP tools are deferred: the model finds them with the
+ * client-run `tool_search`. Its reasoning comes as raw `reasoning_text` with no
+ * `encrypted_content`, as an upstream without proofs would send it.
+ */
+const TOOL_SEARCH_SESSION: Item[][] = [
+  [
+    {
+      id: "rs_5a1b2c3d4e5f60718293a4b5c6d7e8f9",
+      type: "reasoning",
+      summary: [],
+      content: [{ type: "reasoning_text", text: "The dictionary tool is deferred; search it." }],
+    },
+    {
+      id: "tsc_5a1b2c3d4e5f60718293a4b5c6d7e8f9",
+      type: "tool_search_call",
+      status: "completed",
+      call_id: "call_Ts56UvWxYz78AbCdEf90GhIj",
+      execution: "client",
+      arguments: { query: "look up a word in a dictionary", limit: 3 },
+    },
+  ],
+  [{
+    id: "fc_6a1b2c3d4e5f60718293a4b5c6d7e8f9",
+    type: "function_call",
+    status: "completed",
+    call_id: "call_Kl90MnOpQr12StUvWx34YzAb",
+    namespace: "mcp__stub",
+    name: "lookup_word",
+    arguments: JSON.stringify({ word: "zebra" }),
+  }],
+  [message(7, "The stub dictionary defines zebra.")],
+];
 
 async function session(
   turns: Item[][],
@@ -133,17 +158,32 @@ async function write(name: string, run: CodexRun, index: number): Promise<void> 
   console.log(`wrote ${name} (Codex ${CODEX_VERSION}, turn ${index + 1})`);
 }
 
-const tools = await session(TOOLS_SESSION, {
-  model: "gpt-5.5",
-  prompt: "Run echo hello-from-shell, then save its output to notes.txt.",
-});
-await write("codex_request.json", tools, 0);
-await write("codex_request_turn2.json", tools, 1);
-await write("codex_request_turn3.json", tools, 2);
+const wanted = (name: string) => Deno.args.length === 0 || Deno.args.includes(name);
 
-const mcp = await session(MCP_SESSION, {
-  model: "deepseek-chat",
-  prompt: "Look up the word zebra with the stub dictionary.",
-  extraConfig: MCP_CONFIG,
-});
-await write("codex_request_mcp.json", mcp, 1);
+if (wanted("tools")) {
+  const tools = await session(TOOLS_SESSION, {
+    model: "gpt-5.5",
+    prompt: "Run echo hello-from-shell, then save its output to notes.txt.",
+  });
+  await write("codex_request.json", tools, 0);
+  await write("codex_request_turn2.json", tools, 1);
+  await write("codex_request_turn3.json", tools, 2);
+}
+
+if (wanted("mcp")) {
+  const mcp = await session(MCP_SESSION, {
+    model: "deepseek-chat",
+    prompt: "Look up the word zebra with the stub dictionary.",
+    extraConfig: mcpStubConfig(),
+  });
+  await write("codex_request_mcp.json", mcp, 1);
+}
+
+if (wanted("tool_search")) {
+  const search = await session(TOOL_SEARCH_SESSION, {
+    model: "gpt-5.5",
+    prompt: "Look up the word zebra with the stub dictionary.",
+    extraConfig: mcpStubConfig(),
+  });
+  await write("codex_request_tool_search.json", search, 2);
+}

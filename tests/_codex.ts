@@ -56,6 +56,26 @@ export interface CodexOptions {
 }
 
 const ENV_KEY = "PROXY_KEY";
+const MCP_STUB = new URL("../scripts/_mcp_stub.ts", import.meta.url).pathname;
+
+/**
+ * The `extraConfig` that gives Codex the stdio MCP server `stub` (scripts/_mcp_stub.ts, one tool,
+ * `lookup_word`), run by this Deno. Its start-up may take seconds on a loaded machine, so Codex
+ * waits up to a minute for it.
+ */
+export function mcpStubConfig(): string {
+  return [
+    `[mcp_servers.stub]`,
+    `command = ${tomlString(Deno.execPath())}`,
+    `args = ["run", "--no-config", ${tomlString(MCP_STUB)}]`,
+    `startup_timeout_sec = 60`,
+    ``,
+    `[mcp_servers.stub.env]`,
+    // Deno's own update check in the fresh HOME would be a network call.
+    `DENO_NO_UPDATE_CHECK = "1"`,
+    ``,
+  ].join("\n");
+}
 const DEAD_PROXY = "http://127.0.0.1:9";
 
 function tomlString(value: string): string {

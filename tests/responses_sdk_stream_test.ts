@@ -95,6 +95,61 @@ Deno.test("The openai SDK assembles a streamed answer with reasoning, text and b
   });
 });
 
+Deno.test("The openai SDK assembles Codex's call items: tool_search, namespaced, apply_patch", async () => {
+  const captured = JSON.parse(
+    await Deno.readTextFile(
+      new URL("./fixtures/requests/codex_request_tool_search.json", import.meta.url),
+    ),
+  );
+  const request = responsesCodec.decodeRequest(captured, {}).value;
+  const encoder = responsesCodec.createStreamEncoder(request, OPTIONS);
+  const patch = "*** Begin Patch\n*** Add File: zebra.txt\n+zebra\n*** End Patch\n";
+  const sse = answerEvents((a) => {
+    a.toolCall("0", { id: "call_s", name: "tool_search", args: '{"query":"dictionary"}' });
+    a.toolCall("1", { id: "call_w", name: "mcp__stub__lookup_word", args: '{"word":' });
+    a.toolCall("1", { args: '"zebra"}' });
+    a.toolCall("2", { id: "call_p", name: "apply_patch", args: JSON.stringify({ input: patch }) });
+    a.finish("tool_use");
+  }).map((e) => encoder.encode(e)).join("");
+  const final = await client(sse, "text/event-stream").responses.stream({
+    model: "codex-x",
+    input: "x",
+  }).finalResponse();
+  assert.equal(final.status, "completed");
+  // the SDK adds `parsed_arguments` to function calls; the items are otherwise as encoded
+  const items = final.output.map((item) => {
+    const { parsed_arguments: _, ...rest } = item as unknown as Record<string, unknown>;
+    return rest;
+  });
+  assert.deepEqual(items, [
+    {
+      id: "tsc_msg_1_0",
+      type: "tool_search_call",
+      status: "completed",
+      call_id: "call_s",
+      execution: "client",
+      arguments: { query: "dictionary" },
+    },
+    {
+      id: "fc_msg_1_1",
+      type: "function_call",
+      status: "completed",
+      arguments: '{"word":"zebra"}',
+      call_id: "call_w",
+      name: "lookup_word",
+      namespace: "mcp__stub",
+    },
+    {
+      id: "ctc_msg_1_2",
+      type: "custom_tool_call",
+      status: "completed",
+      call_id: "call_p",
+      name: "apply_patch",
+      input: patch,
+    },
+  ]);
+});
+
 Deno.test("The openai SDK reads a non-streamed answer with its echoed settings", async () => {
   const response: IrResponse = {
     id: "msg_1",

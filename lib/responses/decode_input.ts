@@ -3,8 +3,10 @@
  * conversation. Leading system/developer messages join `Request.system`, later ones stay in
  * place; consecutive model-side items (reasoning, assistant messages, calls) make one assistant
  * message, consecutive call outputs one user message of tool results. Calls and outputs pair by
- * `call_id` alone: item ids are never read (Codex does not send them, and an id the proxy made
- * must never reach an upstream).
+ * `call_id` alone: item ids are never read (Codex sends them back, `msg_…`, `rs_…`, `fc_…`,
+ * `fco_<uuid>`…, and an id must never reach an upstream as a call id). Codex's client-run
+ * `tool_search` is a call of the function `tool_search`, its `tool_search_output` the call's
+ * result, and the tools that output loaded join the request's tools.
  */
 import { invalidRequest } from "../errors.ts";
 import { splitSignedCallId } from "../ir/ids.ts";
@@ -20,15 +22,19 @@ import {
   requireString,
 } from "./_fields.ts";
 import { parseArguments } from "../openai/decode_messages.ts";
-import { decodeContent, decodeTextContent } from "./decode_content.ts";
+import { type ContentPart, decodeContent, decodeTextContent } from "./decode_content.ts";
 import { reasoningPart } from "./reasoning_proof.ts";
-import { qualifiedToolName } from "./tool_routes.ts";
+import type { ToolList } from "./decode_tools.ts";
+import { qualifiedToolName, TOOL_SEARCH } from "./tool_routes.ts";
 
 export interface DecodedInput {
   system: TextPart[];
   messages: Message[];
-  /** Tools declared inside the input (Codex Desktop's `additional_tools` items). */
-  additionalTools: unknown[];
+  /**
+   * Tools declared inside the input: Codex Desktop's `additional_tools` items, and the tools a
+   * `tool_search_output` loaded.
+   */
+  toolLists: ToolList[];
 }
 
 /** Decodes and validates `input`; throws a 400 naming the first bad item. */
@@ -51,7 +57,7 @@ export function decodeInput(raw: unknown, warnings: string[]): DecodedInput {
 }
 
 class Conversation {
-  readonly decoded: DecodedInput = { system: [], messages: [], additionalTools: [] };
+  readonly decoded: DecodedInput = { system: [], messages: [], toolLists: [] };
   readonly dropped = new Map<string, number>();
   readonly orphans: string[] = [];
   #callNames = new Map<string, string>();
@@ -74,12 +80,17 @@ class Conversation {
       case "function_call_output":
       case "custom_tool_call_output":
         return this.#output(item, path);
-      case "additional_tools":
-        // Loops, not push(...): spreading 100,000 elements overflows the stack.
-        for (const tool of optionalArray(item, "tools", path) ?? []) {
-          this.decoded.additionalTools.push(tool);
-        }
+      case "tool_search_call":
+        if (item.execution !== "client") break;
+        return this.#toolSearchCall(item, path);
+      case "tool_search_output":
+        if (item.execution !== "client") break;
+        return this.#toolSearchOutput(item, path);
+      case "additional_tools": {
+        const tools = optionalArray(item, "tools", path) ?? [];
+        this.decoded.toolLists.push({ tools, path: at(path, "tools") });
         return;
+      }
       case "item_reference":
         throw invalidRequest(
           `${path}: "item_reference" needs stored responses, and this proxy keeps none for ` +
@@ -144,9 +155,31 @@ class Conversation {
     this.#append("assistant", [part]);
   }
 
+  /** A search Codex ran for the model: its `arguments` are the object the function took. */
+  #toolSearchCall(item: JsonObject, path: string): void {
+    const id = requireString(item, "call_id", path);
+    const args = item.arguments;
+    const input = isObject(args) ? args : parseArguments(typeof args === "string" ? args : "");
+    this.#callNames.set(id, TOOL_SEARCH);
+    this.#append("assistant", [{ type: "tool_call", id, name: TOOL_SEARCH, input }]);
+  }
+
+  /** What a search found: the result names the tools, which join the request's tools. */
+  #toolSearchOutput(item: JsonObject, path: string): void {
+    const tools = optionalArray(item, "tools", path) ?? [];
+    const toolsPath = at(path, "tools");
+    this.decoded.toolLists.push({ tools, path: toolsPath, loaded: true });
+    const found = loadedToolNames(tools).join(", ");
+    const text = found ? `Tools found, callable from now on: ${found}` : "No tools found.";
+    this.#result(requireString(item, "call_id", path), [{ type: "text", text }]);
+  }
+
   #output(item: JsonObject, path: string): void {
     const id = requireString(item, "call_id", path);
-    const content = decodeContent(item.output, at(path, "output"));
+    this.#result(id, decodeContent(item.output, at(path, "output")));
+  }
+
+  #result(id: string, content: ContentPart[]): void {
     const name = this.#callNames.get(id);
     if (name === undefined) {
       this.orphans.push(id.slice(0, 100));
@@ -177,4 +210,18 @@ function joinTexts(raw: unknown, path: string): string {
     if (text) texts.push(text);
   });
   return texts.join("\n\n");
+}
+
+/** The flat names of the tools a search loaded, as the upstream knows them. */
+function loadedToolNames(tools: unknown[]): string[] {
+  return tools.flatMap((tool) => {
+    if (!isObject(tool) || typeof tool.name !== "string") return [];
+    if (tool.type !== "namespace" || !Array.isArray(tool.tools)) return [tool.name];
+    const namespace = tool.name;
+    return tool.tools.flatMap((child) =>
+      isObject(child) && typeof child.name === "string"
+        ? [qualifiedToolName(namespace, child.name)]
+        : []
+    );
+  });
 }

@@ -32,16 +32,12 @@ export function decodeRequest(body: unknown, options: CallerOptions = {}): Conve
   const instructions = optionalString(body, "instructions", "");
   const input = decodeInput(body.input, warnings);
   const tools = optionalArray(body, "tools", "") ?? [];
-  const additional = input.additionalTools;
   const request: Request = {
     model,
     stream: optionalBoolean(body, "stream", "") ?? false,
     system: instructions ? [{ type: "text", text: instructions }, ...input.system] : input.system,
     messages: input.messages,
-    tools: decodeTools([
-      { tools, path: "tools" },
-      { tools: additional, path: "additional_tools" },
-    ], warnings),
+    tools: decodeTools([{ tools, path: "tools" }, ...input.toolLists], warnings),
   };
   const set = <K extends keyof Request>(key: K, value: Request[K] | undefined) => {
     if (value !== undefined) request[key] = value;
@@ -51,7 +47,7 @@ export function decodeRequest(body: unknown, options: CallerOptions = {}): Conve
   set("maxTokens", optionalNumber(body, "max_output_tokens", ""));
   set("temperature", optionalNumber(body, "temperature", ""));
   set("topP", optionalNumber(body, "top_p", ""));
-  set("thinking", decodeReasoning(optionalObject(body, "reasoning", "")));
+  set("thinking", decodeReasoning(optionalObject(body, "reasoning", ""), warnings));
   set("responseFormat", decodeTextFormat(optionalObject(body, "text", "")));
   set("user", optionalString(body, "user", "") ?? optionalString(body, "safety_identifier", ""));
   if (body.store === true) warnings.push(`"store": true was answered as false: nothing is stored`);
@@ -59,9 +55,10 @@ export function decodeRequest(body: unknown, options: CallerOptions = {}): Conve
   if (body.max_tool_calls !== undefined && body.max_tool_calls !== null) {
     warnings.push(`"max_tool_calls" is not supported and was ignored`);
   }
+  // the tools declared inside `input` are echoed too: the answer restores their calls from them
   request.callerSettings = echoedSettings(
     body,
-    additional.length ? [...tools, ...additional] : tools,
+    input.toolLists.length ? [tools, ...input.toolLists.map((l) => l.tools)].flat() : tools,
   );
   return { value: request, warnings };
 }
@@ -96,10 +93,15 @@ function refuseStoredState(body: JsonObject): void {
 }
 
 /**
- * `reasoning.effort` as a thinking setting: `none` disables thinking; `xhigh` and `max` read as
- * `high`, the most the other dialects can express. `summary` has no counterpart.
+ * `reasoning.effort` as a thinking setting: `none` disables thinking, the other levels are kept
+ * as they are (`xhigh` and `max` reach the upstreams that take them, the others cap them), and
+ * `ultra`, above anything another dialect can ask for, reads as `max`. `summary` has no
+ * counterpart.
  */
-function decodeReasoning(reasoning: JsonObject | undefined): ThinkingConfig | undefined {
+function decodeReasoning(
+  reasoning: JsonObject | undefined,
+  warnings: string[],
+): ThinkingConfig | undefined {
   const effort = reasoning && optionalString(reasoning, "effort", "reasoning");
   switch (effort) {
     case undefined:
@@ -110,15 +112,21 @@ function decodeReasoning(reasoning: JsonObject | undefined): ThinkingConfig | un
     case "low":
     case "medium":
     case "high":
-      return { mode: "enabled", effort };
     case "xhigh":
     case "max":
-      return { mode: "enabled", effort: "high" };
+      return { mode: "enabled", effort };
+    case "ultra":
+      warnings.push(
+        `"reasoning.effort" "ultra" was read as "max", the highest level upstreams take`,
+      );
+      return { mode: "enabled", effort: "max" };
   }
   throw fieldError(
     "reasoning",
     "effort",
-    `must be one of none, minimal, low, medium, high, xhigh: got ${JSON.stringify(effort)}`,
+    `must be one of none, minimal, low, medium, high, xhigh, max, ultra: got ${
+      JSON.stringify(effort)
+    }`,
   );
 }
 

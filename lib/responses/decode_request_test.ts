@@ -219,16 +219,22 @@ Deno.test("decodeRequest() reads a string input and the sampling settings", () =
   assert.equal(decode({ text: { format: { type: "text" } } }).value.responseFormat, undefined);
 });
 
-Deno.test("decodeRequest() maps reasoning.effort none…xhigh onto thinking", () => {
+Deno.test("decodeRequest() keeps every reasoning.effort level, none as thinking disabled", () => {
   const thinking = (effort: unknown) => decode({ reasoning: { effort } }).value.thinking;
   assert.deepEqual(thinking("none"), { mode: "disabled" });
-  assert.deepEqual(thinking("minimal"), { mode: "enabled", effort: "minimal" });
-  assert.deepEqual(thinking("medium"), { mode: "enabled", effort: "medium" });
-  assert.deepEqual(thinking("xhigh"), { mode: "enabled", effort: "high" });
+  for (const effort of ["minimal", "low", "medium", "high", "xhigh", "max"]) {
+    assert.deepEqual(thinking(effort), { mode: "enabled", effort });
+  }
+  const ultra = decode({ reasoning: { effort: "ultra", summary: "auto" } });
+  assert.deepEqual(ultra.value.thinking, { mode: "enabled", effort: "max" });
+  assert.deepEqual(ultra.warnings, [
+    `"reasoning.effort" "ultra" was read as "max", the highest level upstreams take`,
+  ]);
   assert.equal(decode({ reasoning: { summary: "detailed" } }).value.thinking, undefined);
   assert400(
     { model: "m", reasoning: { effort: "extreme" } },
-    `reasoning: "effort" must be one of none, minimal, low, medium, high, xhigh: got "extreme"`,
+    `reasoning: "effort" must be one of none, minimal, low, medium, high, xhigh, max, ultra: ` +
+      `got "extreme"`,
   );
 });
 
@@ -442,6 +448,34 @@ Deno.test("decodeRequest() names the bad field of a malformed request", () => {
     `text.format: "type" must be "text", "json_object" or "json_schema": got "yaml"`,
   );
   assert.equal(decodeRequest({ input: "x" }, { model: "from-path" }).value.model, "from-path");
+});
+
+Deno.test("decodeRequest() drops a hosted tool search's items, and reads a client-run one's", () => {
+  const search = { type: "tool_search_call", call_id: "c1", arguments: { query: "q" } };
+  const found = { type: "tool_search_output", call_id: "c1", tools: [] };
+  const hosted = decode({
+    input: [{ role: "user", content: "go" }, search, found],
+  });
+  assert.equal(hosted.value.messages.length, 1);
+  assert.deepEqual(hosted.warnings, [
+    "Dropped 1 input item(s) of type tool_search_call: the upstream has no such item",
+    "Dropped 1 input item(s) of type tool_search_output: the upstream has no such item",
+  ]);
+  const client = decode({
+    input: [
+      { role: "user", content: "go" },
+      { ...search, execution: "client", arguments: '{"query":"q"}' },
+      { ...found, execution: "client" },
+    ],
+  });
+  assert.deepEqual(client.value.messages.slice(1), [
+    {
+      role: "assistant",
+      content: [{ type: "tool_call", id: "c1", name: "tool_search", input: { query: "q" } }],
+    },
+    { role: "user", content: [result("c1", "tool_search", "No tools found.")] },
+  ]);
+  assert.deepEqual(client.warnings, []);
 });
 
 Deno.test("decodeRequest() takes tools declared in additional_tools items, and echoes them", () => {

@@ -1,9 +1,11 @@
 /**
  * A Responses caller's `tools` and `tool_choice` as internal tool definitions: flat `function`
  * tools as they are, `custom` (freeform) tools as functions taking one string with their grammar
- * written into the description, `namespace` tools flattened (lib/responses/tool_routes.ts), and
- * built-in tools (`web_search`, `local_shell`…), which no other upstream runs, dropped with a
- * warning.
+ * written into the description, `namespace` tools flattened (lib/responses/tool_routes.ts),
+ * Codex's client-run `tool_search` as a function (Codex runs the search; it is how a session on
+ * a model in Codex's catalog reaches its MCP and sub-agent tools), and built-in tools
+ * (`web_search`, `local_shell`, the hosted `tool_search`…), which no other upstream runs, dropped
+ * with a warning.
  */
 import { invalidRequest } from "../errors.ts";
 import type { ToolChoice, ToolDefinition } from "../ir/types.ts";
@@ -18,7 +20,7 @@ import {
   optionalString,
   requireString,
 } from "./_fields.ts";
-import { qualifiedToolName } from "./tool_routes.ts";
+import { isClientToolSearch, qualifiedToolName, TOOL_SEARCH } from "./tool_routes.ts";
 
 /** The schema a freeform tool's single string argument is declared with. */
 export const CUSTOM_TOOL_SCHEMA: Record<string, unknown> = Object.freeze({
@@ -33,26 +35,41 @@ export const CUSTOM_TOOL_SCHEMA: Record<string, unknown> = Object.freeze({
   additionalProperties: false,
 });
 
-/** Decodes `tools` (and Codex Desktop's `additional_tools`); names stay unique, first wins. */
-export function decodeTools(lists: Array<{ tools: unknown[]; path: string }>, warnings: string[]) {
+/** A list of tool declarations and where it sits in the caller's body. */
+export interface ToolList {
+  tools: unknown[];
+  path: string;
+  /**
+   * Tools a `tool_search` loaded: each search may load a namespace again, so a repeated name is
+   * expected there and skipped without a warning.
+   */
+  loaded?: boolean;
+}
+
+/**
+ * Decodes `tools`, and the tools declared inside `input` (Codex Desktop's `additional_tools`,
+ * what Codex's `tool_search` loaded); names stay unique, first wins.
+ */
+export function decodeTools(lists: ToolList[], warnings: string[]): ToolDefinition[] {
   const out: ToolDefinition[] = [];
   const seen = new Set<string>();
   const builtIn = new Set<string>();
-  const add = (tool: ToolDefinition) => {
-    if (seen.has(tool.name)) {
-      warnings.push(`Dropped a second tool named ${JSON.stringify(tool.name)}`);
-      return;
-    }
-    seen.add(tool.name);
-    out.push(tool);
-  };
-  for (const { tools, path } of lists) {
+  for (const { tools, path, loaded } of lists) {
+    const add = (tool: ToolDefinition) => {
+      if (seen.has(tool.name)) {
+        if (!loaded) warnings.push(`Dropped a second tool named ${JSON.stringify(tool.name)}`);
+        return;
+      }
+      seen.add(tool.name);
+      out.push(tool);
+    };
     tools.forEach((raw, i) => {
       const toolPath = at(path, i);
       const tool = expectObject(raw, toolPath);
       const type = optionalString(tool, "type", toolPath) ?? "function";
       if (type === "function" || type === "custom") add(decodeTool(tool, type, toolPath));
       else if (type === "namespace") decodeNamespace(tool, toolPath).forEach(add);
+      else if (isClientToolSearch(tool)) add(decodeToolSearch(tool, toolPath));
       else builtIn.add(type);
     });
   }
@@ -88,6 +105,34 @@ function decodeTool(
     };
   });
 }
+
+/**
+ * Codex's client-run `tool_search` (`{type, execution: "client", description, parameters}`) as
+ * the function the model calls to find the tools Codex holds back.
+ */
+function decodeToolSearch(tool: JsonObject, path: string): ToolDefinition {
+  return derive(tool, "responses tool_search", () => {
+    const description = optionalString(tool, "description", path);
+    const parameters = tool.parameters ?? TOOL_SEARCH_SCHEMA;
+    if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
+    return {
+      name: TOOL_SEARCH,
+      ...(description !== undefined ? { description } : {}),
+      inputSchema: parameters,
+    };
+  });
+}
+
+/** What Codex declares `tool_search` with, for one that comes without `parameters`. */
+const TOOL_SEARCH_SCHEMA: Record<string, unknown> = Object.freeze({
+  type: "object",
+  properties: Object.freeze({
+    query: Object.freeze({ type: "string", description: "Search query for deferred tools." }),
+    limit: Object.freeze({ type: "number", description: "Maximum number of tools to return." }),
+  }),
+  required: Object.freeze(["query"]),
+  additionalProperties: false,
+});
 
 function decodeNamespace(tool: JsonObject, path: string): ToolDefinition[] {
   const namespace = requireString(tool, "name", path);

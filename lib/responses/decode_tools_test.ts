@@ -77,6 +77,53 @@ Deno.test("toolRoutes() restores flattened and freeform tools to the caller's na
   assert.equal(qualifiedToolName(undefined, "x"), "x");
 });
 
+Deno.test("decodeTools() declares the client-run tool_search as a function, drops the hosted one", () => {
+  const warnings: string[] = [];
+  const tools = decodeTools([{
+    path: "tools",
+    tools: [
+      { type: "tool_search", execution: "client", description: "Find tools", parameters: SCHEMA },
+      { type: "tool_search" },
+    ],
+  }], warnings);
+  assert.deepEqual(tools, [{
+    name: "tool_search",
+    description: "Find tools",
+    inputSchema: SCHEMA,
+  }]);
+  assert.deepEqual(warnings, [
+    "Dropped built-in tool(s) tool_search: the upstream cannot run them",
+  ]);
+  const bare = decodeTools(
+    [{ path: "t", tools: [{ type: "tool_search", execution: "client" }] }],
+    [],
+  );
+  assert.deepEqual(bare[0].inputSchema.required, ["query"]);
+  const routes = toolRoutes([{ type: "tool_search", execution: "client" }]);
+  assert.deepEqual(routeOf(routes, "tool_search"), { kind: "tool_search", name: "tool_search" });
+  assert.deepEqual(routeOf(toolRoutes([{ type: "tool_search" }]), "tool_search"), {
+    kind: "function",
+    name: "tool_search",
+  });
+});
+
+Deno.test("decodeTools() skips tools a search loaded again without a warning", () => {
+  const warnings: string[] = [];
+  const namespace = (tools: unknown[]) => ({ type: "namespace", name: "mcp__cal", tools });
+  const tools = decodeTools([
+    { path: "tools", tools: [{ type: "function", name: "shell" }] },
+    { path: "input[5].tools", tools: [namespace([{ name: "add" }])], loaded: true },
+    {
+      path: "input[9].tools",
+      tools: [namespace([{ name: "add" }, { name: "list" }])],
+      loaded: true,
+    },
+    { path: "input[12].tools", tools: [{ type: "function", name: "shell" }] },
+  ], warnings);
+  assert.deepEqual(tools.map((t) => t.name), ["shell", "mcp__cal__add", "mcp__cal__list"]);
+  assert.deepEqual(warnings, [`Dropped a second tool named "shell"`]);
+});
+
 Deno.test("decodeToolChoice() reads every choice, named tools by their flat name", () => {
   const warnings: string[] = [];
   const choice = (raw: unknown) => decodeToolChoice(raw, warnings);

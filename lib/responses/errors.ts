@@ -18,6 +18,11 @@ export { errorMessage } from "../openai/errors.ts";
 const CONTEXT_OVERFLOW =
   /context_length_exceeded|maximum context length|context window|prompt is too long|exceeds the maximum number of tokens/i;
 const QUOTA = /insufficient_quota|exceeded your current quota|insufficient balance|credit balance/i;
+/** The wait Codex reads from a `rate_limit_exceeded` message (its own pattern). */
+const CODEX_WAIT = /try again in\s*\d+(?:\.\d+)?\s*(?:s|ms|seconds?)\b/i;
+/** A wait as upstreams word it: "try again in 1.5s", Gemini's "Please retry in 41.2s"… */
+const NAMED_WAIT =
+  /(?:retry|try again)\s+(?:in|after)\s*(\d+(?:\.\d+)?)\s*(ms|s|secs?|seconds?)\b/i;
 
 /** `{"error": {message, type, param, code}}`, the code filled in where one is known. */
 export function errorBody(error: ProxyError): Record<string, unknown> {
@@ -28,36 +33,59 @@ export function errorBody(error: ProxyError): Record<string, unknown> {
 }
 
 function envelopeCode(error: ProxyError): string | undefined {
-  if (error.kind === "invalid_request" && CONTEXT_OVERFLOW.test(error.message)) {
-    return "context_length_exceeded";
-  }
+  if (isOverflow(error)) return "context_length_exceeded";
   if (error.kind === "rate_limit") {
-    return QUOTA.test(error.message) ? "insufficient_quota" : "rate_limit_exceeded";
+    return isQuota(error) ? "insufficient_quota" : "rate_limit_exceeded";
   }
   return undefined;
 }
 
 /**
- * The `error` of `response.failed`. Codex stops on `context_length_exceeded` and
- * `insufficient_quota`, waits as told on `rate_limit_exceeded` ("try again in Ns"), and retries
- * anything else (`server_error`).
+ * The `error` of `response.failed`. Codex stops on `context_length_exceeded` (and compacts) and
+ * on `insufficient_quota`; on `rate_limit_exceeded` it waits what the message names in its own
+ * words ("try again in 1.5s"), so a wait known another way is added in them; anything else is
+ * `server_error`, which it retries.
  */
 export function failureOf(error: ProxyError): { code: FailureCode; message: string } {
-  const known = error.code as FailureCode | undefined;
-  if (known === "context_length_exceeded" || known === "insufficient_quota") {
-    return { code: known, message: error.message };
+  if (isOverflow(error)) {
+    // an overflow the proxy words Anthropic's way reads here in OpenAI's words
+    const message = error.overflow
+      ? (openaiErrorBody(error) as { error: { message: string } }).error.message
+      : error.message;
+    return { code: "context_length_exceeded", message };
   }
-  if (CONTEXT_OVERFLOW.test(error.message)) {
-    return { code: "context_length_exceeded", message: error.message };
-  }
-  if (QUOTA.test(error.message)) return { code: "insufficient_quota", message: error.message };
-  if (error.kind === "rate_limit") {
-    const wait = error.retryAfter && !/try again in/i.test(error.message)
-      ? ` Please try again in ${error.retryAfter}s.`
-      : "";
-    return { code: "rate_limit_exceeded", message: error.message + wait };
+  if (isQuota(error)) return { code: "insufficient_quota", message: error.message };
+  if (error.kind === "rate_limit" || error.code === "rate_limit_exceeded") {
+    const wait = CODEX_WAIT.test(error.message) ? undefined : waitOf(error);
+    const hint = wait === undefined ? "" : ` Please try again in ${wait}s.`;
+    return { code: "rate_limit_exceeded", message: error.message + hint };
   }
   return { code: "server_error", message: error.message };
+}
+
+function isOverflow(error: ProxyError): boolean {
+  if (error.overflow || error.code === "context_length_exceeded") return true;
+  return error.code === undefined && CONTEXT_OVERFLOW.test(error.message);
+}
+
+/**
+ * Out of quota or credit, which waiting does not cure; a quota message that names a wait (Gemini
+ * words its per-minute limits "You exceeded your current quota… Please retry in 41s") is a rate
+ * limit.
+ */
+function isQuota(error: ProxyError): boolean {
+  if (error.code === "insufficient_quota") return true;
+  return error.code === undefined && QUOTA.test(error.message) && waitOf(error) === undefined;
+}
+
+/** Seconds to wait, from the upstream's `Retry-After` (seconds) or the words of its message. */
+function waitOf(error: ProxyError): number | undefined {
+  const header = error.retryAfter === undefined ? NaN : Number(error.retryAfter);
+  if (Number.isFinite(header) && header >= 0) return header;
+  const named = NAMED_WAIT.exec(error.message);
+  if (!named) return undefined;
+  const value = Number(named[1]);
+  return named[2].toLowerCase() === "ms" ? Math.round(value) / 1000 : value;
 }
 
 /**

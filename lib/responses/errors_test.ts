@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ProxyError } from "../errors.ts";
+import { contextOverflow, ProxyError } from "../errors.ts";
 import { answerError, errorBody, errorMessage, failureOf, upstreamFailure } from "./errors.ts";
 
 Deno.test("errorBody() is the OpenAI envelope, with the codes Responses clients read", () => {
@@ -46,6 +46,66 @@ Deno.test("failureOf() gives response.failed a code Codex acts on", () => {
   const quota = new ProxyError("rate_limit", "No credits");
   quota.code = "insufficient_quota";
   assert.equal(failureOf(quota).code, "insufficient_quota");
+});
+
+Deno.test("A context overflow reaches a Responses caller as context_length_exceeded, in OpenAI's words", () => {
+  const overflow = contextOverflow({ tokens: 140000, limit: 128000 });
+  const words = "This model's maximum context length is 128000 tokens. " +
+    "However, your messages resulted in 140000 tokens.";
+  assert.deepEqual(errorBody(overflow), {
+    error: {
+      message: words,
+      type: "invalid_request_error",
+      param: "messages",
+      code: "context_length_exceeded",
+    },
+  });
+  assert.deepEqual(failureOf(overflow), { code: "context_length_exceeded", message: words });
+  const unknown = contextOverflow({});
+  assert.equal(failureOf(unknown).code, "context_length_exceeded");
+  assert.equal((errorBody(unknown).error as { code: string }).code, "context_length_exceeded");
+});
+
+/** How Codex 0.171 reads the wait of a rate_limit_exceeded failure, and how older releases did. */
+const CODEX_READS = [
+  /try again in\s*(\d+(?:\.\d+)?)\s*(s|ms|seconds?)/i,
+  /Please try again in (\d+(?:\.\d+)?)(s|ms)/,
+];
+
+Deno.test("failureOf() names a rate limit's wait in the words Codex reads it from", () => {
+  const limited = (message: string, retryAfter?: string) => {
+    const error = new ProxyError("rate_limit", message);
+    if (retryAfter !== undefined) error.retryAfter = retryAfter;
+    return failureOf(error);
+  };
+  const waited = (message: string) => CODEX_READS.map((re) => re.exec(message)?.[1]);
+  const header = limited("Too many requests", "7");
+  assert.deepEqual(header, {
+    code: "rate_limit_exceeded",
+    message: "Too many requests Please try again in 7s.",
+  });
+  assert.deepEqual(waited(header.message), ["7", "7"]);
+  // Gemini words a per-minute limit as a quota, with the wait its own way
+  const gemini = limited(
+    "You exceeded your current quota, please check your plan. Please retry in 41.2s.",
+  );
+  assert.equal(gemini.code, "rate_limit_exceeded");
+  assert.deepEqual(waited(gemini.message), ["41.2", "41.2"]);
+  assert.deepEqual(waited(limited("Slow down: retry after 250 ms").message), ["0.25", "0.25"]);
+  // a wait Codex can read already is left alone; a Retry-After date is no number of seconds
+  assert.equal(
+    limited("Rate limited. Try again in 20 seconds.", "20").message,
+    "Rate limited. Try again in 20 seconds.",
+  );
+  assert.equal(limited("Busy", "Wed, 21 Oct 2026 07:28:00 GMT").message, "Busy");
+  assert.equal(limited("Busy").message, "Busy");
+  // a quota with no wait is a quota, which Codex does not retry
+  assert.equal(limited("You exceeded your current quota").code, "insufficient_quota");
+  assert.equal(
+    (errorBody(new ProxyError("rate_limit", "Please retry in 3s. Quota exceeded: credit balance"))
+      .error as { code: string }).code,
+    "rate_limit_exceeded",
+  );
 });
 
 Deno.test("upstreamFailure() keeps a Responses upstream's code and kind", () => {

@@ -1,12 +1,15 @@
 /**
  * The output items a Responses caller receives, whole or streamed: `message` for answer text,
- * `reasoning` for thinking (its proof in `encrypted_content`), `function_call` and, for the
- * caller's freeform tools, `custom_tool_call` with the raw `input`. Item ids are made from the
- * response id and the item's position; they are never sent upstream.
+ * `reasoning` for thinking (its proof in `encrypted_content`), `function_call` (with its
+ * `namespace` for a namespaced tool), for the caller's freeform tools `custom_tool_call` with the
+ * raw `input`, and for Codex's client-run search `tool_search_call` with its arguments as an
+ * object. Item ids are made from the response id and the item's position; they are never sent
+ * upstream.
  */
 import type { StreamEncoderOptions } from "../ir/codec.ts";
 import { callerCallId } from "../ir/ids.ts";
 import type { Signature } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
 import { isObject } from "./_fields.ts";
 import { encryptedContentOf } from "./reasoning_proof.ts";
 import { routeOf, type ToolRoute } from "./tool_routes.ts";
@@ -63,15 +66,34 @@ export function callFacts(
   return { callId: callerCallId(id, signature), route: routeOf(routes, name), args };
 }
 
-/** Item id prefix of a call: freeform tools' calls are `custom_tool_call` items. */
+/** Item id prefix of a call: `fc`, `ctc` for `custom_tool_call`, `tsc` for `tool_search_call`. */
 export function callPrefix(route: ToolRoute): string {
-  return route.kind === "custom" ? "ctc" : "fc";
+  switch (route.kind) {
+    case "function":
+      return "fc";
+    case "custom":
+      return "ctc";
+    case "tool_search":
+      return "tsc";
+    default:
+      return unreachable(route.kind);
+  }
 }
 
 export function callItem(id: string, call: CallFacts, status: ItemStatus): OutputItemOut {
   const { route } = call;
   const namespace = route.namespace !== undefined ? { namespace: route.namespace } : {};
   const done = status !== "in_progress";
+  if (route.kind === "tool_search") {
+    return {
+      id,
+      type: "tool_search_call",
+      status,
+      call_id: call.callId,
+      execution: "client",
+      arguments: done ? argumentsValueOf(call.args) : {},
+    };
+  }
   if (route.kind === "custom") {
     return {
       id,
@@ -92,6 +114,15 @@ export function callItem(id: string, call: CallFacts, status: ItemStatus): Outpu
     name: route.name,
     ...namespace,
   };
+}
+
+/** A call's arguments as a JSON value (text that does not parse is passed on as it came). */
+function argumentsValueOf(args: string): unknown {
+  try {
+    return JSON.parse(args);
+  } catch {
+    return args;
+  }
 }
 
 /**

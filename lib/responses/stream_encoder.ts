@@ -5,6 +5,11 @@
  * come), and `response.completed` or `response.incomplete` with the whole response. A failure
  * after the first byte, or an upstream that stopped early (the Assembler reports it as an
  * error), is `response.failed` with a code Codex acts on: never `completed`.
+ *
+ * Codex keeps every item it sees done and runs every call among them even when the response then
+ * fails (its retry carries on from them), so a call is reported done only once the next event
+ * shows the upstream went on: a call the failure cut short, whose arguments the Assembler closed
+ * into JSON, is never run (a shell command cut mid-word would be).
  */
 import type { StreamEncoder, StreamEncoderOptions } from "../ir/codec.ts";
 import type { ProxyError } from "../errors.ts";
@@ -59,6 +64,8 @@ class ResponsesStreamEncoder implements StreamEncoder {
   #sequence = 0;
   #output: OutputItemOut[] = [];
   #open: OpenItem | undefined;
+  /** A call whose block has closed, reported done when the next event is not a failure. */
+  #held: Extract<OpenItem, { kind: "call" }> | undefined;
   #stop: { reason: StopReason; usage: Usage } | undefined;
   #ended = false;
   /** The caller's model name, for a failure before `message_start`. */
@@ -81,6 +88,11 @@ class ResponsesStreamEncoder implements StreamEncoder {
 
   encode(event: StreamEvent): string {
     if (this.#ended) return "";
+    if (event.type === "error") return this.#fail(event.error);
+    return this.#releaseHeld() + this.#encodeEvent(event);
+  }
+
+  #encodeEvent(event: Exclude<StreamEvent, { type: "error" }>): string {
     switch (event.type) {
       case "message_start":
         return this.#start(event.id, event.model);
@@ -95,8 +107,6 @@ class ResponsesStreamEncoder implements StreamEncoder {
         return "";
       case "message_stop":
         return this.#finish();
-      case "error":
-        return this.#fail(event.error);
       default:
         return unreachable(event);
     }
@@ -188,8 +198,9 @@ class ResponsesStreamEncoder implements StreamEncoder {
       case "tool_args":
         if (open.kind !== "call") return "";
         open.call.args += delta.json;
-        // a freeform tool's input is raw text: it is sent once whole, when the call is done
-        if (open.call.route.kind === "custom") return "";
+        // a freeform tool's input is raw text, sent once whole when the call is done; a search's
+        // arguments are an object, whole in output_item.done
+        if (open.call.route.kind !== "function") return "";
         return this.#event("response.function_call_arguments.delta", { ...at, delta: delta.json });
       default:
         return unreachable(delta);
@@ -200,6 +211,10 @@ class ResponsesStreamEncoder implements StreamEncoder {
     const open = this.#open;
     if (!open) return "";
     this.#open = undefined;
+    if (open.kind === "call") {
+      this.#held = open;
+      return "";
+    }
     const at = { item_id: open.id, output_index: open.index };
     let out = "";
     let item: OutputItemOut;
@@ -225,30 +240,46 @@ class ResponsesStreamEncoder implements StreamEncoder {
         }
         item = reasoningItem(open.id, open.text, open.proof);
         break;
-      case "call":
-        out += this.#callDone(open);
-        item = callItem(open.id, open.call, "completed");
-        break;
       default:
         return unreachable(open);
     }
+    return out + this.#itemDone(open.index, item);
+  }
+
+  /** The held call's closing events, now that the stream has gone on past it. */
+  #releaseHeld(): string {
+    const held = this.#held;
+    if (!held) return "";
+    this.#held = undefined;
+    return this.#callDone(held) +
+      this.#itemDone(held.index, callItem(held.id, held.call, "completed"));
+  }
+
+  #itemDone(index: number, item: OutputItemOut): string {
     this.#output.push(item);
-    return out + this.#event("response.output_item.done", { output_index: open.index, item });
+    return this.#event("response.output_item.done", { output_index: index, item });
   }
 
   #callDone(open: Extract<OpenItem, { kind: "call" }>): string {
     const at = { item_id: open.id, output_index: open.index };
-    if (open.call.route.kind !== "custom") {
-      return this.#event("response.function_call_arguments.done", {
-        ...at,
-        arguments: open.call.args,
-      });
+    switch (open.call.route.kind) {
+      case "function":
+        return this.#event("response.function_call_arguments.done", {
+          ...at,
+          arguments: open.call.args,
+        });
+      case "custom": {
+        const input = customInputOf(open.call.args);
+        return (input
+          ? this.#event("response.custom_tool_call_input.delta", { ...at, delta: input })
+          : "") +
+          this.#event("response.custom_tool_call_input.done", { ...at, input });
+      }
+      case "tool_search":
+        return "";
+      default:
+        return unreachable(open.call.route.kind);
     }
-    const input = customInputOf(open.call.args);
-    return (input
-      ? this.#event("response.custom_tool_call_input.delta", { ...at, delta: input })
-      : "") +
-      this.#event("response.custom_tool_call_input.done", { ...at, input });
   }
 
   #summaryPart(when: "added" | "done", open: OpenItem, text: string): string {
@@ -261,7 +292,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   #finish(): string {
-    const out = this.#closeItem();
+    const out = this.#closeItem() + this.#releaseHeld();
     this.#ended = true;
     const head = this.#head!;
     const stop = this.#stop ?? { reason: "end_turn", usage: emptyUsage() };
@@ -276,6 +307,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
   #fail(error: ProxyError): string {
     const start = this.#head ? "" : this.#start("", this.#model);
     this.#ended = true;
+    this.#held = undefined; // cut short, or at least never confirmed: Codex must not run it
     const failed: ResponseHead = { ...this.#head!, status: "failed", error: failureOf(error) };
     return start + this.#lifecycle("response.failed", failed);
   }

@@ -380,6 +380,41 @@ Deno.test("createStreamEncoder() reports an upstream that stopped early as a fai
   assert.ok(!events.some((e) => e.type === "response.completed"));
 });
 
+Deno.test("createStreamEncoder() never reports done a call that a failure cut or followed", () => {
+  // cut inside the call: the Assembler closes its arguments into JSON, then fails
+  const cut = new Assembler({ id: "abc", model: "codex-x", newCallId: () => "call_n" });
+  cut.start({ id: "abc" });
+  cut.toolCall("0", { id: "call_ok", name: "exec_command", args: '{"cmd":"ls"}' });
+  cut.toolCall("1", { id: "call_cut", name: "exec_command", args: '{"cmd":"rm -rf build/ca' });
+  cut.end();
+  const events = parse(encode(cut.drain()));
+  const done = events.filter((e) => e.type === "response.output_item.done");
+  assert.deepEqual(done.map((e) => (e.item as { call_id: string }).call_id), ["call_ok"]);
+  assert.ok(
+    !events.some((e) => e.type === "response.function_call_arguments.done" && e.output_index === 1),
+  );
+  assert.equal(events.at(-1)?.type, "response.failed");
+  assert.deepEqual(
+    (events.at(-1)?.response as { output: Array<{ call_id: string }> }).output.map((i) =>
+      i.call_id
+    ),
+    ["call_ok"],
+  );
+  // a whole call, then the upstream fails before its end: the retry will make it again
+  const failed = parse(encode([
+    start(),
+    block(0, { type: "tool_call", id: "call_a", name: "exec_command" }),
+    delta(0, { type: "tool_args", json: '{"cmd":"ls"}' }),
+    stop(0),
+    { type: "error", error: new ProxyError("overloaded", "Overloaded") },
+  ]));
+  assert.deepEqual(failed.slice(2).map((e) => e.type), [
+    "response.output_item.added",
+    "response.function_call_arguments.delta",
+    "response.failed",
+  ]);
+});
+
 Deno.test("createStreamEncoder() opens the response before a failure that came first", () => {
   const overflow = new ProxyError(
     "invalid_request",

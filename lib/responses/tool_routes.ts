@@ -1,17 +1,28 @@
 /**
  * How a Responses caller's tools look to other upstreams and back. Every other dialect knows only
  * functions taking a JSON object: a tool inside a `namespace` (Codex's MCP servers) is flattened
- * to `<namespace>__<tool>`, and a freeform `custom` tool (Codex's `apply_patch`) becomes a
- * function taking one string, `input`. The answer restores both from the caller's own `tools`.
+ * to `<namespace>__<tool>`, a freeform `custom` tool (Codex's `apply_patch`) becomes a
+ * function taking one string, `input`, and Codex's client-run `tool_search` becomes a function of
+ * that name. The answer restores all three from the caller's own `tools`: Codex runs a call only
+ * in the form it declared the tool (a flattened name is an "unsupported call", `apply_patch` as a
+ * `function_call` is "aborted", a `tool_search` `function_call` a fatal error).
  */
 import { isObject } from "./_fields.ts";
 
 /** What a flattened tool name stands for in the caller's terms. */
 export interface ToolRoute {
-  kind: "function" | "custom";
+  kind: "function" | "custom" | "tool_search";
   /** The tool's own name, inside its namespace. */
   name: string;
   namespace?: string;
+}
+
+/** The name a client-run `tool_search` tool is declared under upstream (it has none of its own). */
+export const TOOL_SEARCH = "tool_search";
+
+/** True for Codex's `tool_search` tool that the client runs (the hosted one has no counterpart). */
+export function isClientToolSearch(tool: Record<string, unknown>): boolean {
+  return tool.type === "tool_search" && tool.execution === "client";
 }
 
 /**
@@ -24,7 +35,8 @@ export function qualifiedToolName(namespace: string | undefined, name: string): 
 }
 
 /**
- * Flat name → route, for the caller's custom and namespaced tools (plain functions need none).
+ * Flat name → route, for the caller's custom, namespaced and `tool_search` tools (plain functions
+ * need none).
  * Reads the tools as the caller wrote them; malformed entries are skipped (the decoder has
  * already refused them).
  */
@@ -35,6 +47,8 @@ export function toolRoutes(tools: unknown): Map<string, ToolRoute> {
     if (!isObject(tool)) continue;
     if (tool.type === "custom" && typeof tool.name === "string") {
       routes.set(tool.name, { kind: "custom", name: tool.name });
+    } else if (isClientToolSearch(tool)) {
+      routes.set(TOOL_SEARCH, { kind: "tool_search", name: TOOL_SEARCH });
     } else if (
       tool.type === "namespace" && typeof tool.name === "string" && Array.isArray(tool.tools)
     ) {

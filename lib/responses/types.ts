@@ -151,6 +151,15 @@ export type OutputItemOut =
     name: string;
     input: string;
     namespace?: string;
+  }
+  | {
+    id: string;
+    type: "tool_search_call";
+    status: ItemStatus;
+    call_id: string;
+    execution: "client";
+    /** The search's arguments as an object (`{query, limit}`), not JSON text. */
+    arguments: unknown;
   };
 
 export type ItemStatus = "in_progress" | "completed" | "incomplete";
