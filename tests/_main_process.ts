@@ -65,15 +65,23 @@ export async function startMain(options: MainOptions): Promise<MainProcess> {
   child.status.then(() => exited = true);
   const reader = child.stderr.getReader();
   const decoder = new TextDecoder();
+  /** A start that failed leaves no process and no directory behind. */
+  const fail = async (message: string): Promise<never> => {
+    if (!exited) child.kill();
+    await child.status;
+    await reader.cancel().catch(() => {});
+    await Deno.remove(dir, { recursive: true });
+    throw new Error(message);
+  };
   let seen = "";
   while (!seen.includes("\n")) {
     const { value, done } = await reader.read();
-    if (done) throw new Error(`main.ts exited before listening: ${seen}`);
+    if (done) return await fail(`main.ts exited before listening: ${seen}`);
     seen += decoder.decode(value, { stream: true });
   }
   const line = seen.slice(0, seen.indexOf("\n"));
   const port = Number(/:(\d+),/.exec(line)?.[1]);
-  if (!port) throw new Error(`No port in the start-up line: ${line}`);
+  if (!port) return await fail(`No port in the start-up line: ${line}`);
   const logs: string[] = [];
   let reading = false;
   let pending = seen.slice(seen.indexOf("\n") + 1);
