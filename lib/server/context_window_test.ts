@@ -58,3 +58,29 @@ Deno.test("withOverflowNumbers() fills what the upstream's message left out", ()
   const other = new ProxyError("rate_limit", "slow down");
   assert.equal(withOverflowNumbers(other, m, () => 1), other);
 });
+
+Deno.test("outputCap() prices images as the model's provider does", () => {
+  // A 4000 × 4000 PNG: ~1,600 tokens at Anthropic, 16 tiles of 258 at Gemini.
+  const png = new Uint8Array(32);
+  png.set([0x89, 0x50, 0x4e, 0x47]);
+  new DataView(png.buffer).setUint32(16, 4000);
+  new DataView(png.buffer).setUint32(20, 4000);
+  const data = btoa(String.fromCharCode(...png));
+  const r: Request = {
+    ...request(10),
+    messages: [{
+      role: "user",
+      content: [{ type: "image", source: { kind: "base64", mediaType: "image/png", data } }],
+    }],
+  };
+  const anthropic = estimateRequestTokens(r, "anthropic");
+  const gemini = estimateRequestTokens(r, "gemini");
+  assert.ok(gemini > anthropic + 2000, `${gemini} vs ${anthropic}`);
+  const context = anthropic + 1500;
+  const keys = `max_tokens: 1024, context: ${context}`;
+  assert.equal(outputCap(r, model(`${keys}, format: anthropic`)), 1024);
+  assert.throws(
+    () => outputCap(r, model(`${keys}, format: gemini`)),
+    (error: ProxyError) => error.overflow?.tokens === gemini,
+  );
+});
