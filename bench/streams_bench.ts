@@ -5,7 +5,7 @@
  */
 import { Assembler } from "../lib/ir/assembler.ts";
 import type { Dialect } from "../lib/ir/types.ts";
-import { CODECS } from "../lib/server/codecs.ts";
+import { CODECS } from "../lib/dialects.ts";
 import { fixtureEvents, ids } from "./_fixtures.ts";
 
 const STREAMS: Record<Dialect, string> = {

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { decodeRequest } from "../lib/anthropic/decode_request.ts";
 import type { Dialect } from "../lib/ir/types.ts";
+import { CODECS } from "../lib/dialects.ts";
 import { estimateRequestTokens } from "../lib/tokens/estimate.ts";
 import { json, type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
 
@@ -73,6 +74,7 @@ async function ask(
 function estimate(text: string): number {
   return estimateRequestTokens(
     decodeRequest({ model: "m", max_tokens: 1, messages: [{ role: "user", content: text }] }).value,
+    CODECS.anthropic.imageTokens,
   );
 }
 

@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import type { Dialect } from "../lib/ir/types.ts";
-import { CODECS } from "../lib/server/codecs.ts";
+import { CODECS } from "../lib/dialects.ts";
 import { sharedToolsCounts } from "../lib/shared_json.ts";
 import { startMock, startProxy } from "./_harness.ts";
 import { normalAnswer } from "./_reliability.ts";

@@ -1,18 +1,11 @@
 /**
- * models.yaml keys whose values depend on the entry's `format`: a `thinking_style` the upstream's
- * dialect has no use for, or `prompt_cache` on a non-OpenAI entry, is a start-up error rather than
- * a setting that silently does nothing.
+ * models.yaml keys whose values depend on the entry's `format` (each dialect's `config`): a
+ * `thinking_style` the upstream's dialect has no use for, or `prompt_cache` on an entry whose
+ * dialect does not take it, is a start-up error rather than a setting that silently does nothing.
  */
+import { CODECS, type Dialect, DIALECTS } from "../dialects.ts";
 import type { ThinkingStyle } from "../ir/codec.ts";
-import type { Dialect } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
-
-/** The thinking styles each upstream dialect can be told to use. */
-const THINKING_STYLES: Record<Dialect, readonly ThinkingStyle[]> = {
-  openai: ["reasoning_effort", "deepseek", "qwen", "openrouter", "none"],
-  anthropic: ["budget", "adaptive", "none"],
-  gemini: [],
-};
 
 /** `thinking_style` as written, checked against the format; `at` names the entry. */
 export function thinkingStyleFor(
@@ -21,7 +14,7 @@ export function thinkingStyleFor(
   at: string,
 ): ThinkingStyle | undefined {
   if (style === undefined) return undefined;
-  const allowed = THINKING_STYLES[format];
+  const allowed = CODECS[format].config.thinkingStyles;
   if (!allowed.includes(style as ThinkingStyle)) {
     throw new ConfigError(
       allowed.length === 0
@@ -32,10 +25,11 @@ export function thinkingStyleFor(
   return style as ThinkingStyle;
 }
 
-/** `prompt_cache` concerns OpenAI-dialect upstreams: Anthropic ones receive `cache_control` anyway. */
+/** `prompt_cache`, for the dialects without `cache_control` of their own. */
 export function promptCacheFor(format: Dialect, on: boolean, at: string): boolean {
-  if (on && format !== "openai") {
-    throw new ConfigError(`${at}: "prompt_cache" applies only to format openai`);
+  if (on && !CODECS[format].config.promptCache) {
+    const formats = DIALECTS.filter((d) => CODECS[d].config.promptCache).join(" or ");
+    throw new ConfigError(`${at}: "prompt_cache" applies only to format ${formats}`);
   }
   return on;
 }

@@ -4,7 +4,8 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { ThinkingStyle } from "../ir/codec.ts";
-import type { Dialect, Effort } from "../ir/types.ts";
+import { CODECS, DEFAULT_FORMAT, type Dialect, DIALECTS } from "../dialects.ts";
+import type { Effort } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
 import { globMatches } from "./glob.ts";
 import { parseTokenCount } from "./number.ts";
@@ -76,7 +77,6 @@ const KNOWN_KEYS = new Set([
   "price",
 ]);
 
-const FORMATS = new Set(["openai", "anthropic", "gemini"]);
 const EFFORTS = new Set(["minimal", "low", "medium", "high", "xhigh", "max"]);
 /** Claude Code asks for `<model>[1m]` when its 1M-token context is chosen. */
 const ONE_MILLION_SUFFIX = "[1m]";
@@ -234,16 +234,14 @@ function parseEntry(
 function formatOf(o: Record<string, unknown>, apiBase: string, at: string): Dialect {
   const format = o.format;
   if (format !== undefined) {
-    if (typeof format !== "string" || !FORMATS.has(format)) {
-      throw new ConfigError(
-        `${at}: unknown format "${String(format)}" (use openai, anthropic or gemini)`,
-      );
+    if (typeof format !== "string" || !Object.hasOwn(CODECS, format)) {
+      const names = `${DIALECTS.slice(0, -1).join(", ")} or ${DIALECTS.at(-1)}`;
+      throw new ConfigError(`${at}: unknown format "${String(format)}" (use ${names})`);
     }
     return format as Dialect;
   }
-  if (o.direct === true || apiBase.includes("anthropic.com")) return "anthropic";
-  if (apiBase.includes("generativelanguage.googleapis.com")) return "gemini";
-  return "openai";
+  // No format: the dialect whose hosts the api_base names, else the most widely spoken one.
+  return DIALECTS.find((d) => CODECS[d].config.claimsApiBase?.(apiBase, o)) ?? DEFAULT_FORMAT;
 }
 
 function apiKeyOf(

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Assembler } from "../ir/assembler.ts";
 import type { Request } from "../ir/types.ts";
-import { CODECS } from "./codecs.ts";
+import { CODECS } from "../dialects.ts";
 import { EventBudget, EventShare } from "./event_budget.ts";
 import { translateStream } from "./stream_pipe.ts";
 

@@ -8,7 +8,7 @@ import type { BodyLimits } from "./body.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect } from "../ir/types.ts";
 import { countWarnings } from "../ir/warning_tally.ts";
-import { CODECS } from "./codecs.ts";
+import { CODECS } from "../dialects.ts";
 import type { Logger } from "./log.ts";
 import type { RequestRecord, Stats } from "./stats.ts";
 

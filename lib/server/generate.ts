@@ -5,15 +5,14 @@
  */
 import { MAX_MODEL_NAME, type ModelEntry } from "../config/models.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
-import type { Dialect, Request } from "../ir/types.ts";
+import type { Request } from "../ir/types.ts";
 import { retryAfterMs } from "../upstream/retry_after.ts";
 import { readJsonObject } from "./body.ts";
-import { CODECS } from "./codecs.ts";
+import { CODECS, DIALECTS } from "../dialects.ts";
 import { bodyLimits, type Exchange, guardConversion } from "./exchange.ts";
 import { passthrough } from "./passthrough.ts";
 import { translate } from "./translate.ts";
 import { usableKey } from "./keys.ts";
-import { validateShape } from "./validate.ts";
 
 /** Serves one generate request. */
 export async function handleGenerate(
@@ -22,12 +21,13 @@ export async function handleGenerate(
 ): Promise<Response> {
   requireSomeKey(ex);
   let json: Record<string, unknown> | undefined = await readJsonObject(ex.http, bodyLimits(ex));
-  const name = requestedModel(ex.caller, json, endpoint.model);
+  const name = requestedModel(json, endpoint.model);
   const primary = resolveModel(ex, name);
-  const stream = ex.caller === "gemini" ? endpoint.stream === true : json.stream === true;
+  // The path decides for a dialect whose routes say so; the body's `stream` for the others.
+  const stream = endpoint.stream ?? json.stream === true;
   ex.record.stream = stream;
   const callerKey = requireKey(ex, primary);
-  validateShape(ex.caller, json);
+  CODECS[ex.caller].checkShape(json);
 
   // Decoded once, for every candidate of another dialect; same-dialect ones pass the body on.
   let decoded: { request: Request; warnings: string[] } | undefined;
@@ -76,14 +76,13 @@ function checkModelName(name: string): string {
   return name;
 }
 
-/** The model name a caller asked for: the body's `model`, or Gemini's path segment. */
-export function requestedModel(
-  dialect: Dialect,
-  json: Record<string, unknown>,
-  fromPath?: string,
-): string {
-  if (dialect === "gemini") {
-    const name = (fromPath ?? "").replace(/^models\//, "");
+/**
+ * The model name a caller asked for: the one its route found in the path (`models/…` or not),
+ * else the body's `model`.
+ */
+export function requestedModel(json: Record<string, unknown>, fromPath?: string): string {
+  if (fromPath !== undefined) {
+    const name = fromPath.replace(/^models\//, "");
     if (!name) throw invalidRequest("The model is missing from the path");
     return checkModelName(name);
   }
@@ -118,11 +117,16 @@ export function requireSomeKey(ex: Exchange): void {
   if (!usableKey(ex.key)) throw unusableKey();
 }
 
+/** Every way a caller may send its key, for the error that says none came. */
+const KEY_PLACES = [
+  "Authorization: Bearer",
+  ...DIALECTS.flatMap((d) => CODECS[d].routes.keyHeader ?? []),
+  ...DIALECTS.flatMap((d) => CODECS[d].routes.keyParam ?? []).map((name) => `?${name}=`),
+];
+
 function noKey(): ProxyError {
-  return new ProxyError(
-    "authentication",
-    "No API key: send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=",
-  );
+  const places = `${KEY_PLACES.slice(0, -1).join(", ")} or ${KEY_PLACES.at(-1)}`;
+  return new ProxyError("authentication", `No API key: send it as ${places}`);
 }
 
 function unusableKey(): ProxyError {

@@ -6,16 +6,14 @@
  * included, with nothing buffered to the end. Usage is read off on the way through.
  */
 import type { ModelEntry } from "../config/models.ts";
+import { CODECS } from "../dialects.ts";
 import type { DialectCodec } from "../ir/codec.ts";
+import type { Operation } from "../ir/endpoint.ts";
 import { isUsageWarning } from "../ir/lenient.ts";
-import { signatureFromString } from "../ir/signature.ts";
-import type { Dialect, Usage } from "../ir/types.ts";
-import { unreachable } from "../ir/types.ts";
-import { isObject } from "../json_fields.ts";
+import type { Usage } from "../ir/types.ts";
 import { credentialsOf, redact } from "../redact.ts";
 import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
-import { type Operation, upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
-import { CODECS } from "./codecs.ts";
+import { upstreamHeaders } from "../upstream/headers.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
 import { type Exchange, upstreamDeadline, warningsHeader } from "./exchange.ts";
@@ -36,28 +34,22 @@ export async function passthrough(
   key: string,
   body: Record<string, unknown>,
   stream: boolean,
-  operation: Operation = "generate",
+  operation: Exclude<Operation, "models"> = "generate",
 ): Promise<Response> {
   const codec = CODECS[model.format];
-  const callerModel = ex.caller === "gemini" ? "" : String(body.model);
-  const edits = operation === "generate" ? editForModel(ex.caller, model, body) : undefined;
+  const edits = operation === "generate" ? editForModel(codec, model, body) : undefined;
   const warnings = edits?.warnings ?? [];
   const sent = edits
-    ? prepareBody(
-      edits.maxTokens === model.maxTokens ? model : { ...model, maxTokens: edits.maxTokens },
-      edits.body,
-      warnings,
-    )
-    : renameOnly(model, body);
+    ? prepareBody(codec, model, edits.body, edits.maxTokens, warnings)
+    : codec.countTokens.caller!.renameModel(body, model.modelName);
   const upstreamBody = edits
     ? dropParams(deepMerge(sent, model.extraBody), model.dropParams, warnings)
     : sent;
   ex.record.warnings.push(...warnings);
-  const arrayForm = model.format === "gemini" && stream && ex.url.searchParams.get("alt") !== "sse";
-  let url = upstreamUrl(model, operation, stream);
-  if (arrayForm) url = url.replace(/\?alt=sse$/, "");
+  const jsonArray = stream && (codec.routes.jsonArrayStream?.(ex.url) ?? false);
+  const url = codec.upstream.url(model, operation, stream, jsonArray);
   ex.record.upstreamDialect = model.format;
-  const headers = upstreamHeaders(model, key, ex.caller, ex.http.headers);
+  const headers = upstreamHeaders(codec.upstream, key, ex.http.headers, model.extraHeaders);
   // The key is also in the headers (unless a header of extra_headers replaced it).
   const secrets = [...new Set([key, ...credentialsOf(headers)])];
   const response = await callUpstream({
@@ -71,18 +63,19 @@ export async function passthrough(
   }).catch((error) => {
     throw withOverflowNumbers(error, model, () => edits?.estimate());
   });
-  const rename = modelRename(model.format, callerModel);
+  const rename = modelRename(codec.passthrough.modelPaths, String(body.model));
   const declared = response.headers.get("content-type");
   const contentType = declared ?? "application/json";
   const limit = answerLimit(ex.deps.settings.maxRequestBytes);
   // A stream request answered with JSON: an error (or a whole answer), read as one.
-  if (!stream || (!arrayForm && declared?.includes("application/json"))) {
+  if (!stream || (!jsonArray && declared?.includes("application/json"))) {
     const raw = await readUpstreamText(response, limit);
     const parsed = parseAnswer(raw, secrets);
     const failure = codec.answerError(parsed);
     if (failure) throw redactError(failure, secrets);
     if (operation === "generate") ex.record.usage = usageOf(codec, parsed, ex);
-    return new Response(redact(rename.answer(raw), secrets), {
+    const answer = rename ? rename.answer(raw) : raw;
+    return new Response(redact(answer, secrets), {
       status: response.status,
       headers: { "content-type": contentType, ...warningsHeader(warnings) },
     });
@@ -90,9 +83,9 @@ export async function passthrough(
   ex.deferred = true;
   const options = relayOptions(ex, limit, secrets);
   const answer = response.body ?? emptyBody();
-  const piped = arrayForm
+  const piped = jsonArray
     ? relayJsonArray(answer, codec, options)
-    : relayStream(answer, model.format, rename.dataLine, codec, options);
+    : relayStream(answer, codec, rename?.dataLine, options);
   return new Response(piped, { headers: streamHeaders(contentType, warnings) });
 }
 
@@ -116,130 +109,29 @@ function relayOptions(ex: Exchange, limit: number, secrets: string[]): PipeOptio
 }
 
 /**
- * Body fields with which a caller would choose other models or run tools on the account that
- * pays: dropped for an entry with its own key unless its `allow_params` lists them.
- */
-const STEERING: Record<Dialect, readonly string[]> = {
-  openai: ["models", "route", "provider"],
-  anthropic: ["mcp_servers", "container"],
-  gemini: [],
-};
-
-function dropSteering(model: ModelEntry, out: Record<string, unknown>, warnings: string[]): void {
-  if (!model.apiKey) return;
-  for (const field of STEERING[model.format]) {
-    if (out[field] === undefined || model.allowParams.includes(field)) continue;
-    delete out[field];
-    warnings.push(
-      `Dropped "${field}": this model runs on the proxy's own key (allow_params lets it through)`,
-    );
-  }
-}
-
-/**
- * Model name, output cap (every spelling the dialect accepts), and (Anthropic) thinking budget
- * that still fits under the cap.
+ * The body as the upstream gets it: the caller's (a copy), without the fields that would steer
+ * the account of an entry with its own key, with the model name and output cap as the dialect
+ * spells them.
  */
 function prepareBody(
+  codec: DialectCodec,
   model: ModelEntry,
   body: Record<string, unknown>,
+  maxTokens: number,
   warnings: string[],
 ): Record<string, unknown> {
   const out = { ...body };
-  dropSteering(model, out, warnings);
-  switch (model.format) {
-    case "anthropic": {
-      out.model = model.modelName;
-      const max = capped(out.max_tokens, model.maxTokens);
-      out.max_tokens = max;
-      const messages = withoutForeignThinking(out.messages);
-      if (messages !== out.messages) {
-        out.messages = messages;
-        // Anthropic refuses thinking when the last tool turn no longer starts with thinking.
-        if (lastToolTurnUnsigned(messages)) delete out.thinking;
-      }
-      const thinking = out.thinking as { type?: string; budget_tokens?: number } | undefined;
-      if (thinking?.type === "enabled" && typeof thinking.budget_tokens === "number") {
-        if (thinking.budget_tokens >= max) {
-          if (max > 1024) out.thinking = { ...thinking, budget_tokens: max - 1 };
-          else delete out.thinking;
-        }
-      }
-      break;
+  if (model.apiKey) {
+    for (const field of codec.passthrough.steeringFields) {
+      if (out[field] === undefined || model.allowParams.includes(field)) continue;
+      delete out[field];
+      warnings.push(
+        `Dropped "${field}": this model runs on the proxy's own key (allow_params lets it through)`,
+      );
     }
-    case "openai":
-      out.model = model.modelName;
-      capEvery(out, ["max_tokens", "max_completion_tokens"], model.maxTokens);
-      break;
-    case "gemini": {
-      // Gemini reads each field in camelCase or snake_case.
-      const spellings = ["generationConfig", "generation_config"].filter((k) => isObject(out[k]));
-      for (const key of spellings.length ? spellings : ["generationConfig"]) {
-        const config = { ...(out[key] as Record<string, unknown> | undefined) };
-        capEvery(config, ["maxOutputTokens", "max_output_tokens"], model.maxTokens);
-        out[key] = config;
-      }
-      break;
-    }
-    default:
-      unreachable(model.format);
   }
+  codec.passthrough.prepare(out, { modelName: model.modelName, maxTokens });
   return out;
-}
-
-/** Caps each of `fields` that is set; sets the first to the cap when none is. */
-function capEvery(out: Record<string, unknown>, fields: readonly string[], cap: number): void {
-  const set = fields.filter((f) => out[f] !== undefined && out[f] !== null);
-  for (const field of set) out[field] = capped(out[field], cap);
-  if (set.length === 0) out[fields[0]] = cap;
-}
-
-/** count_tokens: only the model name, wherever the dialect carries it. */
-function renameOnly(model: ModelEntry, body: Record<string, unknown>): Record<string, unknown> {
-  if (model.format !== "gemini") return { ...body, model: model.modelName };
-  const out = { ...body };
-  for (const key of ["generateContentRequest", "generate_content_request"]) {
-    const wrapped = out[key];
-    if (isObject(wrapped)) out[key] = { ...wrapped, model: `models/${model.modelName}` };
-  }
-  return out;
-}
-
-function capped(asked: unknown, cap: number): number {
-  return typeof asked === "number" && asked > 0 ? Math.min(asked, cap) : cap;
-}
-
-type Block = { type?: string; signature?: unknown; text?: unknown };
-
-/**
- * An Anthropic upstream never receives a signature it did not make: thinking blocks the proxy
- * signed for another upstream (the session switched models) are dropped, and so is the
- * whitespace-only text such turns carry, which Anthropic rejects. Untouched turns stay as sent.
- */
-function withoutForeignThinking(messages: unknown): unknown {
-  if (!Array.isArray(messages)) return messages;
-  let changed = false;
-  const out = messages.map((m) => {
-    if (!m || typeof m !== "object" || !Array.isArray(m.content)) return m;
-    const foreign = (b: Block) =>
-      b?.type === "thinking" && typeof b.signature === "string" &&
-      signatureFromString(b.signature).origin !== "anthropic";
-    if (!m.content.some(foreign)) return m;
-    changed = true;
-    const blank = (b: Block) => b?.type === "text" && String(b.text ?? "").trim() === "";
-    return { ...m, content: m.content.filter((b: Block) => !foreign(b) && !blank(b)) };
-  });
-  return changed ? out : messages;
-}
-
-/** True when the last assistant turn calls tools but does not start with thinking. */
-function lastToolTurnUnsigned(messages: unknown): boolean {
-  if (!Array.isArray(messages)) return false;
-  const last = messages.findLast((m) => m?.role === "assistant");
-  if (!last || !Array.isArray(last.content)) return false;
-  if (!last.content.some((b: Block) => b?.type === "tool_use")) return false;
-  const first = last.content[0]?.type;
-  return first !== "thinking" && first !== "redacted_thinking";
 }
 
 /** The usage of a whole answer (and the warnings about figures that were no count). */

@@ -1,12 +1,13 @@
 /**
- * The pass-through relay for Gemini's `streamGenerateContent` without `?alt=sse`: one JSON array
- * written as it grows. Whole elements go to the caller as they complete and are read for usage
- * on the way; the array's end (or a last element with `finishReason` and `usageMetadata`) ends
- * the caller's stream at once. An array cut short, or one that ends before the answer finished,
- * is closed with an error element, so what the caller holds is always one valid array.
+ * The pass-through relay for a stream told as one JSON array written as it grows (Gemini's
+ * `streamGenerateContent` without `?alt=sse`). Whole elements go to the caller as they complete
+ * and are read for usage on the way; the array's end (or an element with which the dialect's
+ * decoder sees the answer end) ends the caller's stream at once. An array cut short, or one that
+ * ends before the answer finished, is closed with an error element, so what the caller holds is
+ * always one valid array.
  */
 import { ProxyError } from "../errors.ts";
-import { JsonArrayReader } from "../gemini/json_array_reader.ts";
+import { JsonArrayReader } from "../json/json_array_reader.ts";
 import { Assembler } from "../ir/assembler.ts";
 import type { DialectCodec } from "../ir/codec.ts";
 import { redact } from "../redact.ts";

@@ -7,13 +7,11 @@
 import { ProxyError } from "../errors.ts";
 import { Assembler } from "../ir/assembler.ts";
 import type { DialectCodec } from "../ir/codec.ts";
-import type { Dialect } from "../ir/types.ts";
+import type { RelayWire } from "../ir/endpoint.ts";
 import { redact } from "../redact.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
-import { encodeSse } from "../sse/encoder.ts";
 import { chunksOf } from "../upstream/client.ts";
 import { letGo } from "../upstream/let_go.ts";
-import { CODECS } from "./codecs.ts";
 import { EventShare } from "./event_budget.ts";
 import {
   asProxyError,
@@ -34,18 +32,18 @@ interface Fed {
 }
 
 /**
- * Relays upstream stream bytes line by line (renaming the model in `data:` lines), reading
- * usage with the dialect's own decoder, stopping at the dialect's end, and ending with the
- * dialect's error event if the upstream fails mid-stream, sends an event that cannot be read, or
- * stops early. Lines end at LF, CR or CRLF, as SSE allows.
+ * Relays upstream stream bytes line by line (renaming the model in `data:` lines when `rename`
+ * is given), reading usage with the dialect's own decoder, stopping at the dialect's end, and
+ * ending with the dialect's error event if the upstream fails mid-stream, sends an event that
+ * cannot be read, or stops early. Lines end at LF, CR or CRLF, as SSE allows.
  */
 export function relayStream(
   upstream: ReadableStream<Uint8Array>,
-  format: Dialect,
-  rename: (line: string) => string,
   codec: DialectCodec,
+  rename: ((line: string) => string) | undefined,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
+  const wire = codec.relay;
   const source = chunksOf(upstream);
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
@@ -72,15 +70,15 @@ export function relayStream(
       const events = parser.push(text);
       for (let k = 0; k < events.length; k++) {
         const event = events[k];
-        if (!holdsUsage(format, event)) continue;
+        if (!holdsUsage(wire, event)) continue;
         sniffer.push(event);
         const failed = assembler.drain().find((e) => e.type === "error");
         if (failed?.type === "error") {
-          if (!isErrorEvent(format, event)) return { failed: failed.error };
+          if (!isErrorEvent(wire, event)) return { failed: failed.error };
           reported = true;
           return {};
         }
-        if (sniffer.ended) return { endAt: parser.ends[k], closing: closingAfter(format, event) };
+        if (sniffer.ended) return { endAt: parser.ends[k], closing: wire.closingAfter(event) };
       }
     } catch (error) {
       return { failed: asProxyError(error, "Upstream stream could not be read") };
@@ -89,7 +87,7 @@ export function relayStream(
     return failed ? { failed } : {};
   };
   const relayed = (text: string) => {
-    const out = format === "gemini" ? text : renameLines(text, rename);
+    const out = rename ? renameLines(text, rename) : text;
     return options.secrets.some((k) => out.includes(k)) ? redact(out, options.secrets) : out;
   };
   const stop = (
@@ -98,7 +96,7 @@ export function relayStream(
     error: ProxyError | undefined,
   ) => {
     const failure = error && redactError(error, options.secrets);
-    const tail = failure ? text + "\n" + streamErrorEvent(format, failure) : text;
+    const tail = failure ? text + "\n" + wire.errorEvent(failure) : text;
     if (tail) controller.enqueue(encoder.encode(tail));
     controller.close();
     // After the upstream's own end its connection may still close cleanly: let it.
@@ -165,48 +163,20 @@ function lineEnd(text: string): number {
   return Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r")) + 1;
 }
 
-/** Anthropic stream events that never carry usage, an error or the end of the message. */
-const USAGE_FREE = new Set([
-  "content_block_delta",
-  "content_block_start",
-  "content_block_stop",
-  "ping",
-]);
-
 /**
- * Whether the usage sniffer needs an event: only those that can hold usage, an error or the
- * end are parsed (Anthropic `message_start`/`message_delta`/`message_stop`/`error`; OpenAI
- * chunks naming `usage`, `error` or a `finish_reason`, and `[DONE]`). A skipped event still has
- * to look like a whole JSON object, else the sniffer sees it and the stream ends with an error.
+ * Whether the usage sniffer needs an event: only those the dialect says may hold usage, an error
+ * or the end are parsed. A skipped event still has to look like a whole JSON object, else the
+ * sniffer sees it and the stream ends with an error.
  */
-function holdsUsage(format: Dialect, event: SseEvent): boolean {
+function holdsUsage(wire: RelayWire, event: SseEvent): boolean {
   const data = event.data;
   if (data.charCodeAt(0) !== 123 || data.charCodeAt(data.length - 1) !== 125) return true;
-  switch (format) {
-    case "anthropic":
-      return event.event === undefined || !USAGE_FREE.has(event.event);
-    case "openai":
-      return data.includes('"usage"') || data.includes('"error"') || FINISHED.test(data);
-    case "gemini":
-      return true;
-  }
-}
-
-/** A chunk whose `finish_reason` is set (not null). */
-const FINISHED = /"finish_reason"\s*:\s*"/;
-
-/**
- * What follows the event that ended a stream, for the caller to see the dialect's end: an
- * OpenAI stream that ended with its usage chunk still gets its `[DONE]` (the upstream's own,
- * if it came, is cut with everything else after the end).
- */
-function closingAfter(format: Dialect, event: SseEvent): string {
-  return format === "openai" && event.data.trim() !== "[DONE]" ? "data: [DONE]\n\n" : "";
+  return wire.carriesUsage(event);
 }
 
 /** True for an event in which the upstream itself reports an error (relayed as it is). */
-function isErrorEvent(format: Dialect, event: SseEvent): boolean {
-  if (format === "anthropic" && event.event === "error") return true;
+function isErrorEvent(wire: RelayWire, event: SseEvent): boolean {
+  if (wire.isErrorEvent?.(event)) return true;
   return /^\s*\{\s*"(error|type"\s*:\s*"error)"/.test(event.data);
 }
 
@@ -229,10 +199,4 @@ const DATA_LINE = /^data:[^\r\n]*/gm;
 function renameLines(lines: string, rename: (line: string) => string): string {
   if (!lines.includes('"model"')) return lines;
   return lines.replace(DATA_LINE, (line) => line.includes('"model"') ? rename(line) : line);
-}
-
-/** The error event that ends a stream in a dialect. */
-export function streamErrorEvent(dialect: Dialect, error: ProxyError): string {
-  const body = JSON.stringify(CODECS[dialect].errorBody(error));
-  return dialect === "anthropic" ? encodeSse(body, "error") : encodeSse(body);
 }

@@ -18,8 +18,8 @@ import {
   readUpstreamText,
   type UpstreamCall,
 } from "../upstream/client.ts";
-import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
-import { CODECS } from "./codecs.ts";
+import { upstreamHeaders } from "../upstream/headers.ts";
+import { CODECS } from "../dialects.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
 import { credentialsOf, redact } from "../redact.ts";
@@ -51,11 +51,15 @@ export async function translate(
   ex.record.upstreamDialect = model.format;
   const allWarnings = [...warnings, ...sent.warnings];
   const response = await callUpstream(sent.call).catch((error) => {
-    throw withOverflowNumbers(error, model, () => estimateRequestTokens(request, model.format));
+    throw withOverflowNumbers(
+      error,
+      model,
+      () => estimateRequestTokens(request, upstream.imageTokens),
+    );
   });
   const context: DecodeContext = { toolNames: sent.toolNames, newId: deps.newId };
   const encoderOptions: StreamEncoderOptions = {
-    sse: ex.url.searchParams.get("alt") === "sse",
+    sse: !caller.routes.jsonArrayStream?.(ex.url),
     includeUsage: request.includeUsage,
     newId: deps.newId,
     now: deps.now,
@@ -80,7 +84,7 @@ export async function translate(
     for (const warning of decoded.warnings) allWarnings.push(warning);
     if (usageMissing(decoded.value.usage)) {
       const text = responseText(decoded.value);
-      decoded.value.usage = estimateUsage(request, text, text.length, model.format);
+      decoded.value.usage = estimateUsage(request, text, text.length, upstream.imageTokens);
       ex.record.usageEstimated = true;
     }
     ex.record.usage = decoded.value.usage;
@@ -113,7 +117,7 @@ export async function translate(
   const estimating = estimatingEncoder(
     caller.createStreamEncoder(request, encoderOptions),
     request,
-    model.format,
+    upstream.imageTokens,
   );
   const out = estimating.encoder;
   ex.deferred = true;
@@ -170,9 +174,10 @@ function encodeForUpstream(
     model.dropParams,
     warnings,
   );
+  const callerHeaders = ex.caller === model.format ? ex.http.headers : undefined;
   const call: UpstreamCall = {
-    url: upstreamUrl(model, "generate", stream),
-    headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
+    url: upstream.upstream.url(model, "generate", stream),
+    headers: upstreamHeaders(upstream.upstream, key, callerHeaders, model.extraHeaders),
     body: withinLimit(jsonBytes(body), ex),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,

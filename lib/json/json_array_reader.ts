@@ -1,8 +1,9 @@
 /**
- * Gemini's `streamGenerateContent` without `?alt=sse` answers one JSON array written as it grows
- * (`[{…}\n,\r\n{…}\n]`). This reader splits such text into its elements as they complete, so
- * a relay can pass on whole elements only: when the upstream stops mid-element, what the caller
- * already has is still the start of a valid array, to be closed with an error element.
+ * A stream told as one JSON array written as it grows (`[{…}\n,\r\n{…}\n]`: Gemini's
+ * `streamGenerateContent` without `?alt=sse`). This reader splits such text into its elements
+ * as they complete, so a relay can pass on whole elements only: when the upstream stops
+ * mid-element, what the caller already has is still the start of a valid array, to be closed
+ * with an error element.
  */
 
 /** What one `push` found. */
