@@ -57,6 +57,7 @@ async function deps(
     newId: randomId,
     now: () => Date.now(),
     maxInFlight,
+    fetch: globalThis.fetch,
   };
 }
 

@@ -115,6 +115,7 @@ export function startProxy(
     logger,
     newId: randomId,
     now: () => Date.now(),
+    fetch: globalThis.fetch,
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
   return {

@@ -395,6 +395,7 @@ Deno.test("createLogger() writes readable text lines to log_file_path", async ()
       logger,
       newId: randomId,
       now: () => Date.now(),
+      fetch: globalThis.fetch,
     });
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
     try {

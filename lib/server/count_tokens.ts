@@ -14,6 +14,7 @@ import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.
 import { upstreamHeaders } from "../upstream/headers.ts";
 import { readJsonObject } from "./body.ts";
 import { jsonBytes } from "../json_bytes.ts";
+import { Held } from "../held.ts";
 import {
   bodyLimits,
   type Exchange,
@@ -37,7 +38,7 @@ export async function handleCountTokens(
   const json = await readJsonObject(ex.http, bodyLimits(ex));
   const name = requestedModel(json, endpoint.model);
   const model = resolveModel(ex, name);
-  const key = model.apiKey ?? requireKey(ex, model)!;
+  const key = requireKey(ex, model);
   if (model.format === ex.caller) {
     return passthrough(ex, model, key, json, false, "count_tokens");
   }
@@ -102,12 +103,12 @@ async function upstreamCount(
   const response = await callUpstream({
     url: codec.upstream.url(model, "count_tokens", false),
     headers: upstreamHeaders(codec.upstream, key, undefined, model.extraHeaders),
-    body,
+    body: new Held(body, "The count request"),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     deadline: upstreamDeadline(ex),
     errorMessage: codec.errorMessage,
-  });
+  }, ex.deps.fetch);
   const text = await readUpstreamText(response, answerLimit(ex.deps.settings.maxRequestBytes));
   const tokens = counter.read(JSON.parse(text));
   if (tokens === undefined) throw new Error("The upstream counter gave no count");

@@ -24,6 +24,8 @@ export interface ServerDeps {
   now: () => number;
   /** Most API requests (POST) served at once; beyond it, a 503 (undefined: no cap). */
   maxInFlight?: number;
+  /** Calls the upstreams (the global `fetch`; a fake one in tests and benchmarks). */
+  fetch: typeof fetch;
 }
 
 /** One request in flight. */

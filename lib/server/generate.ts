@@ -9,6 +9,7 @@ import type { Request } from "../ir/types.ts";
 import { retryAfterMs } from "../upstream/retry_after.ts";
 import { readJsonObject } from "./body.ts";
 import { CODECS, DIALECTS } from "../dialects.ts";
+import { Held } from "../held.ts";
 import { bodyLimits, type Exchange, guardConversion } from "./exchange.ts";
 import { passthrough } from "./passthrough.ts";
 import { translate } from "./translate.ts";
@@ -20,29 +21,49 @@ export async function handleGenerate(
   endpoint: { model?: string; stream?: boolean },
 ): Promise<Response> {
   requireSomeKey(ex);
-  let json: Record<string, unknown> | undefined = await readJsonObject(ex.http, bodyLimits(ex));
+  const body = new Held(await readJsonObject(ex.http, bodyLimits(ex)), "The parsed request body");
+  const plan = planRequest(ex, endpoint, body);
+  const { name, stream } = plan;
+  return await withFallbacks(ex, plan.primary, plan.key, (model, key) => {
+    if (model.format === ex.caller) return passthrough(ex, model, key, body.get(), stream);
+    plan.decoded ??= decode(ex, body.get(), name, stream);
+    return translate(ex, model, key, plan.decoded.request, plan.decoded.warnings);
+  });
+}
+
+/** What a generate request asks for, found before any upstream is called. */
+interface Plan {
+  name: string;
+  primary: ModelEntry;
+  stream: boolean;
+  /** The key for the primary model. */
+  key: string;
+  /** Decoded once, for every candidate of another dialect; same-dialect ones pass `body` on. */
+  decoded?: { request: Request; warnings: string[] };
+}
+
+/**
+ * The model, the key and the stream flag of a request whose body passed its dialect's shape
+ * check. The body is let go when no candidate will pass it through (lib/held.ts).
+ */
+function planRequest(
+  ex: Exchange,
+  endpoint: { model?: string; stream?: boolean },
+  body: Held<Record<string, unknown>>,
+): Plan {
+  const json = body.get();
   const name = requestedModel(json, endpoint.model);
   const primary = resolveModel(ex, name);
   // The path decides for a dialect whose routes say so; the body's `stream` for the others.
   const stream = endpoint.stream ?? json.stream === true;
   ex.record.stream = stream;
-  const callerKey = requireKey(ex, primary);
+  const key = requireKey(ex, primary);
   CODECS[ex.caller].checkShape(json);
-
-  // Decoded once, for every candidate of another dialect; same-dialect ones pass the body on.
-  let decoded: { request: Request; warnings: string[] } | undefined;
-  if (primary.format !== ex.caller) decoded = decode(ex, json, name, stream);
-  // The parsed body is kept only while a candidate may pass it through: a 100 KB body held
-  // while the upstream answers outlives V8's young generation and costs a copy and a promotion.
-  if (decoded && !modelsTried(ex, primary).some((model) => model.format === ex.caller)) {
-    json = undefined;
-  }
-
-  return await withFallbacks(ex, primary, callerKey, (model, key) => {
-    if (model.format === ex.caller) return passthrough(ex, model, key, json!, stream);
-    decoded ??= decode(ex, json!, name, stream);
-    return translate(ex, model, key, decoded.request, decoded.warnings);
-  });
+  const plan: Plan = { name, primary, stream, key };
+  if (primary.format === ex.caller) return plan;
+  plan.decoded = decode(ex, json, name, stream);
+  if (!modelsTried(ex, primary).some((model) => model.format === ex.caller)) body.release();
+  return plan;
 }
 
 function decode(
@@ -137,8 +158,8 @@ function unusableKey(): ProxyError {
 }
 
 /** The key for a model: its own `api_key`, else the caller's; 401 when there is neither. */
-export function requireKey(ex: Exchange, model: ModelEntry): string | undefined {
-  if (model.apiKey) return undefined;
+export function requireKey(ex: Exchange, model: ModelEntry): string {
+  if (model.apiKey) return model.apiKey;
   if (!ex.key) throw noKey();
   if (!usableKey(ex.key)) throw unusableKey();
   return ex.key;
@@ -156,10 +177,10 @@ function retryable(error: ProxyError): boolean {
 async function withFallbacks(
   ex: Exchange,
   primary: ModelEntry,
-  callerKey: string | undefined,
+  key: string,
   serve: (model: ModelEntry, key: string) => Promise<Response>,
 ): Promise<Response> {
-  const candidates = [{ model: primary, key: primary.apiKey ?? callerKey! }];
+  const candidates = [{ model: primary, key }];
   for (const fallback of modelsTried(ex, primary).slice(1)) {
     const key = fallbackKey(ex, primary, fallback);
     if (key) candidates.push({ model: fallback, key });
@@ -187,7 +208,8 @@ async function withFallbacks(
       }
     }
   }
-  throw last!;
+  // Every candidate failed (there is at least the primary).
+  throw last ?? new ProxyError("api_error", "No upstream could be tried");
 }
 
 /** The longest pause before a retry; a longer Retry-After moves on to the next fallback. */

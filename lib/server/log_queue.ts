@@ -6,7 +6,7 @@
  * own when the sink takes lines again.
  */
 
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "../bytes/concat_bytes.ts";
 
 /** Where lines go: stderr or the log file. */
 export interface LogWriter {

@@ -22,7 +22,8 @@ import { withOverflowNumbers } from "./context_window.ts";
 import { dropParams } from "./drop_params.ts";
 import { modelRename } from "./model_rename.ts";
 import { editForModel } from "./passthrough_edits.ts";
-import { emptyBody, parseAnswer, streamHeaders } from "./translate.ts";
+import { parseAnswer, streamHeaders } from "./translate.ts";
+import { Held } from "../held.ts";
 import { relayJsonArray } from "./relay_json_array.ts";
 import { relayStream } from "./relay_stream.ts";
 import { type PipeOptions, redactError } from "./stream_pipe.ts";
@@ -55,12 +56,12 @@ export async function passthrough(
   const response = await callUpstream({
     url,
     headers,
-    body: jsonBytes(upstreamBody),
+    body: new Held(jsonBytes(upstreamBody), "The upstream request"),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     deadline: upstreamDeadline(ex),
     errorMessage: codec.errorMessage,
-  }).catch((error) => {
+  }, ex.deps.fetch).catch((error) => {
     throw withOverflowNumbers(error, model, () => edits?.estimate());
   });
   const rename = modelRename(codec.passthrough.modelPaths, String(body.model));
@@ -82,10 +83,9 @@ export async function passthrough(
   }
   ex.deferred = true;
   const options = relayOptions(ex, limit, secrets);
-  const answer = response.body ?? emptyBody();
   const piped = jsonArray
-    ? relayJsonArray(answer, codec, options)
-    : relayStream(answer, codec, rename?.dataLine, options);
+    ? relayJsonArray(response.body, codec, options)
+    : relayStream(response.body, codec, rename?.dataLine, options);
   return new Response(piped, { headers: streamHeaders(contentType, warnings) });
 }
 

@@ -11,7 +11,7 @@ import { JsonArrayReader } from "../json/json_array_reader.ts";
 import { Assembler } from "../ir/assembler.ts";
 import type { DialectCodec } from "../ir/codec.ts";
 import { redact } from "../redact.ts";
-import { chunksOf } from "../upstream/client.ts";
+import type { ChunkSource } from "../bytes/chunk_source.ts";
 import { letGo } from "../upstream/let_go.ts";
 import { EventShare } from "./event_budget.ts";
 import {
@@ -24,11 +24,10 @@ import {
 
 /** Relays a JSON-array stream of `codec`'s dialect. */
 export function relayJsonArray(
-  upstream: ReadableStream<Uint8Array>,
+  source: ChunkSource,
   codec: DialectCodec,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
-  const source = chunksOf(upstream);
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const reader = new JsonArrayReader();

@@ -10,7 +10,7 @@ import type { DialectCodec } from "../ir/codec.ts";
 import type { RelayWire } from "../ir/endpoint.ts";
 import { redact } from "../redact.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
-import { chunksOf } from "../upstream/client.ts";
+import type { ChunkSource } from "../bytes/chunk_source.ts";
 import { letGo } from "../upstream/let_go.ts";
 import { EventShare } from "./event_budget.ts";
 import {
@@ -38,13 +38,12 @@ interface Fed {
  * cannot be read, or stops early. Lines end at LF, CR or CRLF, as SSE allows.
  */
 export function relayStream(
-  upstream: ReadableStream<Uint8Array>,
+  source: ChunkSource,
   codec: DialectCodec,
   rename: ((line: string) => string) | undefined,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
   const wire = codec.relay;
-  const source = chunksOf(upstream);
   const decoder = new TextDecoder();
   const encoder = new TextEncoder();
   const assembler = new Assembler({ id: "", model: "", newCallId: () => "" });

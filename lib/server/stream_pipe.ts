@@ -10,7 +10,7 @@ import type { StreamDecoder, StreamEncoder } from "../ir/codec.ts";
 import type { StreamEvent, Usage } from "../ir/types.ts";
 import { SseParser } from "../sse/parser.ts";
 import { redact } from "../redact.ts";
-import { chunksOf, type ChunkSource } from "../upstream/client.ts";
+import type { ChunkSource } from "../bytes/chunk_source.ts";
 import { letGo } from "../upstream/let_go.ts";
 import { type EventBudget, EventShare } from "./event_budget.ts";
 
@@ -39,13 +39,12 @@ const encoder = new TextEncoder();
  * event and `onDone` runs exactly once.
  */
 export function translateStream(
-  upstream: ReadableStream<Uint8Array>,
+  source: ChunkSource,
   decoder: StreamDecoder,
   assembler: Assembler,
   out: StreamEncoder,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
-  const source = chunksOf(upstream);
   const text = new TextDecoder();
   const parser = new SseParser();
   const held = new EventShare(options.eventBudget);

@@ -5,6 +5,7 @@ import type { StreamEncoder } from "../ir/codec.ts";
 import { createStreamDecoder } from "../openai/stream_decoder.ts";
 import { decodeRequest as decodeResponsesRequest } from "../responses/decode_request.ts";
 import { createStreamEncoder as responsesEncoder } from "../responses/stream_encoder.ts";
+import { sourceOf } from "../bytes/chunk_source.ts";
 import { EventBudget } from "./event_budget.ts";
 import { type StreamDone, translateStream } from "./stream_pipe.ts";
 
@@ -33,7 +34,7 @@ function pipe(pieces: string[], out: StreamEncoder) {
   const assembler = new Assembler({ id: "msg", model: "m", newCallId: () => "call" });
   const decoder = createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "id" });
   const done: Parameters<StreamDone>[0][] = [];
-  const stream = translateStream(body, decoder, assembler, out, {
+  const stream = translateStream(sourceOf(body), decoder, assembler, out, {
     onFirstByte: () => {},
     onDone: (result) => done.push(result),
     maxEventBytes: 1 << 20,

@@ -16,8 +16,10 @@ import {
   answerLimit,
   callUpstream,
   readUpstreamText,
+  type UpstreamAnswer,
   type UpstreamCall,
 } from "../upstream/client.ts";
+import { Held } from "../held.ts";
 import { upstreamHeaders } from "../upstream/headers.ts";
 import { CODECS } from "../dialects.ts";
 import { deepMerge } from "./deep_merge.ts";
@@ -50,7 +52,7 @@ export async function translate(
   const secrets = [...new Set([key, ...credentialsOf(sent.call.headers)])];
   ex.record.upstreamDialect = model.format;
   const allWarnings = [...warnings, ...sent.warnings];
-  const response = await callUpstream(sent.call).catch((error) => {
+  const response = await callUpstream(sent.call, deps.fetch).catch((error) => {
     throw withOverflowNumbers(
       error,
       model,
@@ -122,7 +124,7 @@ export async function translate(
   const out = estimating.encoder;
   ex.deferred = true;
   for (const warning of allWarnings) ex.record.warnings.push(warning);
-  const stream = translateStream(response.body ?? emptyBody(), decoder, assembler, out, {
+  const stream = translateStream(response.body, decoder, assembler, out, {
     onFirstByte: () => {
       ex.record.ttfbMs = performance.now() - ex.started;
     },
@@ -142,9 +144,8 @@ export async function translate(
 }
 
 /**
- * The upstream request, built outside the async frame of `translate`: the encoded body object
- * dies here, and `callUpstream` takes the serialised bytes out of the call once it is sent, so
- * neither outlives the young generation while the upstream answers.
+ * The upstream call for `request`: encoded for the model's dialect, `extra_body` and
+ * `drop_params` applied, and serialised (the encoded object is not kept: lib/held.ts).
  */
 function encodeForUpstream(
   ex: Exchange,
@@ -178,7 +179,7 @@ function encodeForUpstream(
   const call: UpstreamCall = {
     url: upstream.upstream.url(model, "generate", stream),
     headers: upstreamHeaders(upstream.upstream, key, callerHeaders, model.extraHeaders),
-    body: withinLimit(jsonBytes(body), ex),
+    body: new Held(withinLimit(jsonBytes(body), ex), "The upstream request"),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     deadline: upstreamDeadline(ex),
@@ -209,12 +210,7 @@ export function streamHeaders(contentType: string, warnings: readonly string[]):
   });
 }
 
-/** An empty byte stream, for a 2xx stream answer that came without a body. */
-export function emptyBody(): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start: (controller) => controller.close() });
-}
-
-function isJson(response: Response): boolean {
+function isJson(response: UpstreamAnswer): boolean {
   return (response.headers.get("content-type") ?? "").includes("application/json");
 }
 

@@ -1,4 +1,4 @@
-/** Byte helpers shared by the request reader and the upstream client. */
+/** Joining the chunks of a body read piece by piece. */
 
 /** The chunks joined into one array (`size` is their total length); one chunk is returned as is. */
 export function concatBytes(chunks: Uint8Array[], size: number): Uint8Array {
