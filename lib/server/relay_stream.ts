@@ -117,7 +117,7 @@ export function relayStream(
         carry = "";
         const fed = feed(tail);
         if (fed.endAt !== undefined) {
-          return stop(controller, relayed(tail.slice(0, fed.endAt)) + fed.closing, undefined);
+          return stop(controller, relayed(upToEnd(tail, fed.endAt)) + fed.closing, undefined);
         }
         const failed = fed.failed ??
           (reported ? undefined : endedEarly(sniffer, parser, assembler));
@@ -146,7 +146,7 @@ export function relayStream(
         options.onFirstByte();
       }
       if (fed.endAt !== undefined) {
-        return stop(controller, relayed(lines.slice(0, fed.endAt)) + fed.closing, undefined);
+        return stop(controller, relayed(upToEnd(lines, fed.endAt)) + fed.closing, undefined);
       }
       const out = relayed(lines);
       if (fed.failed) return stop(controller, out, fed.failed);
@@ -155,6 +155,16 @@ export function relayStream(
     }
   };
   return pullStream(source, pump, complete);
+}
+
+/**
+ * The text up to the end of the stream's last event. In a stream whose lines end in CRLF, a CR
+ * that ends it gets its LF: that may be in a chunk that is never read, and a caller that splits
+ * lines at LF would otherwise never see the event end. (CR-only line ends stay as they are.)
+ */
+function upToEnd(text: string, at: number): string {
+  const kept = text.slice(0, at);
+  return kept.endsWith("\r") && kept.includes("\r\n") ? kept + "\n" : kept;
 }
 
 /** The offset just past the last line end (LF, CR or CRLF) of `text`; 0 when it has none. */

@@ -1,11 +1,10 @@
 /**
  * The one way the conformance suite reaches the proxy: a caller's request through the real
- * handler to a mock upstream. Both run on 127.0.0.1 over HTTP today (tests/_harness.ts); once the
- * upstream call takes an injected `fetch`, this function becomes an in-process call and nothing
- * else in the suite changes.
+ * handler to a mock upstream, both in process (the handler's injected `fetch` calls the mock):
+ * the same code paths as over HTTP (tests/e2e_* keep those), without two ports per case.
  */
 import type { Dialect } from "../../lib/ir/types.ts";
-import { type MockHandler, type Received, startMock, startProxy } from "../_harness.ts";
+import { mockFetch, type MockHandler, proxyHandler, type Received } from "../_harness.ts";
 import type { Call, HttpResult } from "./wire/kit.ts";
 import { DIALECTS, KITS } from "./wire/kits.ts";
 
@@ -16,6 +15,9 @@ export const MODEL = Object.fromEntries(DIALECTS.map((d) => [d, `up-${d}`])) as 
 >;
 
 export const KEY = "sk-conformance-0000";
+
+/** Where the upstreams are (never connected to: the mock answers in process). */
+const MOCK_URL = "http://127.0.0.1:9";
 
 /** One model per upstream dialect on the mock, each with `extra` models.yaml keys. */
 export function modelsYaml(mockUrl: string, extra: Record<string, unknown> = {}): string {
@@ -42,19 +44,20 @@ export async function exchange(
   upstream: MockHandler,
   extra: Record<string, unknown> = {},
 ): Promise<Exchanged> {
-  const mock = startMock(upstream);
-  const proxy = startProxy(modelsYaml(mock.url, extra));
+  const mock = mockFetch(upstream);
+  const proxy = proxyHandler(modelsYaml(MOCK_URL, extra), {}, {}, {}, mock.fetch);
   try {
-    const response = await fetch(`${proxy.url}${call.path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...call.headers },
-      body: typeof call.body === "string" ? call.body : JSON.stringify(call.body),
-    });
+    const response = await proxy.handler(
+      new Request(`http://127.0.0.1:8082${call.path}`, {
+        method: "POST",
+        headers: { "content-type": "application/json", ...call.headers },
+        body: typeof call.body === "string" ? call.body : JSON.stringify(call.body),
+      }),
+    );
     const text = await response.text();
     return { status: response.status, headers: response.headers, text, received: mock.received };
   } finally {
-    await proxy.close();
-    await mock.close();
+    await proxy.recorder.close();
   }
 }
 
