@@ -13,6 +13,7 @@ export const passthrough: PassthroughWire = {
   steeringFields: ["mcp_servers", "container"],
   prepare(out, target) {
     out.model = target.modelName;
+    if (!target.stream && out.stream === true) out.stream = false;
     const max = capped(out.max_tokens, target.maxTokens);
     out.max_tokens = max;
     const messages = withoutForeignThinking(out.messages);

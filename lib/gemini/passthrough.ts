@@ -9,6 +9,7 @@ import { withoutMedia } from "./text_only.ts";
 
 export const passthrough: PassthroughWire = {
   steeringFields: [],
+  // Whether it streams is the URL's method (`upstream.url`), not the body's.
   prepare(out, target) {
     // Gemini reads each field in camelCase or snake_case.
     const spellings = ["generationConfig", "generation_config"].filter((k) => isObject(out[k]));

@@ -89,10 +89,15 @@ export interface UpstreamWire {
   keepsBillingHeader?: boolean;
 }
 
-/** The output cap and model name a pass-through body is sent with. */
+/** The output cap and model name a pass-through body is sent with, and how it is answered. */
 export interface PassthroughTarget {
   modelName: string;
   maxTokens: number;
+  /**
+   * Whether the upstream is asked to stream: false also for a streaming caller when the model
+   * cannot stream (`can_stream: false`); its whole answer is then told to the caller as a stream.
+   */
+  stream: boolean;
 }
 
 /** How a same-dialect body is edited on its way through, and its answer renamed back. */
@@ -104,9 +109,10 @@ export interface PassthroughWire {
    */
   steeringFields: readonly string[];
   /**
-   * Sets the model name and the output cap (every spelling the dialect accepts) on `body`, the
-   * proxy's own shallow copy of the caller's: top-level fields may be replaced, nested values
-   * never changed in place. Also whatever the dialect's upstreams need of a replayed body.
+   * Sets the model name, the output cap (every spelling the dialect accepts) and, where the body
+   * says it, whether to stream on `body`, the proxy's own shallow copy of the caller's: top-level
+   * fields may be replaced, nested values never changed in place. Also whatever the dialect's
+   * upstreams need of a replayed body.
    */
   prepare(body: Record<string, unknown>, target: PassthroughTarget): void;
   /** Media replaced for a model that cannot read them (`vision: false`); the same body if none. */

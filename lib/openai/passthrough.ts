@@ -8,6 +8,11 @@ export const passthrough: PassthroughWire = {
   steeringFields: ["models", "route", "provider"],
   prepare(out, target) {
     out.model = target.modelName;
+    if (!target.stream && out.stream === true) {
+      out.stream = false;
+      // Only a stream takes stream options (OpenAI answers 400 to them otherwise).
+      delete out.stream_options;
+    }
     capEvery(out, ["max_tokens", "max_completion_tokens"], target.maxTokens);
   },
   withoutMedia(body) {

@@ -10,13 +10,15 @@ import { CODECS } from "../dialects.ts";
 import type { DialectCodec } from "../ir/codec.ts";
 import type { Operation } from "../ir/endpoint.ts";
 import { isUsageWarning } from "../ir/lenient.ts";
-import type { Usage } from "../ir/types.ts";
+import type { Response as IrResponse } from "../ir/types.ts";
+import { responseToEvents } from "../ir/replay.ts";
+import { ProxyError } from "../errors.ts";
 import { credentialsOf, redact } from "../redact.ts";
 import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
 import { upstreamHeaders } from "../upstream/headers.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json_bytes.ts";
-import { type Exchange, upstreamDeadline, warningsHeader } from "./exchange.ts";
+import { type Exchange, guardConversion, upstreamDeadline, warningsHeader } from "./exchange.ts";
 import { eventBudgetOf } from "./event_budget.ts";
 import { withOverflowNumbers } from "./context_window.ts";
 import { dropParams } from "./drop_params.ts";
@@ -26,7 +28,7 @@ import { parseAnswer, streamHeaders } from "./translate.ts";
 import { Held } from "../held.ts";
 import { relayJsonArray } from "./relay_json_array.ts";
 import { relayStream } from "./relay_stream.ts";
-import { type PipeOptions, redactError } from "./stream_pipe.ts";
+import { eventsToStream, type PipeOptions, redactError } from "./stream_pipe.ts";
 
 /** Forwards a same-dialect request and relays the answer. */
 export async function passthrough(
@@ -38,55 +40,105 @@ export async function passthrough(
   operation: Exclude<Operation, "models"> = "generate",
 ): Promise<Response> {
   const codec = CODECS[model.format];
-  const edits = operation === "generate" ? editForModel(codec, model, body) : undefined;
-  const warnings = edits?.warnings ?? [];
-  const sent = edits
-    ? prepareBody(codec, model, edits.body, edits.maxTokens, warnings)
-    : codec.countTokens.caller!.renameModel(body, model.modelName);
-  const upstreamBody = edits
-    ? dropParams(deepMerge(sent, model.extraBody), model.dropParams, warnings)
-    : sent;
-  ex.record.warnings.push(...warnings);
-  const jsonArray = stream && (codec.routes.jsonArrayStream?.(ex.url) ?? false);
-  const url = codec.upstream.url(model, operation, stream, jsonArray);
+  // A model that cannot stream is asked for its whole answer, told to the caller as a stream.
+  const upstreamStreams = stream && model.canStream;
+  const outgoing = outgoingBody(codec, model, body, operation, upstreamStreams);
+  ex.record.warnings.push(...outgoing.warnings);
   ex.record.upstreamDialect = model.format;
+  const jsonArray = upstreamStreams && (codec.routes.jsonArrayStream?.(ex.url) ?? false);
   const headers = upstreamHeaders(codec.upstream, key, ex.http.headers, model.extraHeaders);
   // The key is also in the headers (unless a header of extra_headers replaced it).
   const secrets = [...new Set([key, ...credentialsOf(headers)])];
-  const response = await callUpstream({
-    url,
+  const answer = await callUpstream({
+    url: codec.upstream.url(model, operation, upstreamStreams, jsonArray),
     headers,
-    body: new Held(jsonBytes(upstreamBody), "The upstream request"),
+    body: new Held(jsonBytes(outgoing.body), "The upstream request"),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     deadline: upstreamDeadline(ex),
     errorMessage: codec.errorMessage,
   }, ex.deps.fetch).catch((error) => {
-    throw withOverflowNumbers(error, model, () => edits?.estimate());
+    throw withOverflowNumbers(error, model, outgoing.estimate);
   });
   const rename = modelRename(codec.passthrough.modelPaths, String(body.model));
-  const declared = response.headers.get("content-type");
-  const contentType = declared ?? "application/json";
+  const declared = answer.headers.get("content-type");
   const limit = answerLimit(ex.deps.settings.maxRequestBytes);
   // A stream request answered with JSON: an error (or a whole answer), read as one.
-  if (!stream || (!jsonArray && declared?.includes("application/json"))) {
-    const raw = await readUpstreamText(response, limit);
-    const parsed = parseAnswer(raw, secrets);
+  if (!upstreamStreams || (!jsonArray && declared?.includes("application/json"))) {
+    const text = await readUpstreamText(answer, limit);
+    const parsed = parseAnswer(text, secrets);
     const failure = codec.answerError(parsed);
     if (failure) throw redactError(failure, secrets);
-    if (operation === "generate") ex.record.usage = usageOf(codec, parsed, ex);
-    const answer = rename ? rename.answer(raw) : raw;
-    return new Response(redact(answer, secrets), {
-      status: response.status,
-      headers: { "content-type": contentType, ...warningsHeader(warnings) },
+    if (stream && !upstreamStreams) return toldAsStream(ex, codec, body, parsed, outgoing.warnings);
+    if (operation === "generate") ex.record.usage = readAnswer(codec, parsed, ex)?.usage;
+    return new Response(redact(rename ? rename.answer(text) : text, secrets), {
+      status: answer.status,
+      headers: {
+        "content-type": declared ?? "application/json",
+        ...warningsHeader(outgoing.warnings),
+      },
     });
   }
   ex.deferred = true;
   const options = relayOptions(ex, limit, secrets);
   const piped = jsonArray
-    ? relayJsonArray(response.body, codec, options)
-    : relayStream(response.body, codec, rename?.dataLine, options);
-  return new Response(piped, { headers: streamHeaders(contentType, warnings) });
+    ? relayJsonArray(answer.body, codec, options)
+    : relayStream(answer.body, codec, rename?.dataLine, options);
+  return new Response(piped, {
+    headers: streamHeaders(declared ?? "application/json", outgoing.warnings),
+  });
+}
+
+/** What goes upstream, the warnings about it, and the request's estimated tokens. */
+function outgoingBody(
+  codec: DialectCodec,
+  model: ModelEntry,
+  body: Record<string, unknown>,
+  operation: Exclude<Operation, "models">,
+  stream: boolean,
+): { body: Record<string, unknown>; warnings: string[]; estimate: () => number | undefined } {
+  if (operation === "count_tokens") {
+    const renamed = codec.countTokens.caller!.renameModel(body, model.modelName);
+    return { body: renamed, warnings: [], estimate: () => undefined };
+  }
+  const edits = editForModel(codec, model, body);
+  const { warnings } = edits;
+  const prepared = prepareBody(codec, model, edits.body, edits.maxTokens, stream, warnings);
+  const sent = dropParams(deepMerge(prepared, model.extraBody), model.dropParams, warnings);
+  return { body: sent, warnings, estimate: edits.estimate };
+}
+
+/**
+ * A whole answer to a caller that asked for a stream (the model has `can_stream: false`): read
+ * as the dialect's answer and told as its stream, under the name the caller asked for.
+ */
+function toldAsStream(
+  ex: Exchange,
+  codec: DialectCodec,
+  body: Record<string, unknown>,
+  answer: unknown,
+  warnings: string[],
+): Response {
+  const name = ex.record.requestedModel ?? "";
+  const request = guardConversion(
+    ex,
+    "Reading the request",
+    () => codec.decodeRequest(body, { model: name, stream: true }).value,
+  );
+  const decoded = readAnswer(codec, answer, ex);
+  if (!decoded) throw new ProxyError("bad_gateway", "Upstream answer could not be read");
+  ex.record.usage = decoded.usage;
+  decoded.model = request.model;
+  const out = codec.createStreamEncoder(request, {
+    sse: !codec.routes.jsonArrayStream?.(ex.url),
+    includeUsage: request.includeUsage,
+    newId: ex.deps.newId,
+    now: ex.deps.now,
+  });
+  const events = responseToEvents(decoded, () => ex.deps.newId("call"));
+  return new Response(eventsToStream(events, out), {
+    headers: streamHeaders(out.contentType, warnings),
+  });
 }
 
 /** What a relay reports to the exchange: first byte, then usage, warnings and any error. */
@@ -118,6 +170,7 @@ function prepareBody(
   model: ModelEntry,
   body: Record<string, unknown>,
   maxTokens: number,
+  stream: boolean,
   warnings: string[],
 ): Record<string, unknown> {
   const out = { ...body };
@@ -130,12 +183,15 @@ function prepareBody(
       );
     }
   }
-  codec.passthrough.prepare(out, { modelName: model.modelName, maxTokens });
+  codec.passthrough.prepare(out, { modelName: model.modelName, maxTokens, stream });
   return out;
 }
 
-/** The usage of a whole answer (and the warnings about figures that were no count). */
-function usageOf(codec: DialectCodec, body: unknown, ex: Exchange): Usage | undefined {
+/**
+ * A whole answer read in the dialect's terms, for its usage (the warnings about figures that
+ * were no count go to the record); undefined when it cannot be read.
+ */
+function readAnswer(codec: DialectCodec, body: unknown, ex: Exchange): IrResponse | undefined {
   try {
     const decoded = codec.decodeResponse(body, {
       toolNames: new Map(),
@@ -144,7 +200,7 @@ function usageOf(codec: DialectCodec, body: unknown, ex: Exchange): Usage | unde
     for (const warning of decoded.warnings) {
       if (isUsageWarning(warning)) ex.record.warnings.push(warning);
     }
-    return decoded.value.usage;
+    return decoded.value;
   } catch {
     return undefined;
   }

@@ -13,6 +13,11 @@ const MODELS = `
   format: openai
   api_key: sk-own-key-9999
   allow_params: [route]
+- model_id: whole-only
+  model_name: gpt-real
+  api_base: https://up.example/v1
+  format: openai
+  can_stream: false
 - model_id: claude
   model_name: claude-real
   api_base: https://a.example
@@ -120,4 +125,23 @@ Deno.test("passthrough(): a stream is relayed as it came, its model renamed, its
   assert.equal(text.split('"model":"chat"').length, 3, text);
   assert.ok(text.endsWith("data: [DONE]\n\n"), text);
   assert.deepEqual([records[0].usage?.inputTokens, records[0].usage?.outputTokens], [5, 1]);
+});
+
+Deno.test("passthrough(): a can_stream: false model is asked whole; the caller still gets a stream", async () => {
+  const { handle, sent, records } = handlerWith(MODELS, () => json(chatCompletion("Whole")));
+  const response = await handle(post("/openai/v1/chat/completions", {
+    ...CHAT,
+    model: "whole-only",
+    stream: true,
+    stream_options: { include_usage: true },
+  }));
+  assert.equal(sent[0].json.stream, false);
+  assert.equal(sent[0].json.stream_options, undefined);
+  assert.equal(response.headers.get("content-type"), "text/event-stream");
+  const text = await response.text();
+  assert.match(text, /"content":"Whole"/);
+  assert.match(text, /"model":"whole-only"/);
+  assert.match(text, /"prompt_tokens":11/);
+  assert.ok(text.endsWith("data: [DONE]\n\n"), text);
+  assert.deepEqual([records[0].usage?.inputTokens, records[0].usage?.outputTokens], [11, 3]);
 });
