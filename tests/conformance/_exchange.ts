@@ -19,18 +19,26 @@ export const KEY = "sk-conformance-0000";
 /** Where the upstreams are (never connected to: the mock answers in process). */
 const MOCK_URL = "http://127.0.0.1:9";
 
-/** One model per upstream dialect on the mock, each with `extra` models.yaml keys. */
-export function modelsYaml(mockUrl: string, extra: Record<string, unknown> = {}): string {
-  return DIALECTS.map((dialect) =>
-    [
+/**
+ * One model per upstream dialect on the mock, each (or only `only`'s) with `extra` models.yaml
+ * keys, which win over the suite's own (`max_tokens: 16K`).
+ */
+export function modelsYaml(
+  mockUrl: string,
+  extra: Record<string, unknown> = {},
+  only?: Dialect,
+): string {
+  return DIALECTS.map((dialect) => {
+    const keys: Record<string, unknown> = { max_tokens: "16K" };
+    if (only === undefined || only === dialect) Object.assign(keys, extra);
+    return [
       `- model_id: ${MODEL[dialect]}`,
       `  model_name: ${KITS[dialect].upstream.model}`,
       `  api_base: ${KITS[dialect].upstream.apiBase(mockUrl)}`,
       `  format: ${dialect}`,
-      `  max_tokens: 16K`,
-      ...Object.entries(extra).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
-    ].join("\n")
-  ).join("\n") + "\n";
+      ...Object.entries(keys).map(([key, value]) => `  ${key}: ${JSON.stringify(value)}`),
+    ].join("\n");
+  }).join("\n") + "\n";
 }
 
 export interface Exchanged extends HttpResult {
@@ -38,14 +46,18 @@ export interface Exchanged extends HttpResult {
   received: Received[];
 }
 
-/** Sends `call` to a fresh proxy whose upstreams are answered by `upstream`. */
+/**
+ * Sends `call` to a fresh proxy whose upstreams are answered by `upstream`; `extra` models.yaml
+ * keys go on every model, or only on `only`'s.
+ */
 export async function exchange(
   call: Call,
   upstream: MockHandler,
   extra: Record<string, unknown> = {},
+  only?: Dialect,
 ): Promise<Exchanged> {
   const mock = mockFetch(upstream);
-  const proxy = proxyHandler(modelsYaml(MOCK_URL, extra), {}, {}, {}, mock.fetch);
+  const proxy = proxyHandler(modelsYaml(MOCK_URL, extra, only), {}, {}, {}, mock.fetch);
   try {
     const response = await proxy.handler(
       new Request(`http://127.0.0.1:8082${call.path}`, {
