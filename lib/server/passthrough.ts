@@ -26,6 +26,7 @@ import { modelRename } from "./model_rename.ts";
 import { editForModel } from "./passthrough_edits.ts";
 import { emptyBody, parseAnswer, streamHeaders } from "./translate.ts";
 import { relayJsonArray } from "./relay_json_array.ts";
+import { withoutProxySignatures } from "../gemini/proxy_signatures.ts";
 import { relayStream } from "./relay_stream.ts";
 import { type PipeOptions, redactError } from "./stream_pipe.ts";
 
@@ -172,6 +173,9 @@ function prepareBody(
       capEvery(out, ["max_tokens", "max_completion_tokens"], model.maxTokens);
       break;
     case "gemini": {
+      // A session that switched here from another model may replay the proxy's signatures.
+      const contents = withoutProxySignatures(out.contents);
+      if (contents.replaced > 0) out.contents = contents.list;
       // Gemini reads each field in camelCase or snake_case.
       const spellings = ["generationConfig", "generation_config"].filter((k) => isObject(out[k]));
       for (const key of spellings.length ? spellings : ["generationConfig"]) {
