@@ -254,10 +254,9 @@ clientTest(
   },
 );
 
-// Gemini CLI drops thought parts from the history it sends back, so a DeepSeek-style upstream
-// (which refuses a tool turn in thinking mode without its reasoning_content) never gets its
-// reasoning back on the tool turn. Gemini CLI does send back the thoughtSignature it received
-// on a call part, which the proxy could use to carry the reasoning (it sends none today).
+// Gemini CLI drops thought parts from the history it sends back, and a DeepSeek-style upstream
+// refuses a tool turn in thinking mode without its reasoning_content. Gemini CLI does send back
+// the thoughtSignature it received on a call part, so the proxy carries the reasoning there.
 clientTest(
   "gemini",
   "Gemini CLI's tool turn reaches an OpenAI upstream with the reasoning it answered with",
@@ -270,11 +269,13 @@ clientTest(
       geminiCli,
     );
     assertCleanRun(trip);
+    const secondTurn = trip.client.at(-1)!.json;
+    const step = secondTurn.contents.findLast((c: any) => c.role === "model");
+    assert.ok(step.parts.every((part: any) => part.thought !== true), "no thought parts came back");
     const { final } = turns(trip, "openai");
     const replayed = final.messages.findLast((m: any) => m.role === "assistant");
     assert.equal(replayed.reasoning_content, trip.script.thinking);
   },
-  { ignore: true },
 );
 
 // Claude Code keeps eleven of its 21 tools behind ToolSearch even when ANTHROPIC_BASE_URL points

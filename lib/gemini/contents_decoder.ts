@@ -2,10 +2,20 @@
  * A Gemini caller's `contents` and `systemInstruction` into the internal messages. Gemini lets
  * calls and responses go without ids and pairs them by name and order; the internal model pairs
  * them by id, so calls get deterministic ids (the same on every replay of the history) and
- * responses find the earliest unanswered call of their name.
+ * responses find the earliest unanswered call of their name. Thinking that rode back inside a
+ * call's `thoughtSignature` (lib/gemini/carried_thinking.ts) is restored before that call.
  */
 import { invalidRequest } from "../errors.ts";
-import type { DocumentPart, ImagePart, Message, Part, TextPart } from "../ir/types.ts";
+import { signatureFromString, thinkingCarriedBy } from "../ir/signature.ts";
+import type {
+  DocumentPart,
+  ImagePart,
+  Message,
+  Part,
+  Signature,
+  TextPart,
+  ThinkingPart,
+} from "../ir/types.ts";
 import {
   field,
   isObject,
@@ -85,12 +95,7 @@ export function decodeContents(contents: unknown[], warnings: string[]): Message
     if (!isObject(content)) throw invalidRequest(`${path} must be an object`);
     const role = decodeRole(optString(content, "role", path), path);
     const parts = optArray(content, "parts", path) ?? [];
-    const decoded: Part[] = [];
-    parts.forEach((part, index) => {
-      const ctx = { path: `${path}.parts[${index}]`, turn, index, role, calls, warnings };
-      const out = decodePart(part, ctx);
-      if (out) decoded.push(out);
-    });
+    const decoded = decodeParts(parts, path, { turn, role, calls, warnings });
     if (decoded.length === 0) return;
     // Tool results come before any other user content of the same turn.
     const results = decoded.filter((p) => p.type === "tool_result");
@@ -98,6 +103,38 @@ export function decodeContents(contents: unknown[], warnings: string[]): Message
     messages.push({ role, content: [...results, ...others] });
   });
   return messages;
+}
+
+/**
+ * A turn's parts. Thinking that rode back inside a call's signature goes where its step began
+ * (the turn's start, or after the previous call), unless the caller replayed thought parts too.
+ */
+function decodeParts(
+  parts: unknown[],
+  path: string,
+  { turn, role, calls, warnings }: Omit<PartContext, "path" | "index">,
+): Part[] {
+  let decoded: Part[] = [];
+  const restored = new Set<Part>();
+  let stepStart = 0;
+  parts.forEach((part, index) => {
+    const ctx = { path: `${path}.parts[${index}]`, turn, index, role, calls, warnings };
+    const out = decodePart(part, ctx);
+    if (!out) return;
+    const thinking = out.type === "tool_call" ? carriedThinking(part) : undefined;
+    if (thinking) {
+      decoded.splice(stepStart, 0, thinking);
+      restored.add(thinking);
+    }
+    decoded.push(out);
+    if (out.type === "tool_call") stepStart = decoded.length;
+  });
+  // A client that replays thought parts (not Gemini CLI) already sent that thinking.
+  const replayed = (p: Part) => p.type === "thinking" && p.text !== "" && !restored.has(p);
+  if (restored.size > 0 && decoded.some(replayed)) {
+    decoded = decoded.filter((p) => !restored.has(p));
+  }
+  return decoded;
 }
 
 function decodeRole(role: string | undefined, path: string): "user" | "assistant" {
@@ -140,13 +177,22 @@ function decodeText(part: JsonObject, text: string, ctx: PartContext): Part | un
     return text ? { type: "text", text } : undefined;
   }
   if (ctx.role !== "assistant") return undefined;
-  const signature = optString(part, "thoughtSignature", ctx.path);
+  const signature = signatureOf(part, ctx.path);
   if (!text && !signature) return undefined;
-  return {
-    type: "thinking",
-    text,
-    ...(signature ? { signature: { origin: "gemini" as const, value: signature } } : {}),
-  };
+  return { type: "thinking", text, ...(signature ? { signature } : {}) };
+}
+
+/** A part's `thoughtSignature`: Gemini's own, or one the proxy marked with its origin. */
+function signatureOf(part: JsonObject, path: string): Signature | undefined {
+  const value = optString(part, "thoughtSignature", path);
+  return value ? signatureFromString(value, "gemini") : undefined;
+}
+
+/** The thinking a call part's proxy-made signature carries back (Gemini CLI drops thoughts). */
+function carriedThinking(part: unknown): ThinkingPart | undefined {
+  const value = isObject(part) ? part.thoughtSignature : undefined;
+  const text = typeof value === "string" ? thinkingCarriedBy(value) : undefined;
+  return text ? { type: "thinking", text, signature: { origin: "proxy", value: "" } } : undefined;
 }
 
 /** `inlineData`: images stay images; PDFs and everything else become documents. */
@@ -175,13 +221,14 @@ function decodeFunctionCall(part: JsonObject, call: JsonObject, ctx: PartContext
   const input = optObject(call, "args", path) ?? {};
   const id = optString(call, "id", path) || `call_${ctx.turn}_${ctx.index}`;
   ctx.calls.add({ id, name, answered: false });
-  const signature = optString(part, "thoughtSignature", ctx.path);
+  // only Gemini's own signature rides on a call; the proxy's carried the thinking before it
+  const signature = signatureOf(part, ctx.path);
   return {
     type: "tool_call",
     id,
     name,
     input,
-    ...(signature ? { signature: { origin: "gemini" as const, value: signature } } : {}),
+    ...(signature?.origin === "gemini" ? { signature } : {}),
   };
 }
 

@@ -5,12 +5,16 @@
 import type { PassthroughWire } from "../ir/endpoint.ts";
 import { capEvery } from "../ir/output_cap.ts";
 import { isObject } from "./_read.ts";
+import { withoutProxySignatures } from "./proxy_signatures.ts";
 import { withoutMedia } from "./text_only.ts";
 
 export const passthrough: PassthroughWire = {
   steeringFields: [],
   // Whether it streams is the URL's method (`upstream.url`), not the body's.
   prepare(out, target) {
+    // A session that switched here from another model may replay the proxy's signatures.
+    const contents = withoutProxySignatures(out.contents);
+    if (contents.replaced > 0) out.contents = contents.list;
     // Gemini reads each field in camelCase or snake_case.
     const spellings = ["generationConfig", "generation_config"].filter((k) => isObject(out[k]));
     for (const key of spellings.length ? spellings : ["generationConfig"]) {

@@ -1,6 +1,7 @@
 /** Caller side: the internal Response as a Gemini `generateContent` answer. */
 import type { Response, Signature } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
+import { ThinkingCarrier } from "./carried_thinking.ts";
 import { finishReasonOf } from "./finish_reason.ts";
 import type { GeminiPart, GeminiResponse } from "./types.ts";
 import { usageToGemini } from "./usage.ts";
@@ -8,6 +9,7 @@ import { usageToGemini } from "./usage.ts";
 /** Encodes a whole answer for a Gemini caller. */
 export function encodeResponse(response: Response): GeminiResponse {
   const parts: GeminiPart[] = [];
+  const carrier = new ThinkingCarrier();
   for (const part of response.content) {
     switch (part.type) {
       case "text":
@@ -17,11 +19,13 @@ export function encodeResponse(response: Response): GeminiResponse {
         if (part.text || part.signature?.origin === "gemini") {
           parts.push({ text: part.text, thought: true, ...signatureField(part.signature) });
         }
+        carrier.add(part.text);
+        carrier.close(part.signature);
         break;
       case "redacted_thinking":
         break; // encrypted for another vendor: nothing a Gemini caller can use
       case "tool_call":
-        parts.push(functionCallPart(part.id, part.name, part.input, part.signature));
+        parts.push(functionCallPart(part.id, part.name, part.input, part.signature, carrier));
         break;
       default:
         unreachable(part);
@@ -46,12 +50,19 @@ export function signatureField(signature: Signature | undefined): { thoughtSigna
     : {};
 }
 
-/** A whole `functionCall` part. */
+/**
+ * A whole `functionCall` part: with its own Gemini signature, else with the proxy's carrying the
+ * thinking before it (the carrier is emptied either way: that thinking belongs to this call).
+ */
 export function functionCallPart(
   id: string,
   name: string,
   args: Record<string, unknown>,
   signature: Signature | undefined,
+  carrier: ThinkingCarrier,
 ): GeminiPart {
-  return { functionCall: { name, args, id }, ...signatureField(signature) };
+  const own = signatureField(signature).thoughtSignature;
+  if (own) carrier.clear();
+  const thoughtSignature = own ?? carrier.take();
+  return { functionCall: { name, args, id }, ...(thoughtSignature ? { thoughtSignature } : {}) };
 }

@@ -9,6 +9,7 @@ import type { ProxyError } from "../errors.ts";
 import type { StreamEncoder, StreamEncoderOptions } from "../ir/codec.ts";
 import type { Request, Signature, StreamEvent } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
+import { ThinkingCarrier } from "./carried_thinking.ts";
 import { errorBody } from "./errors.ts";
 import { finishReasonOf } from "./finish_reason.ts";
 import { functionCallPart, signatureField } from "./response_encoder.ts";
@@ -38,6 +39,7 @@ class GeminiStreamEncoder implements StreamEncoder {
   #chunks = 0;
   #done = false;
   #call: PendingCall | undefined;
+  #carrier = new ThinkingCarrier();
 
   constructor(request: Request, options: StreamEncoderOptions) {
     this.#sse = options.sse !== false;
@@ -87,8 +89,11 @@ class GeminiStreamEncoder implements StreamEncoder {
       case "text":
         return delta.text ? this.#part({ text: delta.text }) : "";
       case "thinking":
-        return delta.text ? this.#part({ text: delta.text, thought: true }) : "";
+        if (!delta.text) return "";
+        this.#carrier.add(delta.text);
+        return this.#part({ text: delta.text, thought: true });
       case "signature": {
+        this.#carrier.close(delta.signature);
         const field = signatureField(delta.signature);
         return field.thoughtSignature ? this.#part({ text: "", thought: true, ...field }) : "";
       }
@@ -112,7 +117,7 @@ class GeminiStreamEncoder implements StreamEncoder {
       // Not JSON (the Assembler closes arguments into an object, so only a bug gets here): the
       // text is kept for the caller to see, as in a whole answer.
     }
-    return this.#part(functionCallPart(call.id, call.name, args, call.signature));
+    return this.#part(functionCallPart(call.id, call.name, args, call.signature, this.#carrier));
   }
 
   #part(part: GeminiPart): string {

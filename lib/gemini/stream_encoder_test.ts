@@ -44,7 +44,7 @@ const TAIL = `"modelVersion":"gemini-2.5-pro","responseId":"msg_1"}`;
 const CHUNKS = [
   `{"candidates":[{"content":{"role":"model","parts":[{"text":"Hmm","thought":true}]},"index":0}],${TAIL}`,
   `{"candidates":[{"content":{"role":"model","parts":[{"text":"Hi\\n"}]},"index":0}],${TAIL}`,
-  `{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"ls","args":{"path":"."},"id":"call_1"}}]},"index":0}],${TAIL}`,
+  `{"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"name":"ls","args":{"path":"."},"id":"call_1"},"thoughtSignature":"proxy:t1:SG1t"}]},"index":0}],${TAIL}`,
   `{"candidates":[{"content":{"role":"model","parts":[]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":5,"thoughtsTokenCount":2,"totalTokenCount":17},${TAIL}`,
 ];
 

@@ -3,7 +3,9 @@
  * pager, a stalled log shipper) blocks the only thread, and then no request is answered again;
  * here lines wait in a bounded queue while one asynchronous write is in progress, and once the
  * queue is full further lines are dropped and counted, and the count is written as a line of its
- * own when the sink takes lines again.
+ * own when the sink takes lines again. Lines are gathered for a few milliseconds and written
+ * together: one write per line would cost a thread hop per request (an asynchronous write to
+ * stderr or a file runs on a blocking thread), more than all the rest of a small request.
  */
 
 import { concatBytes } from "../bytes/concat_bytes.ts";
@@ -15,6 +17,10 @@ export interface LogWriter {
 
 /** Bytes of lines that may wait for a blocked sink before lines are dropped. */
 const MAX_QUEUED_BYTES = 1024 * 1024;
+/** How long a line may wait for others to be written with it. */
+const GATHER_MS = 20;
+/** Queued bytes that are written at once, without waiting for more. */
+const WRITE_NOW_BYTES = 64 * 1024;
 
 /** A queue of lines in front of one writer. */
 export class LogQueue {
@@ -26,6 +32,7 @@ export class LogQueue {
   #unreported = 0;
   #droppedTotal = 0;
   #writing: Promise<void> | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
   #broken = false;
   #encoder = new TextEncoder();
   /** Formats the line that reports dropped lines. */
@@ -56,12 +63,25 @@ export class LogQueue {
     }
     this.#queue.push(bytes);
     this.#queued += bytes.length;
-    this.#writing ??= this.#pump();
+    if (this.#writing) return; // the write in progress takes these next
+    if (this.#queued >= WRITE_NOW_BYTES) this.#start();
+    else if (this.#timer === undefined) {
+      const timer = setTimeout(() => this.#start(), GATHER_MS);
+      Deno.unrefTimer(timer);
+      this.#timer = timer;
+    }
   }
 
   /** Resolves once every queued line has been written (or the sink has failed). */
   async flush(): Promise<void> {
+    if (this.#queue.length > 0 && !this.#writing) this.#start();
     while (this.#writing) await this.#writing;
+  }
+
+  #start(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#writing ??= this.#pump();
   }
 
   async #pump(): Promise<void> {

@@ -65,3 +65,20 @@ Deno.test("createLogger() cuts a line to MAX_LINE and keeps JSON lines whole", (
   assert.equal(parsed.warnings[20], "and 4980 more warnings of other kinds");
   assert.match(parsed.error, /characters cut\]$/);
 });
+
+Deno.test("LogQueue: lines pushed one after another go out in one write, not a write each", async () => {
+  const writes: string[] = [];
+  const queue = new LogQueue({
+    write: (bytes: Uint8Array) => {
+      writes.push(new TextDecoder().decode(bytes));
+      return Promise.resolve(bytes.length);
+    },
+  }, String);
+  for (let i = 0; i < 10; i++) {
+    queue.push(`line ${i}`);
+    await Promise.resolve(); // as requests finish, each in a task of its own
+  }
+  await queue.flush();
+  assert.equal(writes.length, 1);
+  assert.equal(writes[0], Array.from({ length: 10 }, (_, i) => `line ${i}\n`).join(""));
+});

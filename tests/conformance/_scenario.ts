@@ -158,7 +158,8 @@ function checkCommon(answer: Answer, reply: Reply, { ck, uk, upstream }: Context
 /**
  * The default check: a failure reaches the caller with its status, message and Retry-After; a
  * reply reaches it block for block, each thinking block signed as the caller's dialect shows
- * signatures, each call with the upstream's id where it gives one, with the reply's stop reason.
+ * signatures, each call with the upstream's id where it gives one (and, for a caller that has
+ * them carry it, the unsigned thinking before it), with the reply's stop reason.
  */
 export function checkAnswer(answer: Answer, ctx: Context, reply: Reply | Failure): void {
   if (isFailure(reply)) {
@@ -177,11 +178,13 @@ export function checkAnswer(answer: Answer, ctx: Context, reply: Reply | Failure
   const expected = reply.blocks.filter((b) => b.type !== "text" || b.text.trim() !== "");
   assert.deepEqual(answer.blocks.map((b) => b.type), expected.map((b) => b.type), answer.text);
   const ids = new Set<string>();
+  let unsigned: string[] = []; // thinking since the last call that the upstream signed none of
   expected.forEach((want, i) => {
     const got = answer.blocks[i];
     if (want.type === "text" && got.type === "text") assert.equal(got.text, want.text);
     if (want.type === "thinking" && got.type === "thinking") {
       assert.equal(got.text, want.text);
+      if (!own && !uk.signature.thinking) unsigned.push(want.text);
       if (ck.signatures === "none") assert.equal(got.signature, undefined);
       else if (own) assert.equal(got.signature, uk.signature.thinking || undefined);
       else if (ck.signatures === "own") {
@@ -198,7 +201,9 @@ export function checkAnswer(answer: Answer, ctx: Context, reply: Reply | Failure
       }
       if (uk.callIds) assert.equal(got.id, want.id);
       const signed = own && want.signed && ck.signatures === "own";
-      assert.equal(got.signature, signed ? uk.signature.call : undefined);
+      const carried = unsigned.length ? ck.carriedThinking?.(unsigned.join("\n\n")) : undefined;
+      unsigned = [];
+      assert.equal(got.signature, signed ? uk.signature.call : carried);
     }
   });
   assert.equal(answer.stop, reply.stop);

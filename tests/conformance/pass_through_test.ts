@@ -1,13 +1,16 @@
 /**
  * Pass-through pairs beyond the shared suite: the body goes through untouched but for the model
  * and the output cap, the answer comes back with the fields the proxy does not know, and an
- * Anthropic upstream still never receives thinking another dialect signed.
+ * Anthropic upstream still never receives thinking another dialect signed, nor Gemini a call
+ * signature the proxy made.
  */
 import assert from "node:assert/strict";
 import { HELLO, ok, type Quirk, runQuirks } from "./_quirk.ts";
 import { MODEL } from "./_exchange.ts";
 
 const UNKNOWN = { x_vendor_field: { kept: true } };
+/** The proxy's signature carrying DeepSeek's reasoning ("Use ls."), as Gemini CLI replays it. */
+const CARRIED = "proxy:t1:VXNlIGxzLg";
 
 const GEMINI_ANSWER = {
   candidates: [{
@@ -143,8 +146,46 @@ const signatures: Quirk[] = [
     },
     check: ok,
   },
+  {
+    name:
+      "a Gemini session switched to Gemini: the proxy's signature on a call becomes the placeholder",
+    caller: "gemini",
+    upstream: "gemini",
+    body: {
+      contents: [
+        { role: "user", parts: [{ text: "List the files" }] },
+        {
+          role: "model",
+          parts: [
+            { functionCall: { id: "call_1", name: "ls", args: {} }, thoughtSignature: CARRIED },
+            { functionCall: { id: "call_2", name: "ls", args: {} } },
+          ],
+        },
+        {
+          role: "model",
+          parts: [{ functionCall: { name: "ls", args: {} }, thoughtSignature: "c2ln" }],
+        },
+        {
+          role: "user",
+          parts: [{ functionResponse: { id: "call_1", name: "ls", response: { output: "a" } } }],
+        },
+      ],
+    },
+    answer: { json: GEMINI_ANSWER },
+    checkUpstream: (body) => {
+      assert.deepEqual(body.contents[1].parts, [
+        {
+          functionCall: { id: "call_1", name: "ls", args: {} },
+          thoughtSignature: "skip_thought_signature_validator",
+        },
+        { functionCall: { id: "call_2", name: "ls", args: {} } },
+      ]);
+      assert.equal(body.contents[2].parts[0].thoughtSignature, "c2ln", "Gemini's own is kept");
+    },
+    check: ok,
+  },
 ];
 
-Deno.test("pass-through: untouched bodies and answers; Anthropic's signature rule", async (t) => {
+Deno.test("pass-through: untouched bodies and answers; Anthropic's and Gemini's signature rules", async (t) => {
   await runQuirks(t, [...untouched, ...signatures]);
 });

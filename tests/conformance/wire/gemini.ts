@@ -303,6 +303,10 @@ const caller: CallerKit = {
   errorMessage,
   errorKind: (status) => STATUS[status] ?? "INTERNAL",
   signatures: "own",
+  // Gemini CLI drops thought parts but sends a call's thoughtSignature back verbatim.
+  carriedThinking: (text) =>
+    "proxy:t1:" +
+    new TextEncoder().encode(text).toBase64({ alphabet: "base64url", omitPadding: true }),
   usage: ["input", "output", "cacheRead", "reasoning"],
   lacks: {
     "mid-conversation system message": "Gemini requests have no system turn",

@@ -221,6 +221,11 @@ export interface CallerKit {
    * its own dialect made, verbatim ("own"), or none ("none").
    */
   signatures: "always" | "own" | "none";
+  /**
+   * The signature on the first call after thinking that an upstream signed none of, carrying that
+   * thinking, for a dialect whose clients replay a call's signature but drop thoughts.
+   */
+  carriedThinking?: (text: string) => string;
   /** The usage fields the dialect can state. */
   usage: Array<keyof Usage>;
   lacks: Partial<Record<Feature, string>>;
