@@ -97,7 +97,7 @@ function jsonAnswer(json: string): Response {
 
 function fakeUpstream(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const url = String(input);
-  // The proxy sends bytes (lib/json_bytes.ts); decoding them here costs the stub ~20 µs.
+  // The proxy sends bytes (lib/json/json_bytes.ts); decoding them here costs the stub ~20 µs.
   const body = init?.body;
   const text = body instanceof Uint8Array ? new TextDecoder().decode(body) : String(body ?? "");
   const streamed = text.includes('"stream":true');

@@ -1,6 +1,6 @@
 /**
  * A large request's `tools` sent again is reused, not parsed and written again
- * (lib/shared_json.ts). For every caller × upstream pair, a Claude-Code-sized request is sent
+ * (lib/json/remembered_tools.ts). For every caller × upstream pair, a Claude-Code-sized request is sent
  * twice as Claude Code writes JSON (remembered or reused), then once indented, which is never
  * remembered: all three must reach the upstream byte for byte alike, and be answered alike. Each
  * caller's tools stay the same across the three upstreams, as in a session that switches models.
@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import type { Dialect } from "../lib/ir/types.ts";
 import { CODECS } from "../lib/dialects.ts";
-import { sharedToolsCounts } from "../lib/shared_json.ts";
+import { sharedToolsCounts } from "../lib/json/remembered_tools.ts";
 import { startMock, startProxy } from "./_harness.ts";
 import { normalAnswer } from "./_reliability.ts";
 import { DIALECTS, KITS } from "./conformance/wire/kits.ts";

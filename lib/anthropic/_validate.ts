@@ -10,4 +10,4 @@ export {
   optionalObject,
   optionalString,
   requiredString,
-} from "../json_fields.ts";
+} from "../json/fields.ts";

@@ -27,7 +27,7 @@ import {
 } from "./_read.ts";
 import { decodeContents, decodeSystemInstruction } from "./contents_decoder.ts";
 import { toJsonSchema } from "./openapi_schema.ts";
-import { derive } from "../shared_json.ts";
+import { perTool } from "../json/remembered_tools.ts";
 
 /** Validates and decodes a Gemini caller's body; throws a 400 ProxyError for bad input. */
 export function decodeRequest(input: unknown, options: CallerOptions): Converted<Request> {
@@ -69,11 +69,16 @@ function decodeTools(tools: unknown[], warnings: string[]): ToolDefinition[] {
     const declarations = optArray(tool, "functionDeclarations", path) ?? [];
     declarations.forEach((declaration, j) => {
       const at = `${path}.functionDeclarations[${j}]`;
-      out.push(derive(declaration, "gemini tool", () => decodeDeclaration(declaration, at)));
+      out.push(rememberedDeclaration(declaration, "", at));
     });
   });
   return out;
 }
+
+/** `decodeDeclaration`, made once per tool of a remembered list. */
+const rememberedDeclaration = perTool((declaration: unknown, _key, path: string) =>
+  decodeDeclaration(declaration, path)
+);
 
 function decodeDeclaration(declaration: unknown, path: string): ToolDefinition {
   if (!isObject(declaration)) throw invalidRequest(`${path} must be an object`);

@@ -17,7 +17,7 @@ import type {
   GeminiRequest,
   GeminiToolConfig,
 } from "./types.ts";
-import { derive } from "../shared_json.ts";
+import { perTool } from "../json/remembered_tools.ts";
 
 /** Gemini takes at most this many stop sequences. */
 const MAX_STOP_SEQUENCES = 5;
@@ -44,15 +44,7 @@ export function encodeRequest(
     const budget = new SchemaBudget();
     const functionDeclarations = request.tools.map((tool): GeminiFunctionDeclaration => {
       const name = toUpstream.get(tool.name) ?? tool.name;
-      const declaration = derive(tool, `gemini ${name}`, () => {
-        const parameters = cleanSchema(tool.inputSchema, budget);
-        const hasProperties = Object.keys(parameters.properties ?? {}).length > 0;
-        return {
-          name,
-          ...(tool.description ? { description: tool.description } : {}),
-          ...(hasProperties ? { parameters } : {}),
-        };
-      });
+      const declaration = encodeDeclaration(tool, name, budget);
       // Charged on every request, remembered declarations included: together they are sent.
       if (declaration.parameters) budget.write(declaration.parameters);
       return declaration;
@@ -123,3 +115,23 @@ function encodeGenerationConfig(
   if (thinking) config.thinkingConfig = thinking;
   return config;
 }
+
+/**
+ * A function declaration under `name`, its schema cleaned within the request's `budget` (made
+ * once per tool of a remembered list and name).
+ */
+const encodeDeclaration = perTool(
+  (
+    tool: Request["tools"][number],
+    name: string,
+    budget: SchemaBudget,
+  ): GeminiFunctionDeclaration => {
+    const parameters = cleanSchema(tool.inputSchema, budget);
+    const hasProperties = Object.keys(parameters.properties ?? {}).length > 0;
+    return {
+      name,
+      ...(tool.description ? { description: tool.description } : {}),
+      ...(hasProperties ? { parameters } : {}),
+    };
+  },
+);

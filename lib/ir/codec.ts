@@ -115,7 +115,14 @@ export interface ModelInfo {
   created: number;
 }
 
-/** The conversions of one dialect, both ways, through the internal model. */
+/**
+ * The conversions of one dialect, both ways, through the internal model.
+ *
+ * Inputs may be deep-frozen and are never changed: a caller's body, a decoded request, an answer
+ * or a stream event may hold values shared between requests (a remembered tools list and what
+ * converters made of it, lib/json/remembered_tools.ts), so a converter builds new values and
+ * leaves what it was given as it was. Every codec is run on frozen input (lib/ir/codec_test.ts).
+ */
 export interface DialectConverters {
   // Caller side
   /** Validates and decodes a caller's body; throws ProxyError (400) for bad input. */

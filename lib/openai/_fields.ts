@@ -9,4 +9,4 @@ export {
   optionalNumber,
   optionalString,
   requiredString as requireString,
-} from "../json_fields.ts";
+} from "../json/fields.ts";

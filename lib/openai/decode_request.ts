@@ -24,7 +24,7 @@ import {
 } from "./_fields.ts";
 import { decodeMessages } from "./decode_messages.ts";
 import { thinkingOfReasoningEffort } from "./reasoning_effort.ts";
-import { derive } from "../shared_json.ts";
+import { perTool } from "../json/remembered_tools.ts";
 
 /** Decodes and validates a Chat Completions request body. */
 export function decodeRequest(body: unknown): Converted<Request> {
@@ -69,8 +69,11 @@ export function decodeRequest(body: unknown): Converted<Request> {
 function decodeTools(raw: unknown): ToolDefinition[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalidRequest(`"tools" must be an array`);
-  return raw.map((item, i) => derive(item, "openai tool", () => decodeTool(item, `tools[${i}]`)));
+  return raw.map((item, i) => rememberedTool(item, "", `tools[${i}]`));
 }
+
+/** `decodeTool`, made once per tool of a remembered list. */
+const rememberedTool = perTool((item: unknown, _key, path: string) => decodeTool(item, path));
 
 function decodeTool(item: unknown, path: string): ToolDefinition {
   const tool = expectObject(item, path);

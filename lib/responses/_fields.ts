@@ -11,4 +11,4 @@ export {
   optionalObject,
   optionalString,
   requiredString as requireString,
-} from "../json_fields.ts";
+} from "../json/fields.ts";

@@ -9,7 +9,7 @@
  */
 import { invalidRequest } from "../errors.ts";
 import type { ToolChoice, ToolDefinition } from "../ir/types.ts";
-import { derive } from "../shared_json.ts";
+import { perTool } from "../json/remembered_tools.ts";
 import {
   at,
   expectObject,
@@ -87,41 +87,50 @@ function decodeTool(
   path: string,
   namespace?: string,
 ): ToolDefinition {
-  return derive(tool, `responses ${type} ${namespace ?? ""}`, () => {
-    const name = qualifiedToolName(namespace, requireString(tool, "name", path));
-    const description = optionalString(tool, "description", path);
-    if (type === "custom") {
-      const full = customDescription(description, tool.format, path);
-      return { name, ...(full ? { description: full } : {}), inputSchema: CUSTOM_TOOL_SCHEMA };
-    }
-    const parameters = tool.parameters ?? { type: "object", properties: {} };
-    if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
-    const strict = optionalBoolean(tool, "strict", path);
-    return {
-      name,
-      ...(description !== undefined ? { description } : {}),
-      inputSchema: parameters,
-      ...(strict !== undefined ? { strict } : {}),
-    };
-  });
+  return rememberedTool(tool, `${type} ${namespace ?? ""}`, { type, path, namespace });
 }
+
+/** A function or custom tool (made once per tool of a remembered list, type and namespace). */
+const rememberedTool = perTool((
+  tool: JsonObject,
+  _key,
+  { type, path, namespace }: { type: "function" | "custom"; path: string; namespace?: string },
+): ToolDefinition => {
+  const name = qualifiedToolName(namespace, requireString(tool, "name", path));
+  const description = optionalString(tool, "description", path);
+  if (type === "custom") {
+    const full = customDescription(description, tool.format, path);
+    return { name, ...(full ? { description: full } : {}), inputSchema: CUSTOM_TOOL_SCHEMA };
+  }
+  const parameters = tool.parameters ?? { type: "object", properties: {} };
+  if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
+  const strict = optionalBoolean(tool, "strict", path);
+  return {
+    name,
+    ...(description !== undefined ? { description } : {}),
+    inputSchema: parameters,
+    ...(strict !== undefined ? { strict } : {}),
+  };
+});
 
 /**
  * Codex's client-run `tool_search` (`{type, execution: "client", description, parameters}`) as
  * the function the model calls to find the tools Codex holds back.
  */
 function decodeToolSearch(tool: JsonObject, path: string): ToolDefinition {
-  return derive(tool, "responses tool_search", () => {
-    const description = optionalString(tool, "description", path);
-    const parameters = tool.parameters ?? TOOL_SEARCH_SCHEMA;
-    if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
-    return {
-      name: TOOL_SEARCH,
-      ...(description !== undefined ? { description } : {}),
-      inputSchema: parameters,
-    };
-  });
+  return rememberedToolSearch(tool, "", path);
 }
+
+const rememberedToolSearch = perTool((tool: JsonObject, _key, path: string): ToolDefinition => {
+  const description = optionalString(tool, "description", path);
+  const parameters = tool.parameters ?? TOOL_SEARCH_SCHEMA;
+  if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
+  return {
+    name: TOOL_SEARCH,
+    ...(description !== undefined ? { description } : {}),
+    inputSchema: parameters,
+  };
+});
 
 /** What Codex declares `tool_search` with, for one that comes without `parameters`. */
 const TOOL_SEARCH_SCHEMA: Record<string, unknown> = Object.freeze({

@@ -1,8 +1,8 @@
 /** Reads a request body as JSON within the configured size limit and time. */
 import { readAtMost, sourceOf } from "../bytes/chunk_source.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
-import { asciiJsonText, NotUtf8Error } from "../json_bytes.ts";
-import { isShared, parseRequestText, rememberTools } from "../shared_json.ts";
+import { asciiJsonText, NotUtf8Error } from "../json/ascii_text.ts";
+import { isShared, parseRequestText, rememberTools } from "../json/remembered_tools.ts";
 import { watchIdle } from "../upstream/idle.ts";
 
 /** How much of a body may arrive, and how long it may take. */
@@ -55,8 +55,8 @@ async function readWhole(request: Request): Promise<ArrayBuffer> {
 
 /**
  * The body parsed as a JSON object; 400 for anything else. It is parsed from its ASCII-escaped
- * text (see lib/json_bytes.ts), which gives the same value faster, and a top-level `tools` seen
- * before is reused (lib/shared_json.ts).
+ * text (lib/json/ascii_text.ts), which gives the same value faster, and a top-level `tools` seen
+ * before is reused (lib/json/remembered_tools.ts).
  */
 export async function readJsonObject(
   request: Request,

@@ -13,7 +13,7 @@ import { estimateRequestTokens } from "../tokens/estimate.ts";
 import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
 import { upstreamHeaders } from "../upstream/headers.ts";
 import { readJsonObject } from "./body.ts";
-import { jsonBytes } from "../json_bytes.ts";
+import { jsonBytes } from "../json/json_bytes.ts";
 import { Held } from "../held.ts";
 import {
   bodyLimits,

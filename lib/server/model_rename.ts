@@ -6,7 +6,7 @@
  * `message_start`) is replaced. Nothing else changes, byte for byte.
  */
 import type { PassthroughWire } from "../ir/endpoint.ts";
-import { findStringMember } from "../json_member.ts";
+import { findStringMember } from "../json/member.ts";
 
 /** Rewrites the model name of a whole answer, or of one `data:` line of a stream. */
 export interface ModelRename {

@@ -17,7 +17,7 @@ import { credentialsOf, redact } from "../redact.ts";
 import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
 import { upstreamHeaders } from "../upstream/headers.ts";
 import { deepMerge } from "./deep_merge.ts";
-import { jsonBytes } from "../json_bytes.ts";
+import { jsonBytes } from "../json/json_bytes.ts";
 import { type Exchange, guardConversion, upstreamDeadline, warningsHeader } from "./exchange.ts";
 import { eventBudgetOf } from "./event_budget.ts";
 import { withOverflowNumbers } from "./context_window.ts";

@@ -23,7 +23,7 @@ import { Held } from "../held.ts";
 import { upstreamHeaders } from "../upstream/headers.ts";
 import { CODECS } from "../dialects.ts";
 import { deepMerge } from "./deep_merge.ts";
-import { jsonBytes } from "../json_bytes.ts";
+import { jsonBytes } from "../json/json_bytes.ts";
 import { credentialsOf, redact } from "../redact.ts";
 import {
   type Exchange,

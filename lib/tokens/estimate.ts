@@ -5,7 +5,7 @@
  */
 import type { ImagePricing } from "../ir/endpoint.ts";
 import type { Part, Request, ToolDefinition } from "../ir/types.ts";
-import { isShared } from "../shared_json.ts";
+import { isShared } from "../json/remembered_tools.ts";
 import { unreachable } from "../ir/types.ts";
 import { imageTokens } from "./image_tokens.ts";
 

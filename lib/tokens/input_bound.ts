@@ -6,7 +6,7 @@
  */
 import type { ImagePricing } from "../ir/endpoint.ts";
 import type { Request } from "../ir/types.ts";
-import { isShared } from "../shared_json.ts";
+import { isShared } from "../json/remembered_tools.ts";
 import { countRequestTokens, FIXED_PART_MARGIN, textTokens, toolTokens } from "./estimate.ts";
 
 /** At least `textTokens(text)`, for any text: no character costs the estimate more than 1.6. */

@@ -1,20 +1,21 @@
 /**
- * Parts of request bodies shared between requests.
+ * Remembered tool lists: the parts of request bodies shared between requests.
  *
  * Claude Code sends the same `tools` on every request of a session: 24 tools, 70 KB, 60% of each
  * body. The first time a large request's top-level `tools` is seen, its parsed value is
  * deep-frozen, marked shared and remembered with its text. A later request whose text holds the
  * same tools is parsed without them (the member's value is swapped for a marker first), and gets
- * the remembered value. The codecs decode and encode each shared tool once per dialect and name
- * (`derive`), so what they make of it is shared too, and `jsonBytes` writes a shared value from
- * its cached UTF-8 instead of serialising it again.
+ * the remembered value. Each dialect's per-tool converters are wrapped once with `perTool`, so a
+ * shared tool is decoded and encoded once per converter and name, and what they make of it is
+ * shared too; `jsonBytes` writes a shared value from its cached UTF-8 instead of serialising it
+ * again.
  *
  * The marker is a string holding U+0080, which the ASCII-escaped request text (see
- * json_bytes.ts) cannot contain: only when the parsed object's own `tools` is that marker was
+ * ascii_text.ts) cannot contain: only when the parsed object's own `tools` is that marker was
  * the swapped text the top-level member, and otherwise the text is parsed whole. Shared values
  * are frozen, so nothing downstream can change what later requests receive.
  */
-import { isObject } from "./json_fields.ts";
+import { isObject } from "./fields.ts";
 
 const SHARED = new WeakSet<object>();
 const BYTES = new WeakMap<object, Uint8Array>();
@@ -37,25 +38,30 @@ export function sharingActive(): boolean {
   return entries.length > 0;
 }
 
-const DERIVED = new WeakMap<object, Map<string, object>>();
-
 /**
- * `make()`, for a value made only from `from` and `key`. When `from` is shared (a tool of a
- * remembered tools list), the result is made once per key, and shared in turn: later requests
- * get the same frozen value, written from its cached UTF-8. A `make` that throws is tried again
- * next time. Derived values live as long as the shared value they come from.
+ * `convert`, made once per tool of a remembered list: for a shared tool the result is made once
+ * per `key` (a name the tool is given, or "") and shared in turn, so every request that sends the
+ * list again gets the same frozen value, written from its cached UTF-8. For any other tool it is
+ * `convert` itself. The result must depend on the tool and `key` alone: `context` may only make
+ * it fail (a path for the error, a size budget), and a failure is not remembered. Wrap each
+ * converter once, where it is defined.
  */
-export function derive<T extends object>(from: unknown, key: string, make: () => T): T {
-  if (!isShared(from)) return make();
-  let byKey = DERIVED.get(from as object);
-  if (!byKey) DERIVED.set(from as object, byKey = new Map());
-  let value = byKey.get(key) as T | undefined;
-  if (!value) {
-    value = make();
-    share(value);
-    byKey.set(key, value);
-  }
-  return value;
+export function perTool<Tool, T extends object, Context = void>(
+  convert: (tool: Tool, key: string, context: Context) => T,
+): (tool: Tool, key: string, context: Context) => T {
+  const made = new WeakMap<object, Map<string, T>>();
+  return (tool, key, context) => {
+    if (!isShared(tool)) return convert(tool, key, context);
+    let byKey = made.get(tool as object);
+    if (!byKey) made.set(tool as object, byKey = new Map());
+    let value = byKey.get(key);
+    if (!value) {
+      value = convert(tool, key, context);
+      share(value);
+      byKey.set(key, value);
+    }
+    return value;
+  };
 }
 
 /** Deep-freezes a parsed JSON value and marks every object and array in it as shared. */

@@ -1,16 +1,17 @@
 import assert from "node:assert/strict";
-import { asciiJsonText, jsonBytes } from "./json_bytes.ts";
+import { asciiJsonText } from "./ascii_text.ts";
+import { jsonBytes } from "./json_bytes.ts";
 import {
-  derive,
   isShared,
   parseRequestText,
+  perTool,
   rememberTools,
   sharedToolsCounts,
-} from "./shared_json.ts";
+} from "./remembered_tools.ts";
 
 const FIXTURE = JSON.parse(
   Deno.readTextFileSync(
-    new URL("../tests/fixtures/requests/claude_code_request.json", import.meta.url),
+    new URL("../../tests/fixtures/requests/claude_code_request.json", import.meta.url),
   ),
 );
 /** A Claude Code body as Claude Code writes it (JSON.stringify), as the proxy reads it. */
@@ -114,11 +115,24 @@ Deno.test("jsonBytes() writes shared values from their cache, byte for byte", ()
   parse(requestText(body));
   const shared = parse(requestText(body));
   assert.ok(isShared(shared.tools));
-  const derived = derive(shared.tools[0], "test", () => ({ type: "object", note: "dérivé" }));
+  let made = 0;
+  const convert = perTool((_tool: unknown, key: string) => ({
+    type: "object",
+    note: key,
+    n: ++made,
+  }));
+  const derived = convert(shared.tools[0], "dérivé");
   assert.ok(isShared(derived));
-  assert.equal(derive(shared.tools[0], "test", () => ({})), derived, "made once per key");
-  assert.notEqual(derive(shared.tools[0], "other", () => ({})), derived);
-  assert.ok(!isShared(derive({}, "test", () => ({}))), "from a value not shared: not shared");
+  assert.equal(convert(shared.tools[0], "dérivé"), derived, "made once per key");
+  assert.notEqual(convert(shared.tools[0], "other"), derived);
+  assert.equal(made, 2);
+  assert.ok(!isShared(convert({}, "dérivé")), "from a value not shared: not shared");
+  const failing = perTool((_tool: unknown, _key: string, fail: boolean) => {
+    if (fail) throw new Error("no");
+    return {};
+  });
+  assert.throws(() => failing(shared.tools[0], "", true));
+  assert.ok(isShared(failing(shared.tools[0], "", false)), "a failure is not remembered");
   const cases: Record<string, unknown>[] = [
     shared, // the whole array shared (a pass-through)
     { // OpenAI: each schema two levels down

@@ -3,7 +3,7 @@
  * JSON, which a fallback candidate may send again, so an edit builds new arrays and objects only
  * along the path it changes and leaves the rest shared.
  */
-import { isObject } from "./json_fields.ts";
+import { isObject } from "./fields.ts";
 
 /** `items` mapped by `edit`; the same array when `edit` returned every item unchanged. */
 export function mapChanged<T>(items: readonly T[], edit: (item: T) => T): T[] {

@@ -3,7 +3,7 @@
  * the field or throws a 400 naming the field's path, so a malformed request is a clear client
  * error and never a crash. `null` counts as absent (SDKs send `null` for unset options).
  */
-import { invalidRequest, type ProxyError } from "./errors.ts";
+import { invalidRequest, type ProxyError } from "../errors.ts";
 
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { findStringMember } from "./json_member.ts";
+import { findStringMember } from "./member.ts";
 
 function valueAt(text: string, path: string[], from = 0): string | undefined {
   const at = findStringMember(text, path, from);
