@@ -19,7 +19,9 @@ import type { Converted, Dialect, Effort, Request, Response, StreamEvent } from 
 
 /**
  * How an upstream is asked to think (models.yaml `thinking_style`); absent: its dialect's default
- * (`reasoning_effort` for OpenAI-dialect upstreams, `budget` for Anthropic ones).
+ * (`reasoning_effort` for OpenAI-dialect upstreams, `budget` for Anthropic ones, `reasoning` for
+ * Responses ones). Each dialect takes the values its `config.thinkingStyles` lists, and models.yaml
+ * refuses the others for its entries, so an encoder reads only its own.
  */
 export type ThinkingStyle =
   | "reasoning_effort"
@@ -28,6 +30,7 @@ export type ThinkingStyle =
   | "openrouter"
   | "budget"
   | "adaptive"
+  | "reasoning"
   | "none";
 
 /** What an upstream encoder needs to know of the model entry it is calling. */

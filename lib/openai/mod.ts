@@ -17,6 +17,7 @@ import { relay } from "./relay.ts";
 import { routes } from "./routes.ts";
 import { createStreamDecoder } from "./stream_decoder.ts";
 import { createStreamEncoder } from "./stream_encoder.ts";
+import { THINKING_STYLES } from "./thinking_style.ts";
 import { upstream } from "./upstream.ts";
 
 /** The codec the server uses for the `openai` dialect. */
@@ -41,7 +42,7 @@ export const openaiCodec: DialectCodec = {
   // Chat Completions has no token counter: counts for its upstreams are local.
   countTokens: {},
   config: {
-    thinkingStyles: ["reasoning_effort", "deepseek", "qwen", "openrouter", "none"],
+    thinkingStyles: THINKING_STYLES,
     // OpenAI-compatible hosts that honour Anthropic-style `cache_control` on parts.
     promptCache: true,
   },

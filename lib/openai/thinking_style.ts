@@ -9,13 +9,29 @@ import type { Effort, ThinkingConfig } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { reasoningEffortOf, requestedEffort } from "./reasoning_effort.ts";
 
+/** The `thinking_style` values an OpenAI-dialect entry may have (models.yaml refuses others). */
+export const THINKING_STYLES = [
+  "reasoning_effort",
+  "deepseek",
+  "qwen",
+  "openrouter",
+  "none",
+] as const satisfies readonly ThinkingStyle[];
+
+type OwnStyle = typeof THINKING_STYLES[number];
+
+function isOwn(style: ThinkingStyle): style is OwnStyle {
+  return (THINKING_STYLES as readonly ThinkingStyle[]).includes(style);
+}
+
 /** The top-level body fields that carry a request's thinking to the upstream. */
 export function thinkingFields(
   thinking: ThinkingConfig | undefined,
   style: ThinkingStyle | undefined,
   fixed: Effort | undefined,
 ): Record<string, unknown> {
-  const chosen = style ?? "reasoning_effort";
+  // another dialect's style never reaches here from models.yaml; read as saying nothing
+  const chosen: OwnStyle = style === undefined ? "reasoning_effort" : isOwn(style) ? style : "none";
   switch (chosen) {
     case "reasoning_effort": {
       const effort = reasoningEffortOf(thinking, fixed);
@@ -28,8 +44,6 @@ export function thinkingFields(
     case "openrouter":
       return openRouterFields(thinking, fixed);
     case "none":
-    case "budget": // Anthropic styles: models.yaml refuses them for OpenAI-dialect entries
-    case "adaptive":
       return {};
     default:
       return unreachable(chosen);

@@ -61,6 +61,11 @@ Deno.test("thinkingFields() none: nothing about thinking", () => {
   assert.deepEqual(fields("none"), [{}, {}, {}]);
 });
 
+Deno.test("thinkingFields() reads another dialect's style as none", () => {
+  assert.deepEqual(fields("reasoning"), [{}, {}, {}]);
+  assert.deepEqual(fields("budget"), [{}, {}, {}]);
+});
+
 Deno.test("thinkingFields() sends nothing for a request silent on thinking, unless an effort is fixed", () => {
   for (const style of ["deepseek", "qwen", "openrouter", "reasoning_effort"] as const) {
     assert.deepEqual(thinkingFields(undefined, style, undefined), {}, style);
