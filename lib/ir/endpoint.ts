@@ -87,6 +87,16 @@ export interface UpstreamWire {
    * changing nonce defeats the upstream's prefix cache, so it is taken out.
    */
   keepsBillingHeader?: boolean;
+  /**
+   * The body to send once more after the upstream refused `body` with `error`, and the warning
+   * that says what was left out; undefined when the refusal stands. Only asked before the caller
+   * has received a byte: a Responses upstream that cannot verify the reasoning it is sent back
+   * (the key or the account changed mid-session) takes the same request without it.
+   */
+  retry?(
+    error: ProxyError,
+    body: Record<string, unknown>,
+  ): { body: Record<string, unknown>; warning: string } | undefined;
 }
 
 /** The output cap and model name a pass-through body is sent with, and how it is answered. */

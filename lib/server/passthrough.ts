@@ -14,8 +14,9 @@ import type { Response as IrResponse } from "../ir/types.ts";
 import { responseToEvents } from "../ir/replay.ts";
 import { ProxyError } from "../errors.ts";
 import { credentialsOf, redact } from "../redact.ts";
-import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
+import { answerLimit, readUpstreamText } from "../upstream/client.ts";
 import { upstreamHeaders } from "../upstream/headers.ts";
+import { callMended } from "./call_mended.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json/json_bytes.ts";
 import { type Exchange, guardConversion, upstreamDeadline, warningsHeader } from "./exchange.ts";
@@ -49,7 +50,7 @@ export async function passthrough(
   const headers = upstreamHeaders(codec.upstream, key, ex.http.headers, model.extraHeaders);
   // The key is also in the headers (unless a header of extra_headers replaced it).
   const secrets = [...new Set([key, ...credentialsOf(headers)])];
-  const answer = await callUpstream({
+  const call = {
     url: codec.upstream.url(model, operation, upstreamStreams, jsonArray),
     headers,
     body: new Held(jsonBytes(outgoing.body), "The upstream request"),
@@ -57,9 +58,17 @@ export async function passthrough(
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     deadline: upstreamDeadline(ex),
     errorMessage: codec.errorMessage,
-  }, ex.deps.fetch).catch((error) => {
-    throw withOverflowNumbers(error, model, outgoing.estimate);
-  });
+  };
+  const mendable = operation === "generate" ? outgoing.body : undefined;
+  const warn = (warning: string) => {
+    outgoing.warnings.push(warning);
+    ex.record.warnings.push(warning);
+  };
+  const answer = await callMended(call, codec.upstream, mendable, ex.deps.fetch, warn).catch(
+    (error) => {
+      throw withOverflowNumbers(error, model, outgoing.estimate);
+    },
+  );
   const rename = modelRename(codec.passthrough.modelPaths, String(body.model));
   const declared = answer.headers.get("content-type");
   const limit = answerLimit(ex.deps.settings.maxRequestBytes);

@@ -14,7 +14,6 @@ import { dropParams } from "./drop_params.ts";
 import { requestForModel } from "./request_for_model.ts";
 import {
   answerLimit,
-  callUpstream,
   readUpstreamText,
   type UpstreamAnswer,
   type UpstreamCall,
@@ -22,6 +21,7 @@ import {
 import { Held } from "../held.ts";
 import { upstreamHeaders } from "../upstream/headers.ts";
 import { CODECS } from "../dialects.ts";
+import { callMended } from "./call_mended.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json/json_bytes.ts";
 import { credentialsOf, redact } from "../redact.ts";
@@ -52,13 +52,15 @@ export async function translate(
   const secrets = [...new Set([key, ...credentialsOf(sent.call.headers)])];
   ex.record.upstreamDialect = model.format;
   const allWarnings = [...warnings, ...sent.warnings];
-  const response = await callUpstream(sent.call, deps.fetch).catch((error) => {
-    throw withOverflowNumbers(
-      error,
-      model,
-      () => estimateRequestTokens(request, upstream.imageTokens),
-    );
-  });
+  const warn = (warning: string) => allWarnings.push(warning);
+  const response = await callMended(sent.call, upstream.upstream, sent.body, deps.fetch, warn)
+    .catch((error) => {
+      throw withOverflowNumbers(
+        error,
+        model,
+        () => estimateRequestTokens(request, upstream.imageTokens),
+      );
+    });
   const context: DecodeContext = { toolNames: sent.toolNames, newId: deps.newId };
   const encoderOptions: StreamEncoderOptions = {
     sse: !caller.routes.jsonArrayStream?.(ex.url),
@@ -153,7 +155,13 @@ function encodeForUpstream(
   key: string,
   request: Request,
   stream: boolean,
-): { call: UpstreamCall; toolNames: Map<string, string>; warnings: string[] } {
+): {
+  call: UpstreamCall;
+  toolNames: Map<string, string>;
+  warnings: string[];
+  /** What the call's bytes were made from, kept only for an upstream that may mend it. */
+  body?: Record<string, unknown>;
+} {
   const upstream = CODECS[model.format];
   const encoded = guardConversion(ex, "Converting the request", () => {
     const prepared = requestForModel(request, model);
@@ -185,7 +193,8 @@ function encodeForUpstream(
     deadline: upstreamDeadline(ex),
     errorMessage: upstream.errorMessage,
   };
-  return { call, toolNames: encoded.value.toolNames, warnings };
+  const kept = upstream.upstream.retry ? body : undefined;
+  return { call, toolNames: encoded.value.toolNames, warnings, body: kept };
 }
 
 /**
