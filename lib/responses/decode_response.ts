@@ -8,6 +8,7 @@ import type { DecodeContext } from "../ir/codec.ts";
 import { ProxyError } from "../errors.ts";
 import type { Converted, Response, StopReason, ToolCallPart } from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
+import { idOf } from "../ir/lenient.ts";
 import { argumentsOf } from "../openai/decode_response.ts";
 import { isObject } from "./_fields.ts";
 import { upstreamFailure } from "./errors.ts";
@@ -41,11 +42,14 @@ export function decodeResponse(body: unknown, context: DecodeContext): Converted
   }
   return {
     value: {
-      id: answer.id || context.newId("resp"),
+      id: idOf(answer.id) ?? context.newId("resp"),
       model: answer.model ?? "",
       content,
       stopReason,
-      usage: { ...emptyUsage(), ...usageOfResponses(answer.usage ?? {}) },
+      usage: {
+        ...emptyUsage(),
+        ...usageOfResponses(isObject(answer.usage) ? answer.usage : {}, (w) => warnings.push(w)),
+      },
     },
     warnings,
   };
@@ -103,7 +107,7 @@ function toolCallOf(item: OutputItemIn, context: DecodeContext, warnings: string
     : argumentsOf(item.arguments, name, warnings);
   return {
     type: "tool_call",
-    id: stringOf(item.call_id) ?? context.newId("call"),
+    id: idOf(item.call_id) ?? context.newId("call"),
     name: context.toolNames.get(name) ?? name,
     input,
   };

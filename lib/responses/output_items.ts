@@ -17,8 +17,10 @@ import type { ItemStatus, OutputItemOut, SummaryTextOut } from "./types.ts";
 
 /** `resp_<upstream id>`, so the caller's id still leads back to the upstream's. */
 export function responseIdOf(id: string, options: StreamEncoderOptions): string {
-  if (id.startsWith("resp_")) return id;
-  return id ? `resp_${id}` : options.newId("resp_");
+  // an upstream's id may have come as a number (an Anthropic-compatible server's)
+  const text = String(id ?? "");
+  if (text.startsWith("resp_")) return text;
+  return text ? `resp_${text}` : options.newId("resp_");
 }
 
 /** The id of the output item at `index`: `msg_…`, `rs_…`, `fc_…` or `ctc_…`. */

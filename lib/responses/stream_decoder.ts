@@ -7,6 +7,7 @@
  * `error` events end the stream as an error. Unknown events are skipped.
  */
 import { ProxyError } from "../errors.ts";
+import { idOf } from "../ir/lenient.ts";
 import type { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamDecoder } from "../ir/codec.ts";
 import type { SseEvent } from "../sse/parser.ts";
@@ -73,7 +74,7 @@ class ResponsesStreamDecoder implements StreamDecoder {
     const a = this.#assembler;
     switch (data.type ?? name) {
       case "response.created":
-        a.start({ id: data.response?.id ?? undefined });
+        a.start({ id: idOf(data.response?.id) });
         return;
       case "response.output_item.added":
         return this.#added(data);
@@ -117,7 +118,7 @@ class ResponsesStreamDecoder implements StreamDecoder {
     this.#items.set(key, { type, sent: "" });
     const a = this.#assembler;
     if (type === "function_call") {
-      a.toolCall(key, { id: item.call_id ?? undefined, name: this.#name(item) });
+      a.toolCall(key, { id: idOf(item.call_id), name: this.#name(item) });
       this.#args(data, item.arguments);
     } else if (type === "reasoning" || type === "message") {
       a.breakBlock(); // each item is a block of its own, with its own signature
@@ -181,12 +182,12 @@ class ResponsesStreamDecoder implements StreamDecoder {
       case "function_call":
         if (!state) {
           this.#items.set(key, { type: "function_call", sent: "" });
-          a.toolCall(key, { id: item.call_id ?? undefined, name: this.#name(item) });
+          a.toolCall(key, { id: idOf(item.call_id), name: this.#name(item) });
         }
         return this.#argsDone(data, item.arguments);
       case "custom_tool_call":
         a.toolCall(key, {
-          id: item.call_id ?? undefined,
+          id: idOf(item.call_id),
           name: this.#name(item),
           args: JSON.stringify({ input: item.input ?? "" }),
         });
@@ -196,7 +197,9 @@ class ResponsesStreamDecoder implements StreamDecoder {
 
   #finish(response: ResponseIn): void {
     const a = this.#assembler;
-    if (isObject(response.usage)) a.addUsage(usageOfResponses(response.usage));
+    if (isObject(response.usage)) {
+      a.addUsage(usageOfResponses(response.usage, (message) => a.warn(message)));
+    }
     const reason = response.status === "incomplete"
       ? stopReasonOfIncomplete(response.incomplete_details?.reason)
       : this.#refused

@@ -3,6 +3,7 @@
  * `input_tokens` does not), and `total_tokens` is always present (Codex cannot read a usage
  * without it).
  */
+import { tokenCount } from "../ir/lenient.ts";
 import type { Usage } from "../ir/types.ts";
 import type { ResponsesUsageIn, ResponsesUsageOut } from "./types.ts";
 
@@ -18,22 +19,25 @@ export function responsesUsageOf(usage: Usage): ResponsesUsageOut {
   };
 }
 
-/** Usage from an upstream's `usage`, with only the fields it gave. */
-export function usageOfResponses(usage: ResponsesUsageIn): Partial<Usage> {
+/**
+ * Usage from an upstream's `usage`, with only the fields it gave; a figure that is no token
+ * count is dropped with a warning.
+ */
+export function usageOfResponses(
+  usage: ResponsesUsageIn,
+  warn: (message: string) => void = () => {},
+): Partial<Usage> {
   const out: Partial<Usage> = {};
-  const cached = num(usage.input_tokens_details?.cached_tokens);
-  const written = num(usage.input_tokens_details?.cache_write_tokens);
-  const input = num(usage.input_tokens);
+  const count = (value: unknown, field: string) => tokenCount(value, field, warn);
+  const cached = count(usage.input_tokens_details?.cached_tokens, "cached_tokens");
+  const written = count(usage.input_tokens_details?.cache_write_tokens, "cache_write_tokens");
+  const input = count(usage.input_tokens, "input_tokens");
   if (input !== undefined) out.inputTokens = Math.max(0, input - (cached ?? 0) - (written ?? 0));
   if (cached !== undefined) out.cacheReadTokens = cached;
   if (written !== undefined) out.cacheWriteTokens = written;
-  const output = num(usage.output_tokens);
+  const output = count(usage.output_tokens, "output_tokens");
   if (output !== undefined) out.outputTokens = output;
-  const reasoning = num(usage.output_tokens_details?.reasoning_tokens);
+  const reasoning = count(usage.output_tokens_details?.reasoning_tokens, "reasoning_tokens");
   if (reasoning !== undefined) out.reasoningTokens = reasoning;
   return out;
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }
