@@ -54,9 +54,10 @@ export function encodeRequest(
 
 /**
  * `reasoning` and `include`, when thinking is asked for (or models.yaml fixes an effort); nothing
- * when it is disabled or not mentioned.
+ * when it is disabled or not mentioned, or when the model's `thinking_style` is `none`.
  */
 function encodeReasoning(request: Request, target: UpstreamTarget): Record<string, unknown> {
+  if (target.thinkingStyle === "none") return {};
   const effort = reasoningEffortOf(request.thinking, target.reasoningEffort);
   const asked = effort !== undefined ||
     (request.thinking !== undefined && request.thinking.mode !== "disabled");

@@ -121,6 +121,18 @@ Deno.test("encodeRequest() asks for reasoning summaries and encrypted content wh
     include: undefined,
   });
   assert.deepEqual(reasoning({}), { reasoning: undefined, include: undefined });
+  // thinking_style reasoning is the default; none sends nothing about it
+  assert.deepEqual(
+    reasoning({ thinking: { mode: "enabled", effort: "high" } }, { thinkingStyle: "reasoning" }),
+    { reasoning: { effort: "high", summary: "auto" }, include },
+  );
+  assert.deepEqual(
+    reasoning({ thinking: { mode: "enabled", effort: "high" } }, {
+      thinkingStyle: "none",
+      reasoningEffort: "low",
+    }),
+    { reasoning: undefined, include: undefined },
+  );
 });
 
 Deno.test("encodeRequest() replays only reasoning a Responses upstream signed", () => {
