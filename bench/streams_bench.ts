@@ -5,22 +5,23 @@
  */
 import { Assembler } from "../lib/ir/assembler.ts";
 import type { Dialect } from "../lib/ir/types.ts";
-import { CODECS } from "../lib/dialects.ts";
+import { CODECS, DIALECTS } from "../lib/dialects.ts";
 import { fixtureEvents, ids } from "./_fixtures.ts";
 
 const STREAMS: Record<Dialect, string> = {
   anthropic: "streams/anthropic_thinking_tools.sse",
   openai: "streams/openai_deepseek_reasoning_tools.sse",
   gemini: "streams/gemini_thinking_tools.sse",
+  responses: "streams/responses_reasoning_tools.sse",
 };
 const REQUEST = CODECS.anthropic.decodeRequest(
   { model: "m", max_tokens: 100, messages: [{ role: "user", content: "hi" }] },
   { model: "m", stream: true },
 ).value;
 
-for (const upstream of ["anthropic", "openai", "gemini"] as Dialect[]) {
+for (const upstream of DIALECTS) {
   const events = fixtureEvents(STREAMS[upstream]);
-  for (const caller of ["anthropic", "openai", "gemini"] as Dialect[]) {
+  for (const caller of DIALECTS) {
     if (caller === upstream) continue;
     Deno.bench(`${upstream} → ${caller} stream (${events.length} events)`, {
       group: `stream from ${upstream}`,

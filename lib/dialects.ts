@@ -7,10 +7,14 @@ import { anthropicCodec } from "./anthropic/mod.ts";
 import { geminiCodec } from "./gemini/mod.ts";
 import type { OverflowWording } from "./ir/endpoint.ts";
 import { openaiCodec } from "./openai/mod.ts";
+import { responsesCodec } from "./responses/mod.ts";
 
 /** Each dialect's codec, by name; the order is the order of precedence where two could apply. */
 export const CODECS = {
   anthropic: anthropicCodec,
+  // before Chat Completions, whose prefix it shares: it answers the model list (with Codex's
+  // `models`) and the shared prefix's unknown paths, in the same OpenAI envelope
+  responses: responsesCodec,
   openai: openaiCodec,
   gemini: geminiCodec,
 };

@@ -168,6 +168,20 @@ export function assertStreamError(caller: Dialect, result: Result, status?: numb
       if (kind) assert.equal(last.data.error.status, kind);
       return last.data.error.message;
     }
+    case "responses": {
+      // `response.failed` from a converted stream; the relay's own `error` event in a pass-through
+      const failure = last.event === "response.failed" ? last.data.response?.error : last.data;
+      assert.ok(
+        ["response.failed", "error"].includes(last.event ?? "") && failure?.message,
+        `last event of ${result.text.slice(-400)}`,
+      );
+      assert.ok(
+        !events.some((e) => e.event === "response.completed" || e.event === "response.incomplete"),
+        "no completed",
+      );
+      if (kind) assert.equal(failure.code, kind);
+      return failure.message;
+    }
   }
 }
 
@@ -231,7 +245,44 @@ export function streamHead(dialect: Dialect): string {
         candidates: [{ content: { role: "model", parts: [{ text: "o" }] }, index: 0 }],
         modelVersion: UPSTREAM_MODEL.gemini,
       });
+    case "responses": {
+      const response = { ...RESPONSE, status: "in_progress", output: [] };
+      return rev({ type: "response.created", response }, 0) +
+        rev({ type: "response.in_progress", response }, 1) +
+        rev({
+          type: "response.output_item.added",
+          output_index: 0,
+          item: {
+            id: "msg_up",
+            type: "message",
+            status: "in_progress",
+            role: "assistant",
+            content: [],
+          },
+        }, 2) +
+        rev({
+          type: "response.content_part.added",
+          item_id: "msg_up",
+          output_index: 0,
+          content_index: 0,
+          part: { type: "output_text", text: "", annotations: [] },
+        }, 3) +
+        textDelta("responses", "o");
+    }
   }
+}
+
+/** A Responses stream's response object, before its status and output. */
+const RESPONSE = {
+  id: "resp_up",
+  object: "response",
+  created_at: 1,
+  model: UPSTREAM_MODEL.responses,
+};
+
+/** A Responses event, named after its type. */
+function rev(data: Record<string, unknown>, sequence: number): string {
+  return ev({ ...data, sequence_number: sequence }, data.type as string);
 }
 
 /** The rest of the stream: text "k" and the closing events. */
@@ -283,6 +334,30 @@ export function streamTail(dialect: Dialect): string {
         usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 1, totalTokenCount: 4 },
         modelVersion: UPSTREAM_MODEL.gemini,
       });
+    case "responses": {
+      const at = { item_id: "msg_up", output_index: 0 };
+      const part = { type: "output_text", text: "ok", annotations: [] };
+      const item = {
+        id: "msg_up",
+        type: "message",
+        status: "completed",
+        role: "assistant",
+        content: [part],
+      };
+      return textDelta("responses", "k") +
+        rev({ type: "response.output_text.done", ...at, content_index: 0, text: "ok" }, 6) +
+        rev({ type: "response.content_part.done", ...at, content_index: 0, part }, 7) +
+        rev({ type: "response.output_item.done", output_index: 0, item }, 8) +
+        rev({
+          type: "response.completed",
+          response: {
+            ...RESPONSE,
+            status: "completed",
+            output: [item],
+            usage: { input_tokens: 3, output_tokens: 1, total_tokens: 4 },
+          },
+        }, 9);
+    }
   }
 }
 
@@ -295,6 +370,7 @@ export function upstreamErrorBody(dialect: Dialect, status: number, message: str
 export function dialectOfUpstreamPath(path: string): Dialect {
   if (path.includes("/v1beta/")) return "gemini";
   if (path.includes("/chat/completions")) return "openai";
+  if (path.includes("/responses")) return "responses";
   return "anthropic";
 }
 
@@ -357,5 +433,15 @@ export function textDelta(dialect: Dialect, text: string): string {
         candidates: [{ content: { role: "model", parts: [{ text }] }, index: 0 }],
         modelVersion: UPSTREAM_MODEL.gemini,
       });
+    case "responses":
+      // the head's "o" is event 4, the tail's "k" event 5; others' deltas have no fixed place
+      return ev({
+        type: "response.output_text.delta",
+        item_id: "msg_up",
+        output_index: 0,
+        content_index: 0,
+        delta: text,
+        sequence_number: text === "o" ? 4 : 5,
+      }, "response.output_text.delta");
   }
 }

@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { decodeRequest } from "../lib/anthropic/decode_request.ts";
 import type { Dialect } from "../lib/ir/types.ts";
-import { CODECS } from "../lib/dialects.ts";
+import { CODECS, DIALECTS } from "../lib/dialects.ts";
 import { estimateRequestTokens } from "../lib/tokens/estimate.ts";
 import { json, type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
 
@@ -60,6 +60,11 @@ async function ask(
     gemini: [`/gemini/v1beta/models/${model}:generateContent`, {
       contents: [{ role: "user", parts: [{ text }] }],
       generationConfig: { maxOutputTokens: maxTokens },
+    }],
+    responses: [`/openai/v1/responses`, {
+      model,
+      max_output_tokens: maxTokens,
+      input: [{ role: "user", content: text }],
     }],
   }[dialect] as [string, unknown];
   const response = await fetch(proxy.url + request[0], {
@@ -120,6 +125,7 @@ function assertOverflow(
       });
       break;
     case "openai":
+    case "responses":
       assert.equal(body.error.code, "context_length_exceeded");
       assert.equal(body.error.type, "invalid_request_error");
       assert.equal(
@@ -146,10 +152,11 @@ Deno.test("context: a request whose input alone exceeds the window is a 400, nev
 - {model_id: tiny-openai, api_base: "${mock.url}", format: openai, context: 4K}
 - {model_id: tiny-anthropic, api_base: "${mock.url}", format: anthropic, context: 4K}
 - {model_id: tiny-gemini, api_base: "${mock.url}/v1beta", format: gemini, context: 4K}
+- {model_id: tiny-responses, api_base: "${mock.url}", format: responses, context: 4K}
 `,
     async (proxy, mock) => {
-      for (const caller of ["anthropic", "openai", "gemini"] as const) {
-        for (const upstream of ["openai", "anthropic", "gemini"] as const) {
+      for (const caller of DIALECTS) {
+        for (const upstream of DIALECTS) {
           const { status, body } = await ask(proxy, caller, `tiny-${upstream}`, text);
           // Each caller decodes the same text alike, so the estimate is the same number.
           assertOverflow(caller, status, body, input, 4000);
@@ -193,6 +200,20 @@ const UPSTREAM_OVERFLOWS: Array<{
         type: "invalid_request_error",
         param: "input",
         code: "context_length_exceeded",
+      },
+    },
+  },
+  {
+    name: "Responses input exceeds the context window, without a code",
+    format: "responses",
+    status: 400,
+    body: {
+      error: {
+        message:
+          "Your input exceeds the context window of this model. Please adjust your input and try again.",
+        type: "invalid_request_error",
+        param: "input",
+        code: null,
       },
     },
   },
@@ -248,7 +269,7 @@ for (const overflow of UPSTREAM_OVERFLOWS) {
         `- {model_id: m, api_base: "${base(mock)}", format: ${overflow.format}, context: 64K}\n`,
       async (proxy, mock) => {
         mock.handle(() => json(overflow.body, overflow.status));
-        for (const caller of ["anthropic", "openai", "gemini"] as const) {
+        for (const caller of DIALECTS) {
           const { status, body } = await ask(proxy, caller, "m", text);
           assertOverflow(caller, status, body, tokens, limit);
         }

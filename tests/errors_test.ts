@@ -56,6 +56,7 @@ const TARGETS: Record<Dialect, string[]> = {
   anthropic: [MODEL.openai, MODEL.anthropic],
   openai: [MODEL.gemini, MODEL.openai],
   gemini: [MODEL.anthropic, MODEL.gemini],
+  responses: [MODEL.openai, MODEL.responses],
 };
 
 Deno.test("malformed bodies are a 400 in every caller's envelope, for converted and pass-through models", async () => {
@@ -116,6 +117,22 @@ function wrongShapes(caller: Dialect): Array<[string, (b: any) => void]> {
         ["maxOutputTokens a string", (b) => b.generationConfig = { maxOutputTokens: "x" }],
         ["tools an object", (b) => b.tools = {}],
         ["systemInstruction a number", (b) => b.systemInstruction = 7],
+      ];
+    case "responses":
+      return [
+        ["model missing", (b) => delete b.model],
+        ["model a number", (b) => b.model = 5],
+        ["input a number", (b) => b.input = 5],
+        ["input[0] a string", (b) => b.input = ["hi"]],
+        ["input[0] without type or role", (b) => b.input = [{ content: "hi" }]],
+        ["input[0].content a number", (b) => b.input[0].content = 5],
+        ["content part without type", (b) => b.input[0].content = [{ text: "x" }]],
+        ["max_output_tokens a string", (b) => b.max_output_tokens = "100"],
+        ["max_output_tokens zero", (b) => b.max_output_tokens = 0],
+        ["stream a string", (b) => b.stream = "yes"],
+        ["instructions a number", (b) => b.instructions = 5],
+        ["tools an object", (b) => b.tools = {}],
+        ["reasoning a string", (b) => b.reasoning = "high"],
       ];
   }
 }
@@ -179,7 +196,7 @@ Deno.test("a body over max_request_bytes is a 413, with and without content-leng
       );
       assertOk(caller, ok, false);
     }
-    assert.equal(mock.received.length, 3);
+    assert.equal(mock.received.length, DIALECTS.length);
   }, { settings: { maxRequestBytes: 4096 } });
 });
 
@@ -265,12 +282,13 @@ Deno.test("the key is read from each of its four places and sent upstream in the
         });
         assertOk("openai", await readResult(response), false);
         const got = mock.received[0].headers;
-        const sent = upstream === "openai"
+        const bearer = upstream === "openai" || upstream === "responses";
+        const sent = bearer
           ? got.get("authorization")
           : upstream === "anthropic"
           ? got.get("x-api-key")
           : got.get("x-goog-api-key");
-        assert.equal(sent, upstream === "openai" ? `Bearer ${expected[i]}` : expected[i]);
+        assert.equal(sent, bearer ? `Bearer ${expected[i]}` : expected[i]);
         assert.equal(mock.received[0].search.includes("key="), false, "no key in the URL");
       }
     }

@@ -230,6 +230,8 @@ Deno.test("a stream cut mid-block or ending without its closing events is an err
         ? tail.replace('"finishReason":"STOP",', "")
         : dialect === "openai"
         ? tail.slice(0, tail.indexOf("data: {", 10)) // the "k" chunk only: no finish_reason
+        : dialect === "responses"
+        ? tail.slice(0, tail.lastIndexOf("event: response.completed"))
         : tail.slice(0, tail.lastIndexOf("event: message_delta"));
       return sseResponse([streamHead(dialect), cut]);
     });
@@ -262,9 +264,13 @@ Deno.test("an upstream error event mid-stream reaches the caller as its dialect'
   await withFaults(async (proxy, mock) => {
     mock.handle((req) => {
       const dialect = dialectOfUpstreamPath(req.path);
-      const body = JSON.stringify(upstreamErrorBody(dialect, 529, "Overloaded midway"));
+      const envelope = upstreamErrorBody(dialect, 529, "Overloaded midway") as any;
+      const body = JSON.stringify(envelope);
+      // A Responses stream says it in an `error` event of its own shape.
       const error = dialect === "anthropic"
         ? `event: error\ndata: ${body}\n\n`
+        : dialect === "responses"
+        ? `event: error\ndata: ${JSON.stringify({ ...envelope.error, type: "error" })}\n\n`
         : `data: ${body}\n\n`;
       return sseResponse([streamHead(dialect), error]);
     });

@@ -12,7 +12,12 @@ import { sharedToolsCounts } from "../lib/json/remembered_tools.ts";
 import { startMock, startProxy } from "./_harness.ts";
 import { normalAnswer } from "./_reliability.ts";
 import { DIALECTS, KITS } from "./conformance/wire/kits.ts";
-const MODEL: Record<Dialect, string> = { anthropic: "to-a", openai: "to-o", gemini: "to-g" };
+const MODEL: Record<Dialect, string> = {
+  anthropic: "to-a",
+  openai: "to-o",
+  gemini: "to-g",
+  responses: "to-r",
+};
 const KEY = "sk-shared-tools-0001";
 const FIXTURE = JSON.parse(
   Deno.readTextFileSync(
@@ -57,6 +62,10 @@ Deno.test("tools sent again reach every upstream exactly as a first request's di
   api_base: ${mock.url}/v1beta
   format: gemini
   max_tokens: 8K
+- model_id: to-r
+  api_base: ${mock.url}/v1
+  format: responses
+  max_tokens: 8K
 `);
   try {
     for (const caller of DIALECTS) {
@@ -83,7 +92,9 @@ Deno.test("tools sent again reach every upstream exactly as a first request's di
             200,
             `${caller} → ${upstream}: ${await response.clone().text()}`,
           );
-          answers.push((await response.text()).replace(/"(id|created)":("[^"]*"|\d+)/g, ""));
+          answers.push(
+            (await response.text()).replace(/"(id|created|created_at)":("[^"]*"|\d+)/g, ""),
+          );
         }
         const after = sharedToolsCounts();
         const pair = `${caller} → ${upstream}`;

@@ -63,6 +63,9 @@ function answerText(caller: Dialect, result: Result): string {
   return (result.events ?? []).map((e) => {
     if (caller === "anthropic") return e.data?.delta?.text ?? "";
     if (caller === "openai") return e.data?.choices?.[0]?.delta?.content ?? "";
+    if (caller === "responses") {
+      return e.event === "response.output_text.delta" ? e.data.delta : "";
+    }
     return e.data?.candidates?.[0]?.content?.parts?.map((p: any) => p.text ?? "").join("") ?? "";
   }).join("");
 }

@@ -79,6 +79,17 @@ const ERROR_200: Record<Dialect, { body: unknown; status: number; message: strin
     status: 503,
     message: "The model is overloaded",
   },
+  responses: {
+    body: {
+      id: "resp_1",
+      object: "response",
+      status: "failed",
+      error: { code: "rate_limit_exceeded", message: "Rate limit reached" },
+      output: [],
+    },
+    status: 429,
+    message: "Rate limit reached",
+  },
 };
 
 Deno.test("a 200 JSON answer holding the dialect's error is that error, with the status its type implies", async () => {
@@ -151,7 +162,8 @@ Deno.test("usage that is no token count is ignored with a warning; counters stay
     for (const [name, value] of Object.entries(totals)) {
       assert.ok(Number.isSafeInteger(value) && value >= 0, `${name}: ${value}`);
     }
-    assert.equal(totals.output_tokens, 18);
+    // one output token from each pair, whole and streamed
+    assert.equal(totals.output_tokens, pairs().length * 2);
     assert.doesNotMatch(await proxy.stats.prometheus(), /NaN|Infinity|\s-\d/);
   });
 });

@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { CODECS, DIALECTS } from "../dialects.ts";
-import { responsesCodec } from "../responses/mod.ts";
 import type { DialectConverters, UpstreamTarget } from "./codec.ts";
 import { responseToEvents } from "./replay.ts";
 import type { Request, Response } from "./types.ts";
@@ -21,9 +20,9 @@ const CODECS_AND_REQUESTS: Array<[string, DialectConverters, string]> = [
       anthropic: "claude_code_request.json",
       openai: "opencode_request.json",
       gemini: "gemini_cli_request.json",
+      responses: "codex_request_turn2.json",
     }[d],
   ]),
-  ["responses", responsesCodec, "codex_request_turn2.json"],
 ];
 
 function deepFreeze<T>(value: T): T {

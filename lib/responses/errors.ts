@@ -10,6 +10,7 @@ import {
   errorBody as openaiErrorBody,
   errorKindOf,
 } from "../openai/errors.ts";
+import type { OverflowWording } from "../ir/endpoint.ts";
 import type { FailureCode } from "./types.ts";
 
 export { errorMessage } from "../openai/errors.ts";
@@ -23,6 +24,14 @@ const CODEX_WAIT = /try again in\s*\d+(?:\.\d+)?\s*(?:s|ms|seconds?)\b/i;
 /** A wait as upstreams word it: "try again in 1.5s", Gemini's "Please retry in 41.2s"… */
 const NAMED_WAIT =
   /(?:retry|try again)\s+(?:in|after)\s*(\d+(?:\.\d+)?)\s*(ms|s|secs?|seconds?)\b/i;
+
+/**
+ * The Responses API's own words for a request over the context window (its Chat Completions
+ * wording is OpenAI's dialect's): "Your input exceeds the context window of this model".
+ */
+export const overflowWordings: readonly OverflowWording[] = [
+  { sign: /input exceeds the context window/i },
+];
 
 /** `{"error": {message, type, param, code}}`, the code filled in where one is known. */
 export function errorBody(error: ProxyError): Record<string, unknown> {

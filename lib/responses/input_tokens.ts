@@ -5,6 +5,7 @@
  * (`POST {api_base}/responses/input_tokens`) takes the request's fields that shape its input.
  */
 import type { UpstreamTarget } from "../ir/codec.ts";
+import type { CountTokensWire } from "../ir/endpoint.ts";
 import type { Converted, Request } from "../ir/types.ts";
 import { isObject } from "./_fields.ts";
 import { encodeRequest } from "./encode_request.ts";
@@ -46,3 +47,17 @@ export function readInputTokens(answer: unknown): number | undefined {
   const tokens = answer.input_tokens;
   return typeof tokens === "number" && Number.isFinite(tokens) && tokens >= 0 ? tokens : undefined;
 }
+
+/** The dialect's token counter, for its callers and at its upstreams. */
+export const countTokens: CountTokensWire = {
+  caller: {
+    // a count request is a response request's body
+    request: (body) => body,
+    answer: inputTokensAnswer,
+    renameModel: (body, modelName) => ({ ...body, model: modelName }),
+  },
+  upstream: {
+    body: (request, target) => inputTokensBody(request, target).value,
+    read: readInputTokens,
+  },
+};

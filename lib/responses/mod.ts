@@ -3,26 +3,26 @@
  * SDK's `client.responses`) on any upstream, and Responses-only models (the gpt-5-codex family,
  * gpt-5 pro, o1-pro) as the upstream for any caller.
  */
-import type { DialectConverters } from "../ir/codec.ts";
+import type { DialectCodec } from "../ir/codec.ts";
+import { imageTokens } from "../openai/image_tokens.ts";
+import { modelInfo } from "../openai/models.ts";
+import { checkShape } from "./check_shape.ts";
 import { decodeRequest } from "./decode_request.ts";
 import { decodeResponse } from "./decode_response.ts";
 import { encodeRequest } from "./encode_request.ts";
 import { encodeResponse } from "./encode_response.ts";
-import { answerError, errorBody, errorMessage } from "./errors.ts";
+import { answerError, errorBody, errorMessage, overflowWordings } from "./errors.ts";
+import { countTokens } from "./input_tokens.ts";
 import { modelList } from "./models.ts";
+import { passthrough } from "./passthrough.ts";
+import { relay } from "./relay.ts";
+import { routes } from "./routes.ts";
 import { createStreamDecoder } from "./stream_decoder.ts";
 import { createStreamEncoder } from "./stream_encoder.ts";
+import { upstream } from "./upstream.ts";
 
-export { inputTokensAnswer, inputTokensBody, readInputTokens } from "./input_tokens.ts";
-export { isInvalidEncryptedContent, withoutEncryptedContent } from "./encrypted_content_retry.ts";
-export { NO_STORED_RESPONSES } from "./decode_request.ts";
-
-/**
- * The conversions of the `responses` dialect. It becomes a `DialectCodec` (and so served) with
- * its HTTP side (routes, upstream, pass-through, relay, token counts: lib/ir/endpoint.ts) and its
- * line in the registry, lib/dialects.ts.
- */
-export const responsesCodec: DialectConverters & { readonly dialect: "responses" } = {
+/** The codec the server uses for the `responses` dialect. */
+export const responsesCodec: DialectCodec = {
   dialect: "responses",
   decodeRequest,
   encodeResponse,
@@ -34,4 +34,19 @@ export const responsesCodec: DialectConverters & { readonly dialect: "responses"
   createStreamDecoder,
   errorMessage,
   answerError,
+  routes,
+  checkShape,
+  modelInfo,
+  upstream,
+  passthrough,
+  relay,
+  countTokens,
+  config: {
+    // never inferred from an `api_base`: an entry is a Responses upstream only when it says so
+    thinkingStyles: ["reasoning", "none"],
+    promptCache: false,
+  },
+  // OpenAI's pricing: the Responses upstreams are OpenAI's own models
+  imageTokens,
+  overflowWordings,
 };

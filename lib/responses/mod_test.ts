@@ -7,7 +7,9 @@ import type { DecodeContext, StreamEncoderOptions } from "../ir/codec.ts";
 import type { Request, Response, StreamEvent } from "../ir/types.ts";
 import { openaiCodec } from "../openai/mod.ts";
 import { SseParser } from "../sse/parser.ts";
-import { inputTokensBody, responsesCodec, withoutEncryptedContent } from "./mod.ts";
+import { withoutEncryptedContent } from "./encrypted_content_retry.ts";
+import { inputTokensBody } from "./input_tokens.ts";
+import { responsesCodec } from "./mod.ts";
 
 const CODEX_TEXT = Deno.readTextFileSync(
   new URL("../../tests/fixtures/requests/codex_like_request.json", import.meta.url),

@@ -36,3 +36,12 @@ export function reasoningPart(
   if (!text && signature.origin === "proxy") return undefined;
   return { type: "thinking", text, signature };
 }
+
+/**
+ * Whether a replayed `encrypted_content` is a Responses upstream's own (not another dialect's
+ * proof, nor the proxy's mark, that the proxy put there for a Responses caller).
+ */
+export function isOwnProof(encryptedContent: string): boolean {
+  if (encryptedContent.startsWith(REDACTED_PREFIX)) return false;
+  return signatureFromString(encryptedContent, "responses").origin === "responses";
+}

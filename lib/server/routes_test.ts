@@ -37,10 +37,11 @@ Deno.test("matchRoute() gives 405 with Allow, and 404 in the prefix's dialect", 
     dialect: "anthropic",
     allow: "POST",
   });
+  // The prefix's first dialect in the registry: Responses, whose envelope is OpenAI's.
   assert.deepEqual(matchRoute("POST", "/openai/v1/nope", none), {
     ok: false,
     status: 404,
-    dialect: "openai",
+    dialect: "responses",
   });
   assert.deepEqual(matchRoute("POST", "/gemini/v1beta/models/a:embedContent", none), {
     ok: false,

@@ -96,7 +96,7 @@ export async function translate(
     try {
       if (!request.stream) {
         return jsonResponse(
-          caller.encodeResponse(decoded.value, encoderOptions),
+          caller.encodeResponse(decoded.value, encoderOptions, request),
           200,
           warningsHeader(allWarnings),
         );

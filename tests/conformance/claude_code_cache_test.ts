@@ -26,6 +26,8 @@ function systemText(dialect: Dialect, body: any): string {
       return JSON.stringify(body.systemInstruction);
     case "anthropic":
       return JSON.stringify(body.system);
+    case "responses":
+      return JSON.stringify(body.instructions);
   }
 }
 
@@ -46,7 +48,7 @@ function claudeCodeTurn(nonce: string): Record<string, unknown> {
   };
 }
 
-for (const upstream of ["openai", "gemini"] as const) {
+for (const upstream of ["openai", "gemini", "responses"] as const) {
   Deno.test(`the billing line never reaches ${upstream}: system text is byte-identical across nonces`, async () => {
     const sent: Array<{ body: string; json: any }> = [];
     for (const nonce of ["9b27c", "3f0a1"]) {

@@ -1,6 +1,7 @@
 /**
  * Token counting across dialects: Gemini's `:countTokens` on every upstream, Anthropic's
- * `count_tokens` on Gemini, and the local estimate where an upstream cannot count.
+ * `count_tokens` on Gemini, Responses' `input_tokens` both ways, and the local estimate where an
+ * upstream cannot count (or its counter fails).
  */
 import assert from "node:assert/strict";
 import { json } from "../_harness.ts";
@@ -103,6 +104,93 @@ Deno.test("conformance: token counting", async (t) => {
       ]);
     },
   );
+  const BEARER = { authorization: "Bearer k-1" };
+  const RESPONSES_REQUEST = {
+    instructions: "Be brief.",
+    input: [{ role: "user", content: "How many tokens is this sentence?" }],
+    tools: [{ type: "function", name: "read_file", parameters: { type: "object" } }],
+  };
+  await t.step(
+    "responses → responses: input_tokens forwarded with the upstream's model",
+    async () => {
+      const r = await count(
+        "/openai/v1/responses/input_tokens",
+        BEARER,
+        { ...RESPONSES_REQUEST, model: MODEL.responses },
+        json({ object: "response.input_tokens", input_tokens: 31 }),
+      );
+      assert.deepEqual(r.json, { object: "response.input_tokens", input_tokens: 31 });
+      assert.equal(r.received[0].path, "/v1/responses/input_tokens");
+      assert.deepEqual(r.received[0].json, { ...RESPONSES_REQUEST, model: "gpt-resp-1" });
+    },
+  );
+  await t.step("responses → anthropic: forwarded to count_tokens, converted", async () => {
+    const r = await count(
+      "/v1/responses/input_tokens",
+      BEARER,
+      { ...RESPONSES_REQUEST, model: MODEL.anthropic },
+      json({ input_tokens: 19 }),
+    );
+    assert.deepEqual(r.json, { object: "response.input_tokens", input_tokens: 19 });
+    assert.equal(r.received[0].path, "/v1/messages/count_tokens");
+    assert.match(JSON.stringify(r.received[0].json.system), /Be brief\./);
+    assert.equal(r.received[0].json.tools[0].name, "read_file");
+  });
+  await t.step("responses → openai: estimated locally, and said so", async () => {
+    const r = await count(
+      "/openai/v1/responses/input_tokens",
+      BEARER,
+      { ...RESPONSES_REQUEST, model: MODEL.openai },
+      json({}),
+    );
+    assert.equal(r.status, 200);
+    assert.ok(r.json.input_tokens > 0 && r.json.input_tokens < 100, `${r.json.input_tokens}`);
+    assert.equal(r.json.object, "response.input_tokens");
+    assert.match(r.headers.get("x-proxy-token-count")!, /estimated/);
+    assert.equal(r.received.length, 0);
+  });
+  await t.step(
+    "anthropic → responses: count_tokens → /responses/input_tokens, converted",
+    async () => {
+      const r = await count(
+        "/anthropic/v1/messages/count_tokens",
+        { "x-api-key": "k-1" },
+        {
+          model: MODEL.responses,
+          system: "Be brief.",
+          messages: [{ role: "user", content: "How many tokens?" }],
+          tools: [{ name: "glob", input_schema: { type: "object" } }],
+        },
+        json({ object: "response.input_tokens", input_tokens: 27 }),
+      );
+      assert.deepEqual(r.json, { input_tokens: 27 });
+      const sent = r.received[0];
+      assert.equal(sent.path, "/v1/responses/input_tokens");
+      assert.equal(sent.headers.get("authorization"), "Bearer k-1");
+      assert.deepEqual(sent.json, {
+        model: "gpt-resp-1",
+        instructions: "Be brief.",
+        input: [{
+          type: "message",
+          role: "user",
+          content: [{ type: "input_text", text: "How many tokens?" }],
+        }],
+        tools: [{ type: "function", name: "glob", parameters: { type: "object" } }],
+      });
+    },
+  );
+  await t.step("gemini → responses: an upstream error → estimated, and said so", async () => {
+    const r = await count(
+      `/gemini/v1beta/models/${MODEL.responses}:countTokens`,
+      GOOG,
+      REQUEST,
+      json({ error: { message: "boom", type: "server_error", param: null, code: null } }, 500),
+    );
+    assert.equal(r.status, 200);
+    assert.ok(r.json.totalTokens > 0);
+    assert.match(r.headers.get("x-proxy-token-count")!, /estimated.*500/);
+    assert.equal(r.received[0].path, "/v1/responses/input_tokens");
+  });
   await t.step("anthropic → gemini: an upstream error → estimated, and said so", async () => {
     const r = await count(
       "/anthropic/v1/messages/count_tokens",

@@ -87,10 +87,46 @@ const IMAGE_REQUESTS: Record<Dialect, Record<string, unknown>> = {
     ],
     tools: [{ functionDeclarations: [{ name: "read", parameters: { type: "object" } }] }],
   },
+  responses: {
+    tools: [{ type: "function", name: "read", parameters: { type: "object" } }],
+    input: [
+      { role: "user", content: "Look at the screenshot" },
+      { type: "function_call", call_id: "call_1", name: "read", arguments: '{"path":"s.png"}' },
+      {
+        type: "function_call_output",
+        call_id: "call_1",
+        output: [{ type: "input_image", image_url: `data:image/png;base64,${PNG}` }],
+      },
+      {
+        role: "user",
+        content: [
+          { type: "input_image", image_url: `data:image/png;base64,${PNG}`, detail: "auto" },
+          {
+            type: "input_file",
+            filename: "spec.pdf",
+            file_data: `data:application/pdf;base64,${PDF}`,
+          },
+          { type: "input_text", text: "What do you see?" },
+        ],
+      },
+    ],
+  },
 };
 
-const vision: Quirk[] = (["anthropic", "openai", "gemini"] as const).flatMap((caller) =>
-  (["openai", "anthropic", "gemini"] as const).map((upstream): Quirk => ({
+const DIALECTS = ["anthropic", "openai", "gemini", "responses"] as const;
+
+/** How an image or a file is written in each dialect: none may reach a text-only model. */
+const MEDIA_SHAPES = [
+  '"image_url"',
+  '"inlineData"',
+  '"inline_data"',
+  '"type":"image"',
+  '"input_image"',
+  '"input_file"',
+];
+
+const vision: Quirk[] = DIALECTS.flatMap((caller) =>
+  DIALECTS.map((upstream): Quirk => ({
     name: "vision: false sends no image or document, only placeholders, and warns",
     caller,
     upstream,
@@ -100,7 +136,7 @@ const vision: Quirk[] = (["anthropic", "openai", "gemini"] as const).flatMap((ca
     checkUpstream: (_body, req) => {
       assert.ok(!req.body.includes(PNG), "image bytes went upstream");
       assert.ok(!req.body.includes(PDF), "document bytes went upstream");
-      for (const shape of ['"image_url"', '"inlineData"', '"inline_data"', '"type":"image"']) {
+      for (const shape of MEDIA_SHAPES) {
         assert.ok(!req.body.includes(shape), `${shape} went upstream`);
       }
       assert.ok(req.body.includes(IMAGE_TEXT), req.body);
@@ -113,7 +149,7 @@ const vision: Quirk[] = (["anthropic", "openai", "gemini"] as const).flatMap((ca
   }))
 );
 
-const visionDefault: Quirk[] = (["openai", "anthropic", "gemini"] as const).map((upstream) => ({
+const visionDefault: Quirk[] = DIALECTS.map((upstream) => ({
   name: "without vision: false the image goes upstream as an image",
   caller: "anthropic",
   upstream,

@@ -77,7 +77,7 @@ export function broken(): Scenario[] {
       request: hi,
       reply: { blocks: [text("Hel")], stop: "end", usage, midError: "Upstream overloaded" },
       check: (answer, ctx) => {
-        ended([text("Hel")], 503)(answer, ctx);
+        ended([text("Hel")], ctx.uk.midErrorStatus ?? 503)(answer, ctx);
         assert.equal(answer.error?.message, "Upstream overloaded");
       },
     }, { name: "an error event mid-stream", streams: "stream" }),

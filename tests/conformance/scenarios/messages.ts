@@ -69,14 +69,22 @@ export function basics(): Scenario[] {
       callerNeeds: ["mid-conversation system message"],
     }),
     one({
-      request: () => ({ ...hi(), maxTokens: 99999, temperature: 0.4, stop: ["END", "###"] }),
+      request: () => ({ ...hi(), maxTokens: 99999, temperature: 0.4 }),
       reply: HELLO,
       checkSent: (sent) => {
         assert.equal(sent.maxTokens, 16000, "capped to the model's max_tokens");
         assert.equal(sent.temperature, 0.4);
-        assert.deepEqual(sent.stop, ["END", "###"]);
       },
-    }, { name: "an output limit over the cap, temperature and stop sequences" }),
+    }, { name: "an output limit over the cap and temperature" }),
+    one({
+      request: () => ({ ...hi(), stop: ["END", "###"] }),
+      reply: HELLO,
+      checkSent: (sent) => assert.deepEqual(sent.stop, ["END", "###"]),
+    }, {
+      name: "stop sequences",
+      callerNeeds: ["stop sequences"],
+      upstreamNeeds: ["stop sequences"],
+    }),
     one({
       request: () => ({ ...hi(), maxTokens: 321, topP: 0.8 }),
       reply: HELLO,

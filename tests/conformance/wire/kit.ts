@@ -186,7 +186,8 @@ export type Feature =
   | "no output limit"
   | "error results"
   | "blank text"
-  | "document names";
+  | "document names"
+  | "stop sequences";
 
 export interface CallOptions {
   model: string;
@@ -265,6 +266,11 @@ export interface UpstreamKit {
   usage: Array<keyof Usage>;
   /** Every stop reason its answers can carry, with what it means. */
   finishes: Finish[];
+  /**
+   * The status its mid-stream error event (`Reply.midError`) stands for, in the terms of the
+   * callers' error kinds: 503 (overloaded) unless the dialect can only say another.
+   */
+  midErrorStatus?: number;
   limits: { toolName: number; callId: number };
   lacks: Partial<Record<Feature, string>>;
 }
