@@ -28,7 +28,8 @@ import { parseAnswer, streamHeaders } from "./translate.ts";
 import { Held } from "../held.ts";
 import { relayJsonArray } from "./relay_json_array.ts";
 import { relayStream } from "./relay_stream.ts";
-import { eventsToStream, type PipeOptions, redactError } from "./stream_pipe.ts";
+import { type PipeOptions, redactError } from "./stream_lifecycle.ts";
+import { eventsToStream } from "./stream_pipe.ts";
 
 /** Forwards a same-dialect request and relays the answer. */
 export async function passthrough(

@@ -33,7 +33,8 @@ import {
   warningsHeader,
 } from "./exchange.ts";
 import { eventBudgetOf } from "./event_budget.ts";
-import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
+import { asProxyError, redactError } from "./stream_lifecycle.ts";
+import { eventsToStream, translateStream } from "./stream_pipe.ts";
 import { estimateUsage, estimatingEncoder, responseText, usageMissing } from "./usage_estimate.ts";
 
 /** Answers `request` (already decoded from the caller) with `model`'s upstream. */
