@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./config_error.ts";
-import { MAX_MODEL_NAME, parseModels } from "./models.ts";
+import { MAX_MODEL_NAME } from "./model_registry.ts";
+import { parseModels } from "./models.ts";
 
 const env = (name: string) => ({ KEY_VAR: "sk-env" } as Record<string, string>)[name];
 

@@ -3,7 +3,8 @@
  * find the model and the key, then pass through (same dialect) or translate, with the model's
  * retries and fallbacks for failures that happen before the caller has received a byte.
  */
-import { MAX_MODEL_NAME, type ModelEntry } from "../config/models.ts";
+import type { ModelEntry } from "../config/models.ts";
+import { MAX_MODEL_NAME } from "../config/model_registry.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Request } from "../ir/types.ts";
 import { retryAfterMs } from "../upstream/retry_after.ts";
