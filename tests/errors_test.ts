@@ -1,7 +1,7 @@
 /**
- * What the proxy itself rejects, over HTTP against the real handler, in every caller's envelope
- * (SPEC §2): bad bodies, unknown models, size limit, methods, paths, keys; and the routing
- * aliases, HEAD warm-ups and the key sources that must work.
+ * What the proxy itself rejects, over HTTP against the real handler, in every caller's envelope:
+ * bad bodies, unknown models, size limit, methods, paths, keys; and the routing aliases, HEAD
+ * warm-ups and the key sources that must work.
  */
 import assert from "node:assert/strict";
 import type { Dialect } from "../lib/ir/types.ts";

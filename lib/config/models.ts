@@ -4,7 +4,7 @@
  */
 import { parse as parseYaml } from "yaml";
 import type { ThinkingStyle } from "../ir/codec.ts";
-import { CODECS, DEFAULT_FORMAT, type Dialect, DIALECTS } from "../dialects.ts";
+import { CODECS, DEFAULT_UPSTREAM, type Dialect, DIALECTS } from "../dialects.ts";
 import type { Effort } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
 import {
@@ -27,7 +27,8 @@ export interface ModelEntry {
   /** The name sent upstream. */
   modelName: string;
   apiBase: string;
-  format: Dialect;
+  /** The upstream's dialect (models.yaml `format`, or inferred from `api_base`). */
+  dialect: Dialect;
   aliases: string[];
   /** A key that replaces the caller's (from `api_key` or `api_key_env`). */
   apiKey?: string;
@@ -160,12 +161,12 @@ function parseEntry(
   } catch {
     throw new ConfigError(`${at}: "api_base" is not an http(s) URL: "${apiBase}"`);
   }
-  const format = formatOf(o, apiBase, at);
+  const dialect = dialectOf(o, apiBase, at);
   return {
     modelId: id,
     modelName: optString(o, "model_name", at) ?? id,
     apiBase: apiBase.replace(/\/+$/, ""),
-    format,
+    dialect,
     aliases: stringList(o, "aliases", at),
     apiKey: apiKeyOf(o, at, env),
     maxTokens: tokenCount(o, "max_tokens", at) ?? DEFAULT_MAX_TOKENS,
@@ -179,14 +180,15 @@ function parseEntry(
     fallbacks: stringList(o, "fallbacks", at),
     allowParams: stringList(o, "allow_params", at),
     vision: optBool(o, "vision", at) ?? true,
-    thinkingStyle: thinkingStyleFor(format, optString(o, "thinking_style", at), at),
+    thinkingStyle: thinkingStyleFor(dialect, optString(o, "thinking_style", at), at),
     dropParams: stringList(o, "drop_params", at),
-    promptCache: promptCacheFor(format, optBool(o, "prompt_cache", at) ?? false, at),
+    promptCache: promptCacheFor(dialect, optBool(o, "prompt_cache", at) ?? false, at),
     price: parsePrice(o.price, at),
   };
 }
 
-function formatOf(o: Record<string, unknown>, apiBase: string, at: string): Dialect {
+/** The entry's `format`, checked against the registry, else the dialect its `api_base` implies. */
+function dialectOf(o: Record<string, unknown>, apiBase: string, at: string): Dialect {
   const format = o.format;
   if (format !== undefined) {
     if (typeof format !== "string" || !Object.hasOwn(CODECS, format)) {
@@ -196,7 +198,7 @@ function formatOf(o: Record<string, unknown>, apiBase: string, at: string): Dial
     return format as Dialect;
   }
   // No format: the dialect whose hosts the api_base names, else the most widely spoken one.
-  return DIALECTS.find((d) => CODECS[d].config.claimsApiBase?.(apiBase, o)) ?? DEFAULT_FORMAT;
+  return DIALECTS.find((d) => CODECS[d].config.claimsApiBase?.(apiBase, o)) ?? DEFAULT_UPSTREAM;
 }
 
 function apiKeyOf(

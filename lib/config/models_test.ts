@@ -22,12 +22,12 @@ Deno.test("parseModels() applies defaults, api_key_env, aliases and fallbacks", 
   );
   const a = registry.resolve("claude-3-5-haiku-latest")!;
   assert.equal(a.modelId, "a");
-  assert.equal(a.format, "anthropic");
+  assert.equal(a.dialect, "anthropic");
   assert.equal(a.apiBase, "https://api.anthropic.com");
   assert.equal(a.apiKey, "sk-env");
   assert.equal(a.maxRetries, 2);
   assert.deepEqual(a.fallbacks, ["b"]);
-  assert.equal(registry.get("b")!.format, "gemini");
+  assert.equal(registry.get("b")!.dialect, "gemini");
   assert.equal(registry.resolve("claude-sonnet"), undefined);
 });
 

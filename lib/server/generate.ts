@@ -26,7 +26,7 @@ export async function handleGenerate(
   const plan = planRequest(ex, endpoint, body);
   const { name, stream } = plan;
   return await withFallbacks(ex, plan.primary, plan.key, (model, key) => {
-    if (model.format === ex.caller) return passthrough(ex, model, key, body.get(), stream);
+    if (model.dialect === ex.caller) return passthrough(ex, model, key, body.get(), stream);
     plan.decoded ??= decode(ex, body.get(), name, stream);
     return translate(ex, model, key, plan.decoded.request, plan.decoded.warnings);
   });
@@ -61,9 +61,9 @@ function planRequest(
   const key = requireKey(ex, primary);
   CODECS[ex.caller].checkShape(json);
   const plan: Plan = { name, primary, stream, key };
-  if (primary.format === ex.caller) return plan;
+  if (primary.dialect === ex.caller) return plan;
   plan.decoded = decode(ex, json, name, stream);
-  if (!modelsTried(ex, primary).some((model) => model.format === ex.caller)) body.release();
+  if (!modelsTried(ex, primary).some((model) => model.dialect === ex.caller)) body.release();
   return plan;
 }
 

@@ -39,12 +39,12 @@ export async function passthrough(
   stream: boolean,
   operation: Exclude<Operation, "models"> = "generate",
 ): Promise<Response> {
-  const codec = CODECS[model.format];
+  const codec = CODECS[model.dialect];
   // A model that cannot stream is asked for its whole answer, told to the caller as a stream.
   const upstreamStreams = stream && model.canStream;
   const outgoing = outgoingBody(codec, model, body, operation, upstreamStreams);
   ex.record.warnings.push(...outgoing.warnings);
-  ex.record.upstreamDialect = model.format;
+  ex.record.upstreamDialect = model.dialect;
   const jsonArray = upstreamStreams && (codec.routes.jsonArrayStream?.(ex.url) ?? false);
   const headers = upstreamHeaders(codec.upstream, key, ex.http.headers, model.extraHeaders);
   // The key is also in the headers (unless a header of extra_headers replaced it).

@@ -29,11 +29,11 @@ export async function translate(
   request: Request,
   warnings: string[],
 ): Promise<Response> {
-  const upstream = CODECS[model.format];
+  const upstream = CODECS[model.dialect];
   const upstreamStreams = request.stream && model.canStream;
   const sent = encodeForUpstream(ex, model, key, request, upstreamStreams);
   const secrets = [...new Set([key, ...credentialsOf(sent.call.headers)])];
-  ex.record.upstreamDialect = model.format;
+  ex.record.upstreamDialect = model.dialect;
   const answer = await callUpstream(sent.call, ex.deps.fetch).catch((error) => {
     throw withOverflowNumbers(
       error,
@@ -69,7 +69,7 @@ function encodeForUpstream(
   request: Request,
   stream: boolean,
 ): { call: UpstreamCall; toolNames: Map<string, string>; warnings: string[] } {
-  const upstream = CODECS[model.format];
+  const upstream = CODECS[model.dialect];
   const encoded = guardConversion(ex, "Converting the request", () => {
     const prepared = requestForModel(request, model);
     const target: UpstreamTarget = {
@@ -90,7 +90,7 @@ function encodeForUpstream(
     model.dropParams,
     warnings,
   );
-  const callerHeaders = ex.caller === model.format ? ex.http.headers : undefined;
+  const callerHeaders = ex.caller === model.dialect ? ex.http.headers : undefined;
   const call: UpstreamCall = {
     url: upstream.upstream.url(model, "generate", stream),
     headers: upstreamHeaders(upstream.upstream, key, callerHeaders, model.extraHeaders),
