@@ -4,7 +4,6 @@
  * content parts where `prompt_cache` asks for it and nowhere else.
  */
 import assert from "node:assert/strict";
-import type { Dialect } from "../../lib/ir/types.ts";
 import { json } from "../_harness.ts";
 import { exchange, KEY, MODEL } from "./_exchange.ts";
 import { HELLO, HELLO_REPLY, type Quirk, runQuirks } from "./_quirk.ts";
@@ -18,7 +17,7 @@ const billingLine = (nonce: string) =>
 // ---------------------------------------------------------------------------------------------
 
 /** The system text an upstream of each dialect received. */
-function systemText(dialect: Dialect, body: any): string {
+function systemText(dialect: "openai" | "gemini" | "anthropic", body: any): string {
   switch (dialect) {
     case "openai":
       return JSON.stringify(body.messages.filter((m: any) => m.role === "system"));
