@@ -31,8 +31,8 @@ export const DIALECTS = Object.keys(CODECS) as readonly Dialect[];
  */
 export const DEFAULT_DIALECT: Dialect = DIALECTS[0];
 
-/** The `format` of a models.yaml entry that sets none and whose `api_base` no dialect claims. */
-export const DEFAULT_FORMAT: Dialect = "openai";
+/** The dialect of a models.yaml entry without `format` whose `api_base` no dialect claims. */
+export const DEFAULT_UPSTREAM: Dialect = "openai";
 
 /** Every dialect's words for a context overflow: an upstream may use any of them. */
 export const OVERFLOW_WORDINGS: readonly OverflowWording[] = DIALECTS.flatMap((d) =>

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { CODECS, DEFAULT_DIALECT, DEFAULT_FORMAT, DIALECTS } from "./dialects.ts";
+import { CODECS, DEFAULT_DIALECT, DEFAULT_UPSTREAM, DIALECTS } from "./dialects.ts";
 
 const LIB = new URL("./", import.meta.url);
 
@@ -59,7 +59,7 @@ Deno.test("no dialect is named outside its folder and the registry", () => {
 Deno.test("CODECS: each codec carries its registry name, and defaults are registered", () => {
   for (const dialect of DIALECTS) assert.equal(CODECS[dialect].dialect, dialect);
   assert.equal(DEFAULT_DIALECT, DIALECTS[0]);
-  assert.ok(DIALECTS.includes(DEFAULT_FORMAT));
+  assert.ok(DIALECTS.includes(DEFAULT_UPSTREAM));
 });
 
 Deno.test("CODECS: a dialect with a count route answers counts; a codec's parts agree", () => {

@@ -311,9 +311,9 @@ Deno.test("thinking_style none on a Responses model: no reasoning asked, convert
 Deno.test("format: responses only when written; thinking_style takes reasoning or none", () => {
   const parse = (yaml: string) => parseModels(yaml, "models.yaml", () => undefined);
   const inferred = parse("- {model_id: a, api_base: https://api.openai.com/v1}");
-  assert.equal(inferred.entries[0].format, "openai");
+  assert.equal(inferred.entries[0].dialect, "openai");
   const written = parse("- {model_id: a, api_base: https://x/v1, format: responses}");
-  assert.equal(written.entries[0].format, "responses");
+  assert.equal(written.entries[0].dialect, "responses");
   assert.equal(
     parse("- {model_id: a, api_base: https://x/v1, format: responses, thinking_style: reasoning}")
       .entries[0].thinkingStyle,

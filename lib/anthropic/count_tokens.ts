@@ -4,7 +4,7 @@
  * only shape the answer.
  */
 import type { CountTokensWire } from "../ir/endpoint.ts";
-import { isObject } from "./_validate.ts";
+import { isObject } from "../json/fields.ts";
 import { encodeRequest } from "./encode_request.ts";
 
 export const countTokens: CountTokensWire = {

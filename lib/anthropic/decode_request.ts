@@ -26,7 +26,7 @@ import {
   optionalObject,
   optionalString,
   requiredString,
-} from "./_validate.ts";
+} from "../json/fields.ts";
 import { perTool } from "../json/remembered_tools.ts";
 
 /** Validates and decodes a caller's body; throws a 400 ProxyError for bad input. */

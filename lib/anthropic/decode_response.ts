@@ -6,9 +6,9 @@ import type { DecodeContext } from "../ir/codec.ts";
 import type { Converted, Response } from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
 import { idOf, stringOf } from "../ir/lenient.ts";
-import { stopReasonFromWire } from "./_stop_reason.ts";
-import { usageFromWire } from "./_usage.ts";
-import { isObject } from "./_validate.ts";
+import { stopReasonFromWire } from "./stop_reason.ts";
+import { usageFromWire } from "./usage.ts";
+import { isObject } from "../json/fields.ts";
 import type { InboundBlock, InboundMessage } from "./types.ts";
 
 /** Decodes an upstream message; tool names come back to the caller's spelling. */

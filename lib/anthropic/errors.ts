@@ -2,10 +2,10 @@
 import { type ErrorKind, ProxyError } from "../errors.ts";
 import type { OverflowWording } from "../ir/endpoint.ts";
 import { unreachable } from "../ir/types.ts";
-import { isObject } from "./_validate.ts";
+import { isObject } from "../json/fields.ts";
 import type { AnthropicErrorType } from "./types.ts";
 
-/** The `error.type` an Anthropic caller expects for each kind (SPEC §2). */
+/** The `error.type` an Anthropic caller expects for each kind. */
 export function errorTypeOfKind(kind: ErrorKind): AnthropicErrorType {
   switch (kind) {
     case "invalid_request":

@@ -11,7 +11,7 @@ import { encodeSse } from "../sse/encoder.ts";
 import { errorTypeOfKind } from "./errors.ts";
 import { callerCallId } from "../ir/ids.ts";
 import { messageId } from "./encode_response.ts";
-import { usageToWire } from "./_usage.ts";
+import { usageToWire } from "./usage.ts";
 
 /** The Anthropic SSE text for each event. */
 export function createStreamEncoder(): StreamEncoder {

@@ -7,27 +7,27 @@ import { CODECS, type Dialect, DIALECTS } from "../dialects.ts";
 import type { ThinkingStyle } from "../ir/codec.ts";
 import { ConfigError } from "./config_error.ts";
 
-/** `thinking_style` as written, checked against the format; `at` names the entry. */
+/** `thinking_style` as written, checked against the entry's dialect; `at` names the entry. */
 export function thinkingStyleFor(
-  format: Dialect,
+  dialect: Dialect,
   style: string | undefined,
   at: string,
 ): ThinkingStyle | undefined {
   if (style === undefined) return undefined;
-  const allowed = CODECS[format].config.thinkingStyles;
+  const allowed = CODECS[dialect].config.thinkingStyles;
   if (!allowed.includes(style as ThinkingStyle)) {
     throw new ConfigError(
       allowed.length === 0
-        ? `${at}: "thinking_style" does not apply to format ${format}`
-        : `${at}: "thinking_style" for format ${format} must be one of ${allowed.join(", ")}`,
+        ? `${at}: "thinking_style" does not apply to format ${dialect}`
+        : `${at}: "thinking_style" for format ${dialect} must be one of ${allowed.join(", ")}`,
     );
   }
   return style as ThinkingStyle;
 }
 
 /** `prompt_cache`, for the dialects without `cache_control` of their own. */
-export function promptCacheFor(format: Dialect, on: boolean, at: string): boolean {
-  if (on && !CODECS[format].config.promptCache) {
+export function promptCacheFor(dialect: Dialect, on: boolean, at: string): boolean {
+  if (on && !CODECS[dialect].config.promptCache) {
     const formats = DIALECTS.filter((d) => CODECS[d].config.promptCache).join(" or ");
     throw new ConfigError(`${at}: "prompt_cache" applies only to format ${formats}`);
   }

@@ -13,8 +13,6 @@ import {
   optionalString,
 } from "../json/fields.ts";
 
-export { isObject, joinPath as join, type JsonObject } from "../json/fields.ts";
-
 /** The value of `key` (camelCase), falling back to its snake_case spelling. */
 export function field(obj: JsonObject, key: string): unknown {
   const value = obj[key];

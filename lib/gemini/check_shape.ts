@@ -1,6 +1,6 @@
 /** The shape check of a generateContent body (see lib/ir/shape_check.ts). */
 import { checkOutputCap, checkTopLevel, expectKind, type Kind } from "../ir/shape_check.ts";
-import { isObject } from "./_read.ts";
+import { isObject } from "../json/fields.ts";
 
 const TOP_LEVEL: Readonly<Record<string, Kind>> = {
   systemInstruction: "object",

@@ -4,8 +4,8 @@
  * the wrapped form, which counts tools and system instructions too.
  */
 import type { CountTokensWire } from "../ir/endpoint.ts";
-import { isObject } from "./_read.ts";
-import { encodeRequest } from "./request_encoder.ts";
+import { isObject } from "../json/fields.ts";
+import { encodeRequest } from "./encode_request.ts";
 
 export const countTokens: CountTokensWire = {
   caller: {

@@ -4,7 +4,7 @@
  */
 import { type ContextOverflow, kindOfStatus, ProxyError } from "../errors.ts";
 import type { OverflowWording } from "../ir/endpoint.ts";
-import { isObject } from "./_read.ts";
+import { isObject } from "../json/fields.ts";
 import type { GeminiErrorBody } from "./types.ts";
 
 /** The google.rpc status name Gemini pairs with an HTTP status. */

@@ -4,7 +4,7 @@
  */
 import type { PassthroughWire } from "../ir/endpoint.ts";
 import { capEvery } from "../ir/output_cap.ts";
-import { isObject } from "./_read.ts";
+import { isObject } from "../json/fields.ts";
 import { withoutProxySignatures } from "./proxy_signatures.ts";
 import { withoutMedia } from "./text_only.ts";
 

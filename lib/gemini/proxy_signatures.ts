@@ -8,7 +8,7 @@
 import { isObject } from "../json/fields.ts";
 import { mapInner } from "../json/map_changed.ts";
 import { signatureFromString } from "../ir/signature.ts";
-import { SKIP_SIGNATURE } from "./contents_encoder.ts";
+import { SKIP_SIGNATURE } from "./encode_contents.ts";
 
 /** `contents` without the proxy's signatures (the same list when it has none). */
 export function withoutProxySignatures(contents: unknown): { list: unknown; replaced: number } {

@@ -5,7 +5,7 @@
  * inlined, type arrays become `nullable`/`anyOf`, `const` becomes a one-value `enum`, exclusive
  * bounds become inclusive ones. The input is never mutated.
  */
-import { isObject, type JsonObject } from "./_read.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
 import { SchemaBudget } from "./schema_budget.ts";
 
 interface CleanContext {

@@ -12,7 +12,7 @@ import { unreachable } from "../ir/types.ts";
 import { ThinkingCarrier } from "./carried_thinking.ts";
 import { errorBody } from "./errors.ts";
 import { finishReasonOf } from "./finish_reason.ts";
-import { functionCallPart, signatureField } from "./response_encoder.ts";
+import { functionCallPart, signatureField } from "./encode_response.ts";
 import type { GeminiPart } from "./types.ts";
 import { usageToGemini } from "./usage.ts";
 

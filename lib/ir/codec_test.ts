@@ -5,25 +5,43 @@
  */
 import assert from "node:assert/strict";
 import { CODECS, DIALECTS } from "../dialects.ts";
+import { responsesCodec } from "../responses/mod.ts";
 import type { DialectConverters, UpstreamTarget } from "./codec.ts";
 import { responseToEvents } from "./replay.ts";
 import type { Request, Response } from "./types.ts";
 
 const FIXTURES = new URL("../../tests/fixtures/requests/", import.meta.url);
+const TARGET: UpstreamTarget = { modelName: "up-model", maxTokens: 4096, stream: true };
 
-/** Each codec with a real client's request in its dialect. */
-const CODECS_AND_REQUESTS: Array<[string, DialectConverters, string]> = [
-  ...DIALECTS.map((d): [string, DialectConverters, string] => [
-    d,
-    CODECS[d],
-    {
-      anthropic: "claude_code_request.json",
-      openai: "opencode_request.json",
-      gemini: "gemini_cli_request.json",
-      responses: "codex_request_turn2.json",
-    }[d],
-  ]),
-];
+/** A real client's request in each dialect that has one among the fixtures. */
+const FIXTURE: Record<string, string> = {
+  anthropic: "claude_code_request.json",
+  openai: "opencode_request.json",
+  gemini: "gemini_cli_request.json",
+  responses: "codex_request_turn2.json",
+};
+
+const read = (name: string) => JSON.parse(Deno.readTextFileSync(new URL(name, FIXTURES)));
+
+/** Claude Code's request in the internal model, for dialects without a fixture of their own. */
+const CLAUDE_CODE = CODECS.anthropic.decodeRequest(read(FIXTURE.anthropic), {
+  model: "asked-model",
+  stream: true,
+}).value;
+
+/** A request body in a dialect: a client's own, else Claude Code's as the codec writes it. */
+function bodyOf(name: string, codec: DialectConverters): unknown {
+  if (FIXTURE[name]) return read(FIXTURE[name]);
+  return codec.encodeRequest(CLAUDE_CODE, TARGET).value.body;
+}
+
+/** Every codec, registered or not yet (Responses), with a request body in its dialect. */
+const CODECS_AND_REQUESTS: Array<[string, DialectConverters, unknown]> = DIALECTS.map((d) =>
+  [d, CODECS[d], bodyOf(d, CODECS[d])] as [string, DialectConverters, unknown]
+);
+if (!Object.hasOwn(CODECS, "responses")) {
+  CODECS_AND_REQUESTS.push(["responses", responsesCodec, bodyOf("responses", responsesCodec)]);
+}
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
@@ -35,7 +53,6 @@ function deepFreeze<T>(value: T): T {
 
 const fresh = <T>(value: T): T => structuredClone(value);
 
-const TARGET: UpstreamTarget = { modelName: "up-model", maxTokens: 4096, stream: true };
 const OPTIONS = { newId: (prefix: string) => `${prefix}_1`, now: () => 1_700_000_000_000 };
 
 const ANSWER: Response = {
@@ -56,8 +73,7 @@ const ANSWER: Response = {
   },
 };
 
-for (const [name, codec, fixture] of CODECS_AND_REQUESTS) {
-  const body = JSON.parse(Deno.readTextFileSync(new URL(fixture, FIXTURES)));
+for (const [name, codec, body] of CODECS_AND_REQUESTS) {
   const decode = (b: unknown) => codec.decodeRequest(b, { model: "asked-model", stream: true });
 
   Deno.test(`${name}: decodeRequest() reads a deep-frozen body as a fresh one`, () => {
@@ -65,8 +81,7 @@ for (const [name, codec, fixture] of CODECS_AND_REQUESTS) {
   });
 
   Deno.test(`${name}: encodeRequest() writes any caller's deep-frozen request as a fresh one`, () => {
-    for (const [caller, callerCodec, callerFixture] of CODECS_AND_REQUESTS) {
-      const callerBody = JSON.parse(Deno.readTextFileSync(new URL(callerFixture, FIXTURES)));
+    for (const [caller, callerCodec, callerBody] of CODECS_AND_REQUESTS) {
       const request: Request = callerCodec.decodeRequest(callerBody, {
         model: "asked-model",
         stream: true,

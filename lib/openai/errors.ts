@@ -1,11 +1,11 @@
 /**
- * OpenAI's error envelope both ways: the body an OpenAI caller receives (SPEC §2), and the
+ * OpenAI's error envelope both ways: the body an OpenAI caller receives, and the
  * message and kind inside an error an OpenAI-dialect upstream sent.
  */
 import { type ContextOverflow, type ErrorKind, kindOfStatus, ProxyError } from "../errors.ts";
 import type { OverflowWording } from "../ir/endpoint.ts";
 import { unreachable } from "../ir/types.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 
 /** `{"error": {message, type, param, code}}` for a caller. */
 export function errorBody(error: ProxyError): Record<string, unknown> {

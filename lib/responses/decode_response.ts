@@ -10,7 +10,7 @@ import type { Converted, Response, StopReason, ToolCallPart } from "../ir/types.
 import { emptyUsage } from "../ir/types.ts";
 import { idOf } from "../ir/lenient.ts";
 import { argumentsOf } from "../openai/decode_response.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 import { upstreamFailure } from "./errors.ts";
 import { stopReasonOfIncomplete } from "./status.ts";
 import type { OutputItemIn, ResponseIn } from "./types.ts";

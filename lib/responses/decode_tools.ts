@@ -11,15 +11,15 @@ import { invalidRequest } from "../errors.ts";
 import type { ToolChoice, ToolDefinition } from "../ir/types.ts";
 import { perTool } from "../json/remembered_tools.ts";
 import {
-  at,
   expectObject,
   fieldError,
   isObject,
+  joinPath,
   type JsonObject,
   optionalBoolean,
   optionalString,
-  requireString,
-} from "./_fields.ts";
+  requiredString,
+} from "../json/fields.ts";
 import { isClientToolSearch, qualifiedToolName, TOOL_SEARCH } from "./tool_routes.ts";
 
 /** The schema a freeform tool's single string argument is declared with. */
@@ -64,7 +64,7 @@ export function decodeTools(lists: ToolList[], warnings: string[]): ToolDefiniti
       out.push(tool);
     };
     tools.forEach((raw, i) => {
-      const toolPath = at(path, i);
+      const toolPath = joinPath(path, i);
       const tool = expectObject(raw, toolPath);
       const type = optionalString(tool, "type", toolPath) ?? "function";
       if (type === "function" || type === "custom") add(decodeTool(tool, type, toolPath));
@@ -96,7 +96,7 @@ const rememberedTool = perTool((
   _key,
   { type, path, namespace }: { type: "function" | "custom"; path: string; namespace?: string },
 ): ToolDefinition => {
-  const name = qualifiedToolName(namespace, requireString(tool, "name", path));
+  const name = qualifiedToolName(namespace, requiredString(tool, "name", path));
   const description = optionalString(tool, "description", path);
   if (type === "custom") {
     const full = customDescription(description, tool.format, path);
@@ -144,11 +144,11 @@ const TOOL_SEARCH_SCHEMA: Record<string, unknown> = Object.freeze({
 });
 
 function decodeNamespace(tool: JsonObject, path: string): ToolDefinition[] {
-  const namespace = requireString(tool, "name", path);
+  const namespace = requiredString(tool, "name", path);
   const children = tool.tools;
   if (!Array.isArray(children)) throw fieldError(path, "tools", "must be an array");
   return children.map((raw, i) => {
-    const childPath = at(at(path, "tools"), i);
+    const childPath = joinPath(joinPath(path, "tools"), i);
     const child = expectObject(raw, childPath);
     const type = optionalString(child, "type", childPath) ?? "function";
     if (type !== "function" && type !== "custom") {
@@ -162,13 +162,13 @@ function decodeNamespace(tool: JsonObject, path: string): ToolDefinition[] {
 function customDescription(description: string | undefined, format: unknown, path: string) {
   const head = description ?? "";
   if (format === undefined || format === null) return head;
-  const spec = expectObject(format, at(path, "format"));
+  const spec = expectObject(format, joinPath(path, "format"));
   if (spec.type === "text") return head;
   if (spec.type !== "grammar") {
-    throw fieldError(at(path, "format"), "type", `must be "text" or "grammar"`);
+    throw fieldError(joinPath(path, "format"), "type", `must be "text" or "grammar"`);
   }
-  const syntax = optionalString(spec, "syntax", at(path, "format")) ?? "lark";
-  const definition = requireString(spec, "definition", at(path, "format"));
+  const syntax = optionalString(spec, "syntax", joinPath(path, "format")) ?? "lark";
+  const definition = requiredString(spec, "definition", joinPath(path, "format"));
   return `${head}\n\nPass the raw text as the \`input\` string (not JSON). It must match ` +
     `this ${syntax} grammar:\n\`\`\`\n${definition}\n\`\`\``;
 }
@@ -200,7 +200,10 @@ export function decodeToolChoice(raw: unknown, warnings: string[]): ToolChoice |
     case "function":
     case "custom": {
       const namespace = optionalString(raw, "namespace", path);
-      return { type: "tool", name: qualifiedToolName(namespace, requireString(raw, "name", path)) };
+      return {
+        type: "tool",
+        name: qualifiedToolName(namespace, requiredString(raw, "name", path)),
+      };
     }
     case "allowed_tools":
       warnings.push(`"tool_choice" allowed_tools: the list of tools is not enforced`);

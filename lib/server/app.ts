@@ -26,7 +26,7 @@ import {
   matchRoute,
 } from "./routes.ts";
 import type { RequestRecord } from "./stats.ts";
-import { redactError } from "./stream_pipe.ts";
+import { redactError } from "./stream_lifecycle.ts";
 
 /** Builds the `fetch` handler for a server. */
 export function createHandler(deps: ServerDeps): (request: Request) => Promise<Response> {

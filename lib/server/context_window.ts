@@ -24,7 +24,7 @@ export function outputCap(request: Request, model: ModelEntry): number {
   const cap = model.maxTokens;
   if (context === undefined) return cap;
   const asked = Math.min(cap, request.maxTokens ?? cap);
-  const images = CODECS[model.format].imageTokens;
+  const images = CODECS[model.dialect].imageTokens;
   if (inputTokensAtMost(request, images) + asked <= context) return cap;
   const input = estimateRequestTokens(request, images);
   if (input > context) throw contextOverflow({ tokens: input, limit: context });

@@ -39,7 +39,7 @@ export async function handleCountTokens(
   const name = requestedModel(json, endpoint.model);
   const model = resolveModel(ex, name);
   const key = requireKey(ex, model);
-  if (model.format === ex.caller) {
+  if (model.dialect === ex.caller) {
     return passthrough(ex, model, key, json, false, "count_tokens");
   }
   const decoded = guardConversion(
@@ -48,8 +48,8 @@ export async function handleCountTokens(
     () => CODECS[ex.caller].decodeRequest(counting.request(json), { model: name, stream: false }),
   );
   const request = requestForModel(decoded.value, model).value;
-  ex.record.upstreamDialect = model.format;
-  const counter = CODECS[model.format].countTokens.upstream;
+  ex.record.upstreamDialect = model.dialect;
+  const counter = CODECS[model.dialect].countTokens.upstream;
   let tokens: number | undefined;
   let note = "estimated";
   if (counter) {
@@ -73,7 +73,7 @@ export async function handleCountTokens(
   tokens ??= guardConversion(
     ex,
     "Counting the request",
-    () => estimateRequestTokens(request, CODECS[model.format].imageTokens),
+    () => estimateRequestTokens(request, CODECS[model.dialect].imageTokens),
   );
   return jsonResponse(counting.answer(tokens), 200, headers);
 }
@@ -99,7 +99,7 @@ async function upstreamCount(
   key: string,
   body: Uint8Array,
 ): Promise<number> {
-  const codec = CODECS[model.format];
+  const codec = CODECS[model.dialect];
   const response = await callUpstream({
     url: codec.upstream.url(model, "count_tokens", false),
     headers: upstreamHeaders(codec.upstream, key, undefined, model.extraHeaders),

@@ -2,7 +2,7 @@
  * One request being served: what the handlers share (settings, models, counters), the record
  * that becomes its log line and stats entry, and the rendering of errors in the caller's dialect.
  */
-import type { ModelRegistry } from "../config/models.ts";
+import type { ModelRegistry } from "../config/model_registry.ts";
 import type { Settings } from "../config/settings.ts";
 import type { BodyLimits } from "./body.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";

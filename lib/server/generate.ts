@@ -3,7 +3,8 @@
  * find the model and the key, then pass through (same dialect) or translate, with the model's
  * retries and fallbacks for failures that happen before the caller has received a byte.
  */
-import { MAX_MODEL_NAME, type ModelEntry } from "../config/models.ts";
+import type { ModelEntry } from "../config/models.ts";
+import { MAX_MODEL_NAME } from "../config/model_registry.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Request } from "../ir/types.ts";
 import { retryAfterMs } from "../upstream/retry_after.ts";
@@ -25,7 +26,7 @@ export async function handleGenerate(
   const plan = planRequest(ex, endpoint, body);
   const { name, stream } = plan;
   return await withFallbacks(ex, plan.primary, plan.key, (model, key) => {
-    if (model.format === ex.caller) return passthrough(ex, model, key, body.get(), stream);
+    if (model.dialect === ex.caller) return passthrough(ex, model, key, body.get(), stream);
     plan.decoded ??= decode(ex, body.get(), name, stream);
     return translate(ex, model, key, plan.decoded.request, plan.decoded.warnings);
   });
@@ -60,9 +61,9 @@ function planRequest(
   const key = requireKey(ex, primary);
   CODECS[ex.caller].checkShape(json);
   const plan: Plan = { name, primary, stream, key };
-  if (primary.format === ex.caller) return plan;
+  if (primary.dialect === ex.caller) return plan;
   plan.decoded = decode(ex, json, name, stream);
-  if (!modelsTried(ex, primary).some((model) => model.format === ex.caller)) body.release();
+  if (!modelsTried(ex, primary).some((model) => model.dialect === ex.caller)) body.release();
   return plan;
 }
 

@@ -36,7 +36,7 @@ function entry(id: string, apiBase: string, apiKey?: string): ModelEntry {
     modelId: id,
     modelName: id,
     apiBase,
-    format: "openai",
+    dialect: "openai",
     aliases: [],
     apiKey,
     maxTokens: 8192,

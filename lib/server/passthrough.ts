@@ -20,16 +20,16 @@ import { callMended } from "./call_mended.ts";
 import { deepMerge } from "./deep_merge.ts";
 import { jsonBytes } from "../json/json_bytes.ts";
 import { type Exchange, guardConversion, upstreamDeadline, warningsHeader } from "./exchange.ts";
-import { eventBudgetOf } from "./event_budget.ts";
 import { withOverflowNumbers } from "./context_window.ts";
 import { dropParams } from "./drop_params.ts";
 import { modelRename } from "./model_rename.ts";
 import { editForModel } from "./passthrough_edits.ts";
-import { parseAnswer, streamHeaders } from "./translate.ts";
+import { parseAnswer, recordedStream, streamHeaders } from "./upstream_answer.ts";
 import { Held } from "../held.ts";
 import { relayJsonArray } from "./relay_json_array.ts";
 import { relayStream } from "./relay_stream.ts";
-import { eventsToStream, type PipeOptions, redactError } from "./stream_pipe.ts";
+import { redactError } from "./stream_lifecycle.ts";
+import { eventsToStream } from "./stream_pipe.ts";
 
 /** Forwards a same-dialect request and relays the answer. */
 export async function passthrough(
@@ -40,12 +40,12 @@ export async function passthrough(
   stream: boolean,
   operation: Exclude<Operation, "models"> = "generate",
 ): Promise<Response> {
-  const codec = CODECS[model.format];
+  const codec = CODECS[model.dialect];
   // A model that cannot stream is asked for its whole answer, told to the caller as a stream.
   const upstreamStreams = stream && model.canStream;
   const outgoing = outgoingBody(codec, model, body, operation, upstreamStreams);
   ex.record.warnings.push(...outgoing.warnings);
-  ex.record.upstreamDialect = model.format;
+  ex.record.upstreamDialect = model.dialect;
   const jsonArray = upstreamStreams && (codec.routes.jsonArrayStream?.(ex.url) ?? false);
   const headers = upstreamHeaders(codec.upstream, key, ex.http.headers, model.extraHeaders);
   // The key is also in the headers (unless a header of extra_headers replaced it).
@@ -89,7 +89,7 @@ export async function passthrough(
     });
   }
   ex.deferred = true;
-  const options = relayOptions(ex, limit, secrets);
+  const options = recordedStream(ex, secrets);
   const piped = jsonArray
     ? relayJsonArray(answer.body, codec, options)
     : relayStream(answer.body, codec, rename?.dataLine, options);
@@ -148,25 +148,6 @@ function toldAsStream(
   return new Response(eventsToStream(events, out), {
     headers: streamHeaders(out.contentType, warnings),
   });
-}
-
-/** What a relay reports to the exchange: first byte, then usage, warnings and any error. */
-function relayOptions(ex: Exchange, limit: number, secrets: string[]): PipeOptions {
-  return {
-    onFirstByte: () => {
-      ex.record.ttfbMs = performance.now() - ex.started;
-    },
-    onDone: ({ usage, error, warnings }) => {
-      ex.record.usage = usage;
-      ex.record.warnings.push(...warnings);
-      if (error) ex.record.error = error.message;
-      if (error && error.status !== 499) ex.record.status = error.status;
-      ex.finish();
-    },
-    maxEventBytes: limit,
-    eventBudget: eventBudgetOf(ex.deps, limit),
-    secrets,
-  };
 }
 
 /**

@@ -4,22 +4,13 @@
  * decoder, the dialect's end (`[DONE]`, `message_stop`, …) ends the caller's stream at once, and
  * a failure mid-stream ends it with the dialect's error event.
  */
-import { ProxyError } from "../errors.ts";
-import { Assembler } from "../ir/assembler.ts";
+import type { ProxyError } from "../errors.ts";
 import type { DialectCodec } from "../ir/codec.ts";
 import type { RelayWire } from "../ir/endpoint.ts";
-import { redact } from "../redact.ts";
 import { type SseEvent, SseParser } from "../sse/parser.ts";
 import type { ChunkSource } from "../bytes/chunk_source.ts";
-import { letGo } from "../upstream/let_go.ts";
-import { EventShare } from "./event_budget.ts";
-import {
-  asProxyError,
-  holdEvent,
-  type PipeOptions,
-  pullStream,
-  redactError,
-} from "./stream_pipe.ts";
+import { asProxyError, type PipeOptions, StreamLifecycle } from "./stream_lifecycle.ts";
+import { UsageSniffer } from "./usage_sniffer.ts";
 
 /** What feeding relayed text to the usage sniffer found. */
 interface Fed {
@@ -30,6 +21,8 @@ interface Fed {
   /** What the caller still needs after that event to see the dialect's end. */
   closing?: string;
 }
+
+type Controller = ReadableStreamDefaultController<Uint8Array>;
 
 /**
  * Relays upstream stream bytes line by line (renaming the model in `data:` lines when `rename`
@@ -43,118 +36,133 @@ export function relayStream(
   rename: ((line: string) => string) | undefined,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
-  const wire = codec.relay;
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  const assembler = new Assembler({ id: "", model: "", newCallId: () => "" });
-  const sniffer = codec.createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "" });
-  const parser = new SseParser();
-  const held = new EventShare(options.eventBudget);
-  let carry = "";
+  return new SseRelay(source, codec, rename, options).stream;
+}
+
+class SseRelay {
+  readonly stream: ReadableStream<Uint8Array>;
+  readonly #wire: RelayWire;
+  readonly #rename: ((line: string) => string) | undefined;
+  readonly #life: StreamLifecycle;
+  readonly #sniffer: UsageSniffer;
+  readonly #text = new TextDecoder();
+  readonly #parser = new SseParser();
+  /** The end of a line cut by a chunk's end, not yet relayed. */
+  #carry = "";
   /** The chunks so far ended at a line end: the decoder holds no bytes of a character. */
-  let aligned = true;
-  let first = true;
-  let finished = false;
-  /** The upstream's own error event ended the stream (already relayed). */
-  let reported = false;
-  const complete = (error?: ProxyError) => {
-    if (finished) return;
-    finished = true;
-    held.release();
-    options.onDone({ usage: assembler.usage, error, warnings: [...assembler.warnings] });
-  };
-  const feed = (text: string): Fed => {
-    if (reported) return {};
+  #aligned = true;
+
+  constructor(
+    source: ChunkSource,
+    codec: DialectCodec,
+    rename: ((line: string) => string) | undefined,
+    options: PipeOptions,
+  ) {
+    this.#wire = codec.relay;
+    this.#rename = rename;
+    this.#sniffer = new UsageSniffer(codec);
+    this.#life = new StreamLifecycle(source, options, () => this.#sniffer.report());
+    this.stream = this.#life.stream((controller) => this.#pump(controller));
+  }
+
+  /** One caller read: upstream reads until whole lines can be relayed, or the end. */
+  async #pump(controller: Controller): Promise<void> {
+    for (;;) {
+      let chunk: Uint8Array | undefined;
+      try {
+        chunk = await this.#life.read();
+      } catch (error) {
+        // A partial line is dropped; the blank line ends any event that was in progress.
+        return this.#stop(controller, "", asProxyError(error));
+      }
+      if (!chunk) return this.#end(controller);
+      const text = this.#text.decode(chunk, { stream: true });
+      const cut = lineEnd(text);
+      const last = chunk[chunk.length - 1];
+      // The chunk is whole lines, all of its bytes in `text`: relayed as it came when unchanged.
+      const whole = this.#aligned && this.#carry === "" && (last === 10 || last === 13);
+      this.#aligned = last === 10 || last === 13;
+      if (cut === 0) {
+        this.#carry += text;
+        const failure = this.#life.hold(this.#parser.pendingLength + this.#carry.length);
+        if (failure) return this.#stop(controller, "", failure);
+        continue;
+      }
+      const lines = whole ? text : this.#carry + text.slice(0, cut);
+      this.#carry = whole ? "" : text.slice(cut);
+      const fed = this.#feed(lines);
+      this.#life.firstByte();
+      if (fed.endAt !== undefined) {
+        const end = this.#relayed(upToEnd(lines, fed.endAt)) + fed.closing;
+        return this.#stop(controller, end, undefined, "ended");
+      }
+      const out = this.#relayed(lines);
+      if (fed.failed) return this.#stop(controller, out, fed.failed);
+      this.#life.send(controller, whole && out === lines ? chunk : out);
+      return;
+    }
+  }
+
+  /** The upstream's body ended: what is left is relayed, or the stream ends in an error. */
+  #end(controller: Controller): void {
+    const tail = this.#carry + this.#text.decode();
+    this.#carry = "";
+    const fed = this.#feed(tail);
+    if (fed.endAt !== undefined) {
+      const end = this.#relayed(upToEnd(tail, fed.endAt)) + fed.closing;
+      return this.#stop(controller, end, undefined, "drained");
+    }
+    const sniffer = this.#sniffer;
+    const failed = fed.failed ?? (sniffer.reported ? undefined : sniffer.end(this.#parser.end()));
+    // A line the upstream cut short is dropped before an error event, which must not become the
+    // rest of that line's event.
+    const sent = failed ? tail.slice(0, lineEnd(tail)) : tail;
+    this.#stop(controller, sent ? this.#relayed(sent) : "", failed, "drained");
+  }
+
+  /** Reads relayed text for usage, the end of the answer, or a failure. */
+  #feed(text: string): Fed {
+    const sniffer = this.#sniffer;
+    if (sniffer.reported) return {};
+    const parser = this.#parser;
     try {
       const events = parser.push(text);
       for (let k = 0; k < events.length; k++) {
         const event = events[k];
-        if (!holdsUsage(wire, event)) continue;
-        sniffer.push(event);
-        const failed = assembler.drain().find((e) => e.type === "error");
-        if (failed?.type === "error") {
-          if (!isErrorEvent(wire, event)) return { failed: failed.error };
-          reported = true;
+        if (!holdsUsage(this.#wire, event)) continue;
+        const failed = sniffer.push(event);
+        if (failed) {
+          if (!isErrorEvent(this.#wire, event)) return { failed };
+          sniffer.reported = true;
           return {};
         }
-        if (sniffer.ended) return { endAt: parser.ends[k], closing: wire.closingAfter(event) };
+        if (sniffer.ended) {
+          return { endAt: parser.ends[k], closing: this.#wire.closingAfter(event) };
+        }
       }
     } catch (error) {
       return { failed: asProxyError(error, "Upstream stream could not be read") };
     }
-    const failed = holdEvent(held, parser.pendingLength + carry.length, options);
+    const failed = this.#life.hold(parser.pendingLength + this.#carry.length);
     return failed ? { failed } : {};
-  };
-  const relayed = (text: string) => {
-    const out = rename ? renameLines(text, rename) : text;
-    return options.secrets.some((k) => out.includes(k)) ? redact(out, options.secrets) : out;
-  };
-  const stop = (
-    controller: ReadableStreamDefaultController<Uint8Array>,
+  }
+
+  /** Relayed text: the model renamed, no key of the call in it. */
+  #relayed(text: string): string {
+    return this.#life.safe(this.#rename ? renameLines(text, this.#rename) : text);
+  }
+
+  /** Sends `text` (and the dialect's error event after it, on a failure) and ends the stream. */
+  #stop(
+    controller: Controller,
     text: string,
     error: ProxyError | undefined,
-  ) => {
-    const failure = error && redactError(error, options.secrets);
-    const tail = failure ? text + "\n" + wire.errorEvent(failure) : text;
-    if (tail) controller.enqueue(encoder.encode(tail));
-    controller.close();
-    // After the upstream's own end its connection may still close cleanly: let it.
-    if (!failure && sniffer.ended) letGo(source);
-    else source.cancel();
-    complete(failure);
-  };
-  const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    for (;;) {
-      let chunk: Uint8Array | undefined;
-      try {
-        chunk = await source.read();
-      } catch (error) {
-        // A partial line is dropped; the blank line ends any event that was in progress.
-        return stop(controller, "", asProxyError(error));
-      }
-      if (!chunk) {
-        const tail = carry + decoder.decode();
-        carry = "";
-        const fed = feed(tail);
-        if (fed.endAt !== undefined) {
-          return stop(controller, relayed(upToEnd(tail, fed.endAt)) + fed.closing, undefined);
-        }
-        const failed = fed.failed ??
-          (reported ? undefined : endedEarly(sniffer, parser, assembler));
-        // A line the upstream cut short is dropped before an error event, which must not
-        // become the rest of that line's event.
-        const sent = failed ? tail.slice(0, lineEnd(tail)) : tail;
-        return stop(controller, sent ? relayed(sent) : "", failed);
-      }
-      const text = decoder.decode(chunk, { stream: true });
-      const cut = lineEnd(text);
-      const last = chunk[chunk.length - 1];
-      // The chunk is whole lines, all of its bytes in `text`: relayed as it came when unchanged.
-      const whole = aligned && carry === "" && (last === 10 || last === 13);
-      aligned = last === 10 || last === 13;
-      if (cut === 0) {
-        carry += text;
-        const failure = holdEvent(held, parser.pendingLength + carry.length, options);
-        if (failure) return stop(controller, "", failure);
-        continue;
-      }
-      const lines = whole ? text : carry + text.slice(0, cut);
-      carry = whole ? "" : text.slice(cut);
-      const fed = feed(lines);
-      if (first) {
-        first = false;
-        options.onFirstByte();
-      }
-      if (fed.endAt !== undefined) {
-        return stop(controller, relayed(upToEnd(lines, fed.endAt)) + fed.closing, undefined);
-      }
-      const out = relayed(lines);
-      if (fed.failed) return stop(controller, out, fed.failed);
-      controller.enqueue(whole && out === lines ? chunk : encoder.encode(out));
-      return;
-    }
-  };
-  return pullStream(source, pump, complete);
+    upstream: "drained" | "ended" | "stop" = "stop",
+  ): void {
+    const failure = error && this.#life.safeError(error);
+    this.#life.send(controller, failure ? text + "\n" + this.#wire.errorEvent(failure) : text);
+    this.#life.close(controller, upstream, failure);
+  }
 }
 
 /**
@@ -187,19 +195,6 @@ function holdsUsage(wire: RelayWire, event: SseEvent): boolean {
 function isErrorEvent(wire: RelayWire, event: SseEvent): boolean {
   if (wire.isErrorEvent?.(event)) return true;
   return /^\s*\{\s*"(error|type"\s*:\s*"error)"/.test(event.data);
-}
-
-/** The error a stream that stopped without its closing events amounts to, if it did. */
-function endedEarly(
-  sniffer: { push(e: SseEvent): void; end(): void },
-  parser: SseParser,
-  assembler: Assembler,
-): ProxyError | undefined {
-  for (const event of parser.end()) sniffer.push(event);
-  sniffer.end();
-  assembler.end();
-  const failed = assembler.drain().find((e) => e.type === "error");
-  return failed?.type === "error" ? failed.error : undefined;
 }
 
 /** `data:` lines, whatever their line ends. */

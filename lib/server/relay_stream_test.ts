@@ -4,7 +4,7 @@ import { CODECS } from "../dialects.ts";
 import type { DialectCodec } from "../ir/codec.ts";
 import { EventBudget } from "./event_budget.ts";
 import { relayStream } from "./relay_stream.ts";
-import type { StreamDone } from "./stream_pipe.ts";
+import type { StreamDone } from "./stream_lifecycle.ts";
 
 /** An upstream body of `pieces`, then open (`open`) or closed; `state.cancelled` once let go. */
 function body(pieces: string[], open: boolean) {

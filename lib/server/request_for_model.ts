@@ -15,7 +15,7 @@ import type { Converted, Request } from "../ir/types.ts";
  */
 export function requestForModel(request: Request, model: ModelEntry): Converted<Request> {
   let value = request;
-  if (!CODECS[model.format].upstream.keepsBillingHeader) {
+  if (!CODECS[model.dialect].upstream.keepsBillingHeader) {
     const system = withoutBillingHeader(request.system);
     if (system !== request.system) value = { ...value, system };
   }

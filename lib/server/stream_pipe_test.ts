@@ -7,7 +7,8 @@ import { decodeRequest as decodeResponsesRequest } from "../responses/decode_req
 import { createStreamEncoder as responsesEncoder } from "../responses/stream_encoder.ts";
 import { sourceOf } from "../bytes/chunk_source.ts";
 import { EventBudget } from "./event_budget.ts";
-import { type StreamDone, translateStream } from "./stream_pipe.ts";
+import type { StreamDone } from "./stream_lifecycle.ts";
+import { translateStream } from "./stream_pipe.ts";
 
 /** An upstream body that sends `pieces` and then stays open; `cancelled` tells if it was let go. */
 function upstream(pieces: string[]) {

@@ -19,73 +19,95 @@ export interface UpstreamBody extends ChunkSource {
 
 /** `response`'s body, read under `watch`. */
 export function watchedBody(response: Response, watch: CallWatch): UpstreamBody {
-  const body = response.body;
-  let reader: ChunkSource | undefined;
-  let failure: ProxyError | undefined;
-  let ended = body === null;
-  if (ended) watch.release();
-  const end = () => {
-    if (ended) return;
-    ended = true;
-    watch.release();
-  };
-  // Until the consumer asks for the first chunk, the upstream is not being waited for.
-  watch.pause();
-  watch.watchBody((error) => {
-    if (ended) return;
-    failure = error;
-    end();
-    watch.abort.abort();
-    // Cancelling the reader settles a pending read at once.
-    if (reader) reader.cancel();
-    else body?.cancel().catch(() => {});
-  });
-  const source: UpstreamBody = {
-    async read() {
-      if (!body) return undefined;
-      reader ??= sourceOf(body);
-      watch.touch();
-      let chunk: Uint8Array | undefined;
-      try {
-        chunk = await reader.read();
-      } catch (error) {
-        failure ??= new ProxyError("bad_gateway", `Upstream connection lost: ${describe(error)}`);
-      }
-      if (failure) {
-        end();
-        reader.cancel();
-        throw failure;
-      }
-      if (!chunk) end();
-      else watch.pause();
-      return chunk;
-    },
-    cancel(reason) {
-      // After the end there is nothing to abort (an abort would only build a DOMException).
-      if (ended) return Promise.resolve();
-      end();
-      watch.abort.abort(reason);
-      return reader ? reader.cancel(reason) : body!.cancel(reason).catch(() => {});
-    },
-    async text(limit) {
-      // A length declared over the limit is refused unread. Only for an uncompressed body:
-      // fetch decompresses, and the length it keeps is the compressed one.
-      const declared = Number(response.headers.get("content-length") ?? "NaN");
-      const encoded = (response.headers.get("content-encoding") ?? "identity") !== "identity";
-      if (!reader && !encoded && declared > limit) {
-        source.cancel();
-        throw tooLargeAnswer(limit);
-      }
-      const read = await readAtMost(source, limit);
-      if (read.over) throw tooLargeAnswer(limit);
-      if (read.error instanceof ProxyError) throw read.error;
-      if (read.error !== undefined) {
-        throw new ProxyError("bad_gateway", `Upstream connection lost: ${describe(read.error)}`);
-      }
-      return new TextDecoder().decode(read.bytes);
-    },
-  };
-  return source;
+  return new WatchedBody(response, watch);
+}
+
+class WatchedBody implements UpstreamBody {
+  readonly #response: Response;
+  readonly #body: ReadableStream<Uint8Array> | null;
+  readonly #watch: CallWatch;
+  /** Made on the first read. */
+  #reader?: ChunkSource;
+  /** Why the watch stopped the body, thrown by the read in progress or the next. */
+  #failure?: ProxyError;
+  #ended: boolean;
+
+  constructor(response: Response, watch: CallWatch) {
+    this.#response = response;
+    this.#body = response.body;
+    this.#watch = watch;
+    this.#ended = this.#body === null;
+    if (this.#ended) watch.release();
+    // Until the consumer asks for the first chunk, the upstream is not being waited for.
+    watch.pause();
+    watch.watchBody((error) => this.#stop(error));
+  }
+
+  async read(): Promise<Uint8Array | undefined> {
+    if (!this.#body) return undefined;
+    const reader = this.#reader ??= sourceOf(this.#body);
+    this.#watch.touch();
+    let chunk: Uint8Array | undefined;
+    try {
+      chunk = await reader.read();
+    } catch (error) {
+      this.#failure ??= new ProxyError(
+        "bad_gateway",
+        `Upstream connection lost: ${describe(error)}`,
+      );
+    }
+    if (this.#failure) {
+      this.#end();
+      reader.cancel();
+      throw this.#failure;
+    }
+    if (!chunk) this.#end();
+    else this.#watch.pause();
+    return chunk;
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    // After the end there is nothing to abort (an abort would only build a DOMException).
+    if (this.#ended) return Promise.resolve();
+    this.#end();
+    this.#watch.abort.abort(reason);
+    return this.#reader ? this.#reader.cancel(reason) : this.#body!.cancel(reason).catch(() => {});
+  }
+
+  async text(limit: number): Promise<string> {
+    // A length declared over the limit is refused unread. Only for an uncompressed body: fetch
+    // decompresses, and the length it keeps is the compressed one.
+    const headers = this.#response.headers;
+    const declared = Number(headers.get("content-length") ?? "NaN");
+    const encoded = (headers.get("content-encoding") ?? "identity") !== "identity";
+    if (!this.#reader && !encoded && declared > limit) {
+      this.cancel();
+      throw tooLargeAnswer(limit);
+    }
+    const read = await readAtMost(this, limit);
+    if (read.over) throw tooLargeAnswer(limit);
+    if (read.error instanceof ProxyError) throw read.error;
+    if (read.error !== undefined) {
+      throw new ProxyError("bad_gateway", `Upstream connection lost: ${describe(read.error)}`);
+    }
+    return new TextDecoder().decode(read.bytes);
+  }
+
+  /** The watch fired: the body fails; cancelling the reader settles a pending read at once. */
+  #stop(error: ProxyError): void {
+    if (this.#ended) return;
+    this.#failure = error;
+    this.#end();
+    this.#watch.abort.abort();
+    if (this.#reader) this.#reader.cancel();
+    else this.#body?.cancel().catch(() => {});
+  }
+
+  #end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#watch.release();
+  }
 }
 
 function tooLargeAnswer(limit: number): ProxyError {

@@ -4,7 +4,6 @@
  * caller is warned.
  */
 import assert from "node:assert/strict";
-import type { Dialect } from "../../lib/ir/types.ts";
 import { HELLO, type Quirk, runQuirks } from "./_quirk.ts";
 
 /** A PNG of 1024 × 768 pixels (its header, and bytes enough to look like one). */
@@ -15,6 +14,9 @@ const PNG = btoa(String.fromCharCode(
 ));
 const PDF = btoa("%PDF-1.7 a document the model cannot read");
 const IMAGE_TEXT = "[image omitted: image/png, 1024×768 — this model cannot read images]";
+
+/** The dialects this file writes an image request in. */
+type Dialect = "anthropic" | "openai" | "gemini" | "responses";
 
 const IMAGE_REQUESTS: Record<Dialect, Record<string, unknown>> = {
   anthropic: {

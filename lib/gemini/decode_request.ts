@@ -14,10 +14,9 @@ import type {
   ToolChoice,
   ToolDefinition,
 } from "../ir/types.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
 import {
   field,
-  isObject,
-  type JsonObject,
   optArray,
   optBoolean,
   optNumber,
@@ -25,7 +24,7 @@ import {
   optString,
   optStringArray,
 } from "./_read.ts";
-import { decodeContents, decodeSystemInstruction } from "./contents_decoder.ts";
+import { decodeContents, decodeSystemInstruction } from "./decode_contents.ts";
 import { toJsonSchema } from "./openapi_schema.ts";
 import { perTool } from "../json/remembered_tools.ts";
 

@@ -1,7 +1,7 @@
 /** Anthropic usage ↔ the internal Usage; both count input tokens without cached ones. */
 import { tokenCount } from "../ir/lenient.ts";
 import type { Usage } from "../ir/types.ts";
-import { isObject } from "./_validate.ts";
+import { isObject } from "../json/fields.ts";
 import type { AnthropicUsage, InboundUsage } from "./types.ts";
 
 /**

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ProxyError } from "../errors.ts";
 import type { DecodeContext } from "../ir/codec.ts";
-import { decodeResponse } from "./response_decoder.ts";
+import { decodeResponse } from "./decode_response.ts";
 
 function context(toolNames = new Map<string, string>()): DecodeContext {
   let n = 0;

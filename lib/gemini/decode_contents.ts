@@ -16,16 +16,8 @@ import type {
   TextPart,
   ThinkingPart,
 } from "../ir/types.ts";
-import {
-  field,
-  isObject,
-  join,
-  type JsonObject,
-  optArray,
-  optBoolean,
-  optObject,
-  optString,
-} from "./_read.ts";
+import { isObject, joinPath, type JsonObject } from "../json/fields.ts";
+import { field, optArray, optBoolean, optObject, optString } from "./_read.ts";
 
 interface PendingCall {
   id: string;
@@ -155,9 +147,9 @@ function decodePart(part: unknown, ctx: PartContext): Part | undefined {
   const text = optString(part, "text", ctx.path);
   if (text !== undefined) return decodeText(part, text, ctx);
   const inline = optObject(part, "inlineData", ctx.path);
-  if (inline) return decodeInlineData(inline, join(ctx.path, "inlineData"));
+  if (inline) return decodeInlineData(inline, joinPath(ctx.path, "inlineData"));
   const file = optObject(part, "fileData", ctx.path);
-  if (file) return decodeFileData(file, join(ctx.path, "fileData"));
+  if (file) return decodeFileData(file, joinPath(ctx.path, "fileData"));
   const call = optObject(part, "functionCall", ctx.path);
   if (call) return decodeFunctionCall(part, call, ctx);
   const response = optObject(part, "functionResponse", ctx.path);
@@ -214,7 +206,7 @@ function decodeFileData(file: JsonObject, path: string): ImagePart | DocumentPar
 }
 
 function decodeFunctionCall(part: JsonObject, call: JsonObject, ctx: PartContext): Part {
-  const path = join(ctx.path, "functionCall");
+  const path = joinPath(ctx.path, "functionCall");
   if (ctx.role !== "assistant") throw invalidRequest(`${path} is only allowed in "model" turns`);
   const name = optString(call, "name", path);
   if (!name) throw invalidRequest(`${path}: "name" is required`);
@@ -233,7 +225,7 @@ function decodeFunctionCall(part: JsonObject, call: JsonObject, ctx: PartContext
 }
 
 function decodeFunctionResponse(response: JsonObject, ctx: PartContext): Part {
-  const path = join(ctx.path, "functionResponse");
+  const path = joinPath(ctx.path, "functionResponse");
   if (ctx.role !== "user") throw invalidRequest(`${path} is only allowed in "user" turns`);
   const name = optString(response, "name", path);
   if (!name) throw invalidRequest(`${path}: "name" is required`);

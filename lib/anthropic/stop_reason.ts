@@ -1,4 +1,4 @@
-/** Anthropic `stop_reason` ↔ the internal StopReason (SPEC §4.4). */
+/** Anthropic `stop_reason` ↔ the internal StopReason. */
 import type { StopReason } from "../ir/types.ts";
 
 /**

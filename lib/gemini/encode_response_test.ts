@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { encodeResponse } from "./response_encoder.ts";
+import { encodeResponse } from "./encode_response.ts";
 
 Deno.test("encodeResponse() writes parts, finish reason and Gemini usage", () => {
   const body = encodeResponse({

@@ -4,7 +4,7 @@ import type { DecodeContext } from "../ir/codec.ts";
 import type { Converted, Response, Signature } from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
 import { idOf } from "../ir/lenient.ts";
-import { isObject } from "./_read.ts";
+import { isObject } from "../json/fields.ts";
 import { errorFromGemini } from "./errors.ts";
 import { stopReasonOf } from "./finish_reason.ts";
 import type { GeminiPart, GeminiResponse } from "./types.ts";

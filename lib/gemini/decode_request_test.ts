@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ProxyError } from "../errors.ts";
-import { decodeRequest } from "./request_decoder.ts";
+import { decodeRequest } from "./decode_request.ts";
 
 function decode(body: unknown, options = { model: "gemini-3-pro-preview", stream: true }) {
   return decodeRequest(body, options);

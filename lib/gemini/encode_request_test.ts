@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { UpstreamTarget } from "../ir/codec.ts";
 import { callIdWithSignature } from "../ir/ids.ts";
 import type { Message, Request } from "../ir/types.ts";
-import { encodeRequest } from "./request_encoder.ts";
+import { encodeRequest } from "./encode_request.ts";
 
 const target: UpstreamTarget = { modelName: "gemini-3-pro-preview", maxTokens: 8192, stream: true };
 
