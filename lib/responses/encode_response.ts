@@ -46,9 +46,12 @@ export function encodeResponse(
     flushText();
     const index = output.length;
     switch (part.type) {
-      case "thinking":
-        output.push(reasoningItem(itemIdOf("rs", id, index), part.text, proofOf(part.signature)));
+      case "thinking": {
+        // unsigned thinking carries the proxy's mark, as in a stream (the Assembler's)
+        const proof = proofOf(part.signature ?? { origin: "proxy", value: "" });
+        output.push(reasoningItem(itemIdOf("rs", id, index), part.text, proof));
         break;
+      }
       case "redacted_thinking":
         output.push(
           reasoningItem(itemIdOf("rs", id, index), "", encryptedContentOfRedacted(part.data)),
