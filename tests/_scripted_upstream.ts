@@ -1,14 +1,15 @@
 /**
  * A mock upstream for the real-client tests that plays a two-turn tool round trip in its own
- * dialect (OpenAI Chat Completions, Gemini or Anthropic, streamed or whole): asked with `tool`
+ * dialect (OpenAI Chat Completions, Gemini, Anthropic or Responses, streamed or whole): asked with `tool`
  * declared and no tool result yet, it thinks and calls that tool with `input`; asked again with
  * the result, it answers `finalText`. Any other request (a title, a routing
  * call) gets a short plain answer, or an object that fits the JSON schema the request asks for.
  * It keeps every body it received, like `startMock`.
  */
 import { json, type Mock, type Received, sse, startMock } from "./_harness.ts";
+import { responsesStream } from "./_responses_sse.ts";
 
-export type Dialect = "openai" | "gemini" | "anthropic";
+export type Dialect = "openai" | "gemini" | "anthropic" | "responses";
 
 export interface Script {
   /** The tool the model calls, by the name the client declares it under. */
@@ -28,6 +29,8 @@ export type Turn = "call" | "final" | "other";
 export const GEMINI_SIGNATURE = "bW9jay1zaWc=";
 /** Signature the Anthropic mock puts on its thinking. */
 export const ANTHROPIC_SIGNATURE = "mock-anthropic-signature";
+/** `encrypted_content` the Responses mock puts on its reasoning item. */
+export const RESPONSES_PROOF = "gAAAAABmock-encrypted-reasoning";
 /** Plain answer to requests that are not part of the round trip. */
 export const OTHER_TEXT = "Shell round trip";
 const CALL_ID = "call_mock_1";
@@ -49,6 +52,8 @@ export function startScriptedUpstream(dialect: Dialect, script: Script): Mock {
         return geminiAnswer(req.path.includes(":streamGenerateContent"), turn, text, script);
       case "anthropic":
         return anthropicAnswer(req.json.stream === true, turn, text, script);
+      case "responses":
+        return responsesAnswer(req.json.stream === true, turn, text, script);
     }
   });
 }
@@ -62,6 +67,7 @@ export function declaredTools(dialect: Dialect, body: any): string[] {
     case "gemini":
       return tools.flatMap((tool) => tool.functionDeclarations ?? []).map((f: any) => f.name);
     case "anthropic":
+    case "responses":
       return tools.map((tool) => tool.name);
   }
 }
@@ -94,6 +100,11 @@ export function toolResultOf(dialect: Dialect, body: any): string | undefined {
       if (!result) return undefined;
       return typeof result.content === "string" ? result.content : JSON.stringify(result.content);
     }
+    case "responses": {
+      const last = Array.isArray(body.input) ? body.input.at(-1) : undefined;
+      if (last?.type !== "function_call_output") return undefined;
+      return typeof last.output === "string" ? last.output : JSON.stringify(last.output);
+    }
   }
 }
 
@@ -103,6 +114,8 @@ function otherText(dialect: Dialect, body: any): string {
     ? body.response_format?.json_schema?.schema
     : dialect === "gemini"
     ? body.generationConfig?.responseJsonSchema ?? body.generationConfig?.responseSchema
+    : dialect === "responses"
+    ? body.text?.format?.schema
     : body.output_config?.format?.schema;
   return schema ? JSON.stringify(fitting(schema)) : OTHER_TEXT;
 }
@@ -291,6 +304,48 @@ function anthropicAnswer(stream: boolean, turn: Turn, text: string, script: Scri
     event("message_delta", { delta: { stop_reason: stopReason, stop_sequence: null }, usage }),
     event("message_stop", {}),
   ]);
+}
+
+function responsesAnswer(stream: boolean, turn: Turn, text: string, script: Script): Response {
+  const items = turn === "call"
+    ? [{
+      id: "rs_mock_1",
+      type: "reasoning",
+      summary: [{ type: "summary_text", text: script.thinking }],
+      encrypted_content: RESPONSES_PROOF,
+    }, {
+      id: "fc_mock_1",
+      type: "function_call",
+      status: "completed",
+      call_id: CALL_ID,
+      name: script.tool,
+      arguments: JSON.stringify(script.input),
+    }]
+    : [{
+      id: "msg_mock_1",
+      type: "message",
+      status: "completed",
+      role: "assistant",
+      content: [{ type: "output_text", text, annotations: [] }],
+    }];
+  const usage = {
+    input_tokens: USAGE.input,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: USAGE.output,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: USAGE.input + USAGE.output,
+  };
+  const model = "mock-responses";
+  if (stream) return sse([responsesStream(items, { id: "resp_mock", model, usage })]);
+  return json({
+    id: "resp_mock",
+    object: "response",
+    created_at: 1700000000,
+    status: "completed",
+    model,
+    output: items,
+    usage,
+  });
 }
 
 /** A string in two pieces, so each answer streams more than one delta per block. */

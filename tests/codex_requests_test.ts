@@ -1,7 +1,8 @@
 /**
  * What the real Codex CLI sent (tests/fixtures/requests/codex_request*.json), converted for each
  * upstream dialect: its base prompt, a developer message, is the system prompt everywhere; calls
- * and outputs stay paired by call id and no item id goes up; its reasoning level survives.
+ * and outputs stay paired by call id and no item id goes up; its reasoning level survives. Then
+ * each capture through the real server to a mock upstream of each dialect.
  */
 import assert from "node:assert/strict";
 import { anthropicCodec } from "../lib/anthropic/mod.ts";
@@ -9,6 +10,9 @@ import { geminiCodec } from "../lib/gemini/mod.ts";
 import type { UpstreamTarget } from "../lib/ir/codec.ts";
 import { openaiCodec } from "../lib/openai/mod.ts";
 import { responsesCodec } from "../lib/responses/mod.ts";
+import { startMock, startProxy } from "./_harness.ts";
+import { DIALECTS, KEY, MODEL, modelsYaml, normalAnswer } from "./_reliability.ts";
+import { KITS } from "./conformance/wire/kits.ts";
 
 const CAPTURES = [
   "codex_request.json",
@@ -149,4 +153,49 @@ Deno.test("Codex's reasoning.effort reaches upstreams that take its level; none 
     thinking: { type: "disabled" },
     effort: undefined,
   });
+});
+
+Deno.test("each captured Codex request is served by the real server on each upstream dialect", async () => {
+  const mock = startMock((req) => normalAnswer(req.path, req.json));
+  const proxy = startProxy(modelsYaml(mock.url));
+  try {
+    for (const name of CAPTURES) {
+      const sent = capture(name);
+      const itemIds: string[] = sent.input.map((item: any) => item.id).filter(Boolean);
+      const developer: string = sent.input.find((i: any) => i.role === "developer").content[0]
+        .text;
+      for (const dialect of DIALECTS) {
+        const before = mock.received.length;
+        const response = await fetch(`${proxy.url}/openai/v1/responses`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` },
+          body: JSON.stringify({ ...sent, model: MODEL[dialect] }),
+        });
+        const result = { status: response.status, headers: response.headers };
+        const answer = KITS.responses.caller.read(
+          { ...result, text: await response.text() },
+          "stream",
+        );
+        const pair = `${name} → ${dialect}`;
+        assert.equal(answer.status, 200, pair);
+        assert.ok(answer.finished, `${pair}: ${answer.text.slice(-300)}`);
+        assert.deepEqual(answer.blocks, [{ type: "text", text: "ok" }], pair);
+        assert.equal(mock.received.length, before + 1, pair);
+        const upstream = mock.received.at(-1)!;
+        // (Gemini names the model in its URL)
+        const model = dialect === "gemini" ? upstream.path : upstream.json.model;
+        assert.ok(model.includes(KITS[dialect].upstream.model), pair);
+        if (dialect === "responses") {
+          // passed through: Codex's own items, for an upstream that reads them as Codex's
+          assert.deepEqual(upstream.json.input, sent.input, pair);
+          continue;
+        }
+        assert.ok(upstream.body.includes(JSON.stringify(developer).slice(1, 200)), pair);
+        for (const id of itemIds) assert.ok(!upstream.body.includes(`"${id}"`), `${pair}: ${id}`);
+      }
+    }
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
 });
