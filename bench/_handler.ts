@@ -136,6 +136,17 @@ export const SMALL_ANTHROPIC_STREAM = encoder.encode(JSON.stringify({
   system: "Be brief. ".repeat(20),
   messages: [{ role: "user", content: "Explain the retry policy. ".repeat(60) }],
 }));
+/** Responses → OpenAI, ~2 KB, non-stream (Codex's shape on a Chat Completions model). */
+export const SMALL_RESPONSES = encoder.encode(JSON.stringify({
+  model: "o",
+  instructions: "Be brief. ".repeat(20),
+  input: [{ role: "user", content: "Explain the retry policy. ".repeat(60) }],
+  store: false,
+}));
+/** What Codex CLI sent on its second turn (43 KB), to an OpenAI upstream, streamed. */
+export const CODEX_STREAM = encoder.encode(
+  JSON.stringify({ ...JSON.parse(fixtureText("requests/codex_request_turn2.json")), model: "o" }),
+);
 const HEADERS = { "content-type": "application/json", "x-api-key": "sk-bench-000000000000" };
 
 /** One request through the handler, its answer read to the end. */

@@ -26,7 +26,7 @@ import {
 } from "./_processes.ts";
 import { writeDoc } from "./performance_doc.ts";
 
-type Dialect = "anthropic" | "openai" | "gemini";
+type Dialect = "anthropic" | "openai" | "gemini" | "responses";
 
 interface Lane {
   name: string;
@@ -55,6 +55,7 @@ const MODEL: Record<Dialect, string> = {
   anthropic: "bench-anthropic",
   openai: "bench-openai",
   gemini: "bench-gemini",
+  responses: "bench-responses",
 };
 
 function fixture(path: string): any {
@@ -97,6 +98,16 @@ function smallBody(dialect: Dialect): Record<string, unknown> {
         ],
         generationConfig: { maxOutputTokens: 1024 },
       };
+    case "responses":
+      return {
+        max_output_tokens: 1024,
+        instructions: system,
+        input: [
+          { role: "user", content: question },
+          { role: "assistant", content: answer },
+          { role: "user", content: "And the cap?" },
+        ],
+      };
   }
 }
 
@@ -105,6 +116,8 @@ function body(dialect: Dialect, json: Record<string, unknown>, stream: boolean):
 }
 
 const CLAUDE_CODE = fixture("requests/claude_code_request.json");
+/** What Codex CLI sent on its second turn (a real capture, 43 KB). */
+const CODEX = fixture("requests/codex_request_turn2.json");
 
 const LANES: Lane[] = [
   {
@@ -155,6 +168,23 @@ const LANES: Lane[] = [
     stream: true,
     target: { cpuMs: NaN },
   },
+  // Codex CLI on a Chat Completions model; within 1.5× of the openai → anthropic lane's CPU.
+  {
+    name: "responses → openai, 2 KB, non-stream",
+    caller: "responses",
+    upstream: "openai",
+    body: body("responses", smallBody("responses"), false),
+    stream: false,
+    target: { cpuMs: 0.9 },
+  },
+  {
+    name: "responses → openai, Codex 43 KB, stream (no target)",
+    caller: "responses",
+    upstream: "openai",
+    body: body("responses", CODEX, true),
+    stream: true,
+    target: { cpuMs: NaN },
+  },
 ];
 
 function modelsYaml(mock: string): string {
@@ -171,6 +201,8 @@ function targets(lane: Lane, proxy: string, mock: string): { proxied: string; di
     ? `${proxy}/anthropic/v1/messages`
     : lane.caller === "openai"
     ? `${proxy}/openai/v1/chat/completions`
+    : lane.caller === "responses"
+    ? `${proxy}/openai/v1/responses`
     : `${proxy}/gemini/v1beta/models/${model}:${
       lane.stream ? "streamGenerateContent?alt=sse" : "generateContent"
     }`;

@@ -40,7 +40,7 @@ Deno.test("bench/e2e.ts measures every lane, beside the floor and the mock, and 
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /floor CPU \(JS relay\)/);
     const report = JSON.parse(await Deno.readTextFile(out));
-    assert.equal(report.lanes.length, 6);
+    assert.equal(report.lanes.length, 8);
     for (const lane of report.lanes) {
       assert.ok(lane.proxy_cpu_ms_per_request > 0, `${lane.lane}: proxy CPU measured`);
       assert.ok(lane.floor_cpu_ms_per_request > 0, `${lane.lane}: floor CPU measured`);
