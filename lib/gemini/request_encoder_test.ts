@@ -3,6 +3,7 @@ import type { UpstreamTarget } from "../ir/codec.ts";
 import { callIdWithSignature } from "../ir/ids.ts";
 import type { Message, Request } from "../ir/types.ts";
 import { encodeRequest } from "./request_encoder.ts";
+import type { GeminiRequest } from "./types.ts";
 
 const target: UpstreamTarget = { modelName: "gemini-3-pro-preview", maxTokens: 8192, stream: true };
 
@@ -379,4 +380,34 @@ Deno.test("encodeRequest() answers calls an interrupted turn left unanswered", (
     error: "(no result: the call was not answered)",
   });
   assert.ok(warnings.some((w) => w.includes("1 unanswered function call")));
+});
+
+Deno.test("encodeRequest() sends a search in the history as model text, never as a part Gemini lacks", () => {
+  const { value } = encodeRequest(
+    request([
+      { role: "user", content: [{ type: "text", text: "News?" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "web_search_call", id: "srvtoolu_1", query: "news" },
+          {
+            type: "web_search_result",
+            callId: "srvtoolu_1",
+            sources: [{ url: "https://n.example", title: "N" }],
+          },
+          { type: "text", text: "Here is the news." },
+        ],
+      },
+    ]),
+    target,
+  );
+  const body = value.body as unknown as GeminiRequest;
+  assert.deepEqual(body.contents[1], {
+    role: "model",
+    parts: [
+      { text: 'Searched the web for "news".' },
+      { text: "Web search results:\n- N: https://n.example" },
+      { text: "Here is the news." },
+    ],
+  });
 });

@@ -27,6 +27,9 @@ export function encodeResponse(response: Response): GeminiResponse {
       case "tool_call":
         parts.push(functionCallPart(part.id, part.name, part.input, part.signature, carrier));
         break;
+      case "web_search_call":
+      case "web_search_result":
+        break; // no part of Gemini's says what a search did
       default:
         unreachable(part);
     }

@@ -391,3 +391,32 @@ Deno.test("encodeRequest() sends max_completion_tokens to OpenAI's reasoning mod
     assert.equal(body.max_completion_tokens, undefined, modelName);
   }
 });
+
+Deno.test("encodeRequest() sends a search in the history as assistant text", () => {
+  const { value, warnings } = encodeRequest(
+    request({
+      messages: [
+        { role: "user", content: [{ type: "text", text: "News?" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "web_search_call", id: "srvtoolu_1", query: "news" },
+            {
+              type: "web_search_result",
+              callId: "srvtoolu_1",
+              sources: [{ url: "https://n.example", title: "N", encryptedContent: "Eq" }],
+            },
+            { type: "text", text: "Here is the news." },
+          ],
+        },
+      ],
+    }),
+    TARGET,
+  );
+  assert.deepEqual((value.body.messages as unknown[])[1], {
+    role: "assistant",
+    content: 'Searched the web for "news".\n\nWeb search results:\n- N: https://n.example\n\n' +
+      "Here is the news.",
+  });
+  assert.deepEqual(warnings, []);
+});

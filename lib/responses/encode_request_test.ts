@@ -258,3 +258,34 @@ Deno.test("encodeRequest() sends 200,000 calls and results without overflowing t
   assert.equal(input.filter((i) => i.type === "function_call").length, n);
   assert.equal(input.filter((i) => i.type === "function_call_output").length, n);
 });
+
+Deno.test("encodeRequest() sends a search in the history as assistant text, no item id needed", () => {
+  const { value, warnings } = encode({
+    messages: [
+      { role: "user", content: [{ type: "text", text: "News?" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "web_search_call", id: "srvtoolu_1", query: "news" },
+          {
+            type: "web_search_result",
+            callId: "srvtoolu_1",
+            sources: [],
+            errorCode: "unavailable",
+          },
+          { type: "text", text: "I could not search." },
+        ],
+      },
+    ],
+  });
+  assert.deepEqual((value.body.input as unknown[])[1], {
+    type: "message",
+    role: "assistant",
+    content: [
+      { type: "output_text", text: 'Searched the web for "news".' },
+      { type: "output_text", text: "The web search failed (unavailable)." },
+      { type: "output_text", text: "I could not search." },
+    ],
+  });
+  assert.deepEqual(warnings, []);
+});

@@ -65,6 +65,9 @@ export function encodeResponse(
         output.push(callItem(itemIdOf(callPrefix(call.route), id, index), call, "completed"));
         break;
       }
+      case "web_search_call":
+      case "web_search_result":
+        break; // not shown to this caller yet
       default:
         unreachable(part);
     }

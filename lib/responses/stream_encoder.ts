@@ -162,6 +162,9 @@ class ResponsesStreamEncoder implements StreamEncoder {
           item: callItem(id, call, "in_progress"),
         });
       }
+      case "web_search_call":
+      case "web_search_result":
+        return ""; // not shown to this caller yet
       default:
         return unreachable(block);
     }

@@ -6,6 +6,7 @@
 import type { Dialect, Part, Request, ToolDefinition } from "../ir/types.ts";
 import { isShared } from "../shared_json.ts";
 import { unreachable } from "../ir/types.ts";
+import { webSearchText } from "../ir/web_search.ts";
 import { imageTokens } from "./image_tokens.ts";
 
 /** Per-message and per-tool framing the chat templates add. */
@@ -99,6 +100,9 @@ function partTokens(part: Part, count: (text: string) => number, images: Dialect
       for (const inner of part.content) n += partTokens(inner, count, images);
       return n;
     }
+    case "web_search_call":
+    case "web_search_result":
+      return 8 + count(webSearchText(part));
     default:
       return unreachable(part);
   }
