@@ -1,6 +1,7 @@
 /**
  * Reads an Anthropic upstream's whole answer into the internal Response. Lenient: every field
- * may be missing; server-tool blocks, which no other dialect can show, are dropped with a warning.
+ * may be missing; web searches are kept, other server-tool blocks, which no other dialect can
+ * show, are dropped with a warning.
  */
 import type { DecodeContext } from "../ir/codec.ts";
 import type { Converted, Response } from "../ir/types.ts";
@@ -8,7 +9,8 @@ import { emptyUsage } from "../ir/types.ts";
 import { idOf, stringOf } from "../ir/lenient.ts";
 import { stopReasonFromWire } from "./_stop_reason.ts";
 import { usageFromWire } from "./_usage.ts";
-import { isObject } from "./_validate.ts";
+import { isObject, type JsonObject } from "./_validate.ts";
+import { searchCallOf, searchResultOf } from "./web_search.ts";
 import type { InboundBlock, InboundMessage } from "./types.ts";
 
 /** Decodes an upstream message; tool names come back to the caller's spelling. */
@@ -56,6 +58,14 @@ function decodeBlock(
         name: context.toolNames.get(name) ?? name,
         input: isObject(block.input) ? block.input : {},
       };
+    }
+    case "server_tool_use":
+    case "web_search_tool_result": {
+      const part = block.type === "server_tool_use"
+        ? searchCallOf(block as JsonObject)
+        : searchResultOf(block as JsonObject);
+      if (part) return part;
+      break;
     }
   }
   warnings.push(
