@@ -1,12 +1,19 @@
 /**
  * A Responses upstream's non-streamed answer as an internal Response: reasoning items become
  * thinking signed with their `encrypted_content` (origin `responses`, so it goes back only to a
- * Responses upstream), message items text, `function_call` items tool calls keyed by `call_id`.
- * Built-in tool items, which the proxy never asks for, are skipped with a warning.
+ * Responses upstream), message items text, `function_call` items tool calls keyed by `call_id`,
+ * `web_search_call` items searches (with the pages the answer's citations name). Other built-in
+ * tool items, which the proxy never asks for, are skipped with a warning.
  */
 import type { DecodeContext } from "../ir/codec.ts";
 import { ProxyError } from "../errors.ts";
-import type { Converted, Response, StopReason, ToolCallPart } from "../ir/types.ts";
+import type {
+  Converted,
+  Response,
+  StopReason,
+  ToolCallPart,
+  WebSearchSource,
+} from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
 import { argumentsOf } from "../openai/decode_response.ts";
 import { isObject } from "./_fields.ts";
@@ -14,6 +21,7 @@ import { upstreamFailure } from "./errors.ts";
 import { stopReasonOfIncomplete } from "./status.ts";
 import type { OutputItemIn, ResponseIn } from "./types.ts";
 import { usageOfResponses } from "./usage.ts";
+import { addCited, citedSources, searchOfItem } from "./web_search.ts";
 
 /** Decodes `output` and `usage`; a failed response is its own error, a non-object a 502. */
 export function decodeResponse(body: unknown, context: DecodeContext): Converted<Response> {
@@ -28,10 +36,15 @@ export function decodeResponse(body: unknown, context: DecodeContext): Converted
   const warnings: string[] = [];
   const content: Response["content"] = [];
   let refused = false;
+  const cited: WebSearchSource[] = [];
   for (const item of answer.output) {
     if (!isObject(item)) continue;
     refused = decodeItem(item as OutputItemIn, content, context, warnings) || refused;
+    if (item.type === "message") cited.push(...citedSources(item as OutputItemIn));
   }
+  const searches = content.filter((p) => p.type === "web_search_result");
+  // pages only the answer's citations name were found by the searches before it
+  if (searches.length > 0) addCited(searches.at(-1)!, cited);
   let stopReason: StopReason = answer.status === "incomplete"
     ? stopReasonOfIncomplete(answer.incomplete_details?.reason)
     : "end_turn";
@@ -45,7 +58,11 @@ export function decodeResponse(body: unknown, context: DecodeContext): Converted
       model: answer.model ?? "",
       content,
       stopReason,
-      usage: { ...emptyUsage(), ...usageOfResponses(answer.usage ?? {}) },
+      usage: {
+        ...emptyUsage(),
+        ...usageOfResponses(answer.usage ?? {}),
+        ...(searches.length > 0 ? { serverToolUse: { webSearchRequests: searches.length } } : {}),
+      },
     },
     warnings,
   };
@@ -84,6 +101,14 @@ function decodeItem(
     case "custom_tool_call":
       content.push(toolCallOf(item, context, warnings));
       return false;
+    case "web_search_call": {
+      const search = searchOfItem(item, context.newId);
+      if (search) {
+        content.push(...search);
+        return false;
+      }
+      break;
+    }
   }
   warnings.push(`Skipped an output item of type ${JSON.stringify(item.type)}`);
   return false;

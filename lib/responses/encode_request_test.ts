@@ -194,7 +194,7 @@ Deno.test("encodeRequest() writes text.format flat and drops what Responses has 
     topK: 40,
     seed: 7,
     presencePenalty: 0.1,
-    serverTools: [{ type: "web_search_20250305", name: "web_search" }],
+    serverTools: [{ type: "web_fetch_20250910", name: "web_fetch" }],
     user: "u".repeat(100),
     messages: [{
       role: "user",
@@ -288,4 +288,38 @@ Deno.test("encodeRequest() sends a search in the history as assistant text, no i
     ],
   });
   assert.deepEqual(warnings, []);
+});
+
+Deno.test("encodeRequest() asks a Responses upstream for a search with its pages listed", () => {
+  const { value, warnings } = encode({
+    tools: [{ name: "Read", inputSchema: { type: "object" } }],
+    thinking: { mode: "enabled", effort: "high" },
+    serverTools: [{ type: "web_search_20250305", name: "web_search", max_uses: 4 }],
+    webSearch: {
+      maxUses: 4,
+      allowedDomains: ["deno.com"],
+      blockedDomains: ["spam.example"],
+      userLocation: { country: "NO" },
+    },
+  });
+  assert.deepEqual(value.body.tools, [
+    { type: "function", name: "Read", parameters: { type: "object" } },
+    {
+      type: "web_search",
+      filters: { allowed_domains: ["deno.com"] },
+      user_location: { type: "approximate", country: "NO" },
+    },
+  ]);
+  assert.equal(value.body.max_tool_calls, 4);
+  assert.deepEqual(value.body.include, [
+    "reasoning.encrypted_content",
+    "web_search_call.action.sources",
+  ]);
+  assert.deepEqual(warnings, [
+    "Dropped blocked_domains: the Responses web search takes only allowed domains",
+  ]);
+  const plain = encode({ webSearch: {} });
+  assert.deepEqual(plain.value.body.tools, [{ type: "web_search" }]);
+  assert.deepEqual(plain.value.body.include, ["web_search_call.action.sources"]);
+  assert.equal(plain.value.body.tool_choice, undefined);
 });

@@ -32,7 +32,7 @@ export interface OutputItemIn {
   status?: string | null;
   // message
   role?: string | null;
-  content?: Array<{ type?: string | null; text?: string | null; refusal?: string | null }> | null;
+  content?: Array<OutputContentIn> | null;
   // reasoning
   summary?: Array<{ type?: string | null; text?: string | null }> | null;
   encrypted_content?: string | null;
@@ -42,6 +42,33 @@ export interface OutputItemIn {
   namespace?: string | null;
   arguments?: string | null;
   input?: string | null;
+  // web_search_call
+  action?: WebSearchActionIn | null;
+}
+
+/** A part of a message item's content. */
+export interface OutputContentIn {
+  type?: string | null;
+  text?: string | null;
+  refusal?: string | null;
+  annotations?: AnnotationIn[] | null;
+}
+
+/** An annotation on output text; a `url_citation` names a page a search found. */
+export interface AnnotationIn {
+  type?: string | null;
+  url?: string | null;
+  title?: string | null;
+  start_index?: number | null;
+  end_index?: number | null;
+}
+
+/** What a `web_search_call` did: a `search` (its pages with `include`), or opening a page. */
+export interface WebSearchActionIn {
+  type?: string | null;
+  query?: string | null;
+  queries?: string[] | null;
+  sources?: Array<{ type?: string | null; url?: string | null }> | null;
 }
 
 /** A response object as an upstream sends it (whole, or inside a stream event). */
