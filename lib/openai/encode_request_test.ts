@@ -69,7 +69,11 @@ Deno.test("encodeRequest() turns a Claude Code turn into DeepSeek messages", () 
         { name: "Read", description: "Reads", inputSchema: { type: "object" } },
         { name: LONG_NAME, inputSchema: { type: "object", properties: {} } },
       ],
-      serverTools: [{ type: "web_search_20250305", name: "web_search" }],
+      serverTools: [
+        { type: "web_search_20250305", name: "web_search" },
+        { type: "web_fetch_20250910", name: "web_fetch" },
+      ],
+      webSearch: {},
       toolChoice: { type: "auto" },
       maxTokens: 32000,
       temperature: 1,
@@ -140,6 +144,7 @@ Deno.test("encodeRequest() turns a Claude Code turn into DeepSeek messages", () 
   assert.deepEqual(value.toolNames, new Map([[shortName, LONG_NAME]]));
   assert.deepEqual(warnings, [
     `Dropped 1 server tool(s): only Anthropic upstreams run them`,
+    "Dropped the web search: OpenAI-dialect upstreams cannot search",
     `Dropped "top_k": OpenAI-dialect upstreams have none`,
   ]);
 });

@@ -1,10 +1,11 @@
 /**
  * An internal Response as the `response` object a Responses caller receives: output items in the
- * order the upstream produced them, `status` `completed` or `incomplete` with its reason, usage
- * with `total_tokens`, and the request's settings echoed.
+ * order the upstream produced them (a search as a `web_search_call` with the pages it found),
+ * `status` `completed` or `incomplete` with its reason, usage with `total_tokens`, and the
+ * request's settings echoed.
  */
 import type { StreamEncoderOptions } from "../ir/codec.ts";
-import type { Request, Response } from "../ir/types.ts";
+import type { Request, Response, WebSearchResultPart } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import {
   callFacts,
@@ -15,6 +16,7 @@ import {
   proofOf,
   reasoningItem,
   responseIdOf,
+  webSearchItem,
 } from "./output_items.ts";
 import { encryptedContentOfRedacted } from "./reasoning_proof.ts";
 import { responseFields } from "./response_object.ts";
@@ -31,6 +33,7 @@ export function encodeResponse(
   const id = responseIdOf(response.id, options);
   const routes = toolRoutes(request?.callerSettings?.tools);
   const output: OutputItemOut[] = [];
+  const results = searchResults(response.content);
   let text: string | undefined;
   const flushText = () => {
     if (text?.trim()) {
@@ -66,8 +69,10 @@ export function encodeResponse(
         break;
       }
       case "web_search_call":
+        output.push(webSearchItem(itemIdOf("ws", id, index), part.query, results.get(part.id)));
+        break;
       case "web_search_result":
-        break; // not shown to this caller yet
+        break; // its pages are on the search's item
       default:
         unreachable(part);
     }
@@ -88,4 +93,18 @@ export function encodeResponse(
     ),
     ...request?.callerSettings,
   };
+}
+
+/** Each search's result, by the id of the search, its pages joined when it has several. */
+function searchResults(content: Response["content"]): Map<string, WebSearchResultPart> {
+  const results = new Map<string, WebSearchResultPart>();
+  for (const part of content) {
+    if (part.type !== "web_search_result") continue;
+    const known = results.get(part.callId);
+    results.set(
+      part.callId,
+      known ? { ...known, sources: [...known.sources, ...part.sources] } : part,
+    );
+  }
+  return results;
 }

@@ -187,6 +187,12 @@ export type OutputItemOut =
     execution: "client";
     /** The search's arguments as an object (`{query, limit}`), not JSON text. */
     arguments: unknown;
+  }
+  | {
+    id: string;
+    type: "web_search_call";
+    status: "in_progress" | "completed" | "failed";
+    action: { type: "search"; query: string; sources?: Array<{ type: "url"; url: string }> };
   };
 
 export type ItemStatus = "in_progress" | "completed" | "incomplete";
