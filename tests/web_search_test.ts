@@ -1,13 +1,15 @@
 /**
- * Claude Code's WebSearch on a Gemini upstream, end to end: `@anthropic-ai/sdk` sends the request
- * Claude Code's WebSearch tool sends (the `web_search_20250305` server tool and nothing else)
- * through the real proxy to a mock Gemini upstream that answers with Google Search grounding.
- * The SDK must get `server_tool_use`, `web_search_tool_result` (the grounding's URLs and titles)
- * and text, whole and streamed, with the searches counted; the mock must be asked for
- * `googleSearch`.
+ * Web searches end to end. Claude Code's WebSearch on a Gemini upstream: `@anthropic-ai/sdk`
+ * sends the request Claude Code's WebSearch tool sends (the `web_search_20250305` server tool
+ * and nothing else) through the real proxy to a mock Gemini upstream that answers with Google
+ * Search grounding. The SDK must get `server_tool_use`, `web_search_tool_result` (the
+ * grounding's URLs and titles) and text, whole and streamed, with the searches counted; the mock
+ * must be asked for `googleSearch`. And the other way: `@google/genai` with `googleSearch` on an
+ * Anthropic upstream gets the upstream's searches as `groundingMetadata`.
  */
 import assert from "node:assert/strict";
 import Anthropic from "@anthropic-ai/sdk";
+import { GoogleGenAI } from "@google/genai";
 import { json, type Mock, type Proxy, sse, startMock, startProxy } from "./_harness.ts";
 
 const MODEL = "gemini-search";
@@ -175,4 +177,130 @@ Deno.test("Claude Code's web search on Gemini: a stream whose grounding comes af
     ]);
     checkAskedForSearch(mock, "streamGenerateContent");
   });
+});
+
+/** An Anthropic answer that searched, as Anthropic writes it. */
+const ANTHROPIC_SEARCH = [
+  {
+    type: "server_tool_use",
+    id: "srvtoolu_01",
+    name: "web_search",
+    input: { query: "deno 2.9 release" },
+  },
+  {
+    type: "web_search_tool_result",
+    tool_use_id: "srvtoolu_01",
+    content: [{
+      type: "web_search_result",
+      url: "https://deno.com/blog/v2.9",
+      title: "Deno 2.9",
+      encrypted_content: "EqgfCioIARgBIiQ3",
+      page_age: "2 days ago",
+    }],
+  },
+  { type: "text", text: "Deno 2.9 is out." },
+];
+
+function anthropicStream(): string[] {
+  const events: Array<Record<string, unknown>> = [
+    {
+      type: "message_start",
+      message: {
+        id: "msg_up",
+        type: "message",
+        role: "assistant",
+        model: "claude-real",
+        content: [],
+        usage: { input_tokens: 30, output_tokens: 1 },
+      },
+    },
+    {
+      type: "content_block_start",
+      index: 0,
+      content_block: { ...ANTHROPIC_SEARCH[0], input: {} },
+    },
+    {
+      type: "content_block_delta",
+      index: 0,
+      delta: { type: "input_json_delta", partial_json: '{"query": "deno 2.9 release"}' },
+    },
+    { type: "content_block_stop", index: 0 },
+    { type: "content_block_start", index: 1, content_block: ANTHROPIC_SEARCH[1] },
+    { type: "content_block_stop", index: 1 },
+    { type: "content_block_start", index: 2, content_block: { type: "text", text: "" } },
+    {
+      type: "content_block_delta",
+      index: 2,
+      delta: { type: "text_delta", text: "Deno 2.9 is out." },
+    },
+    { type: "content_block_stop", index: 2 },
+    {
+      type: "message_delta",
+      delta: { stop_reason: "end_turn" },
+      usage: { output_tokens: 12, server_tool_use: { web_search_requests: 1 } },
+    },
+    { type: "message_stop" },
+  ];
+  return events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`);
+}
+
+Deno.test("@google/genai's googleSearch on an Anthropic upstream: grounding from its searches", async () => {
+  const mock = startMock(() => json({}));
+  const proxy = startProxy(`
+- model_id: claude-search
+  model_name: claude-real
+  api_base: ${mock.url}
+  format: anthropic
+`);
+  try {
+    const ai = new GoogleGenAI({
+      apiKey: "AIza-e2e",
+      httpOptions: { baseUrl: `${proxy.url}/gemini` },
+    });
+    const ask = {
+      model: "claude-search",
+      contents: "Is Deno 2.9 out?",
+      config: { tools: [{ googleSearch: {} }] },
+    };
+    const grounding = {
+      webSearchQueries: ["deno 2.9 release"],
+      groundingChunks: [{ web: { uri: "https://deno.com/blog/v2.9", title: "Deno 2.9" } }],
+    };
+    mock.handle(() =>
+      json({
+        id: "msg_up",
+        type: "message",
+        role: "assistant",
+        model: "claude-real",
+        content: ANTHROPIC_SEARCH,
+        stop_reason: "end_turn",
+        usage: { input_tokens: 30, output_tokens: 12, server_tool_use: { web_search_requests: 1 } },
+      })
+    );
+    const whole = await ai.models.generateContent(ask);
+    assert.equal(whole.text, "Deno 2.9 is out.");
+    assert.deepEqual(whole.candidates?.[0].groundingMetadata, grounding);
+    assert.deepEqual(mock.received[0].json.tools, [{
+      type: "web_search_20250305",
+      name: "web_search",
+    }]);
+
+    mock.handle(() => sse(anthropicStream()));
+    let text = "";
+    let last: unknown;
+    for await (const chunk of await ai.models.generateContentStream(ask)) {
+      text += chunk.text ?? "";
+      if (chunk.candidates?.[0].groundingMetadata) last = chunk.candidates[0].groundingMetadata;
+    }
+    assert.equal(text, "Deno 2.9 is out.");
+    assert.deepEqual(last, grounding);
+    assert.equal(mock.received[1].json.stream, true);
+    assert.deepEqual(mock.received[1].json.tools, [{
+      type: "web_search_20250305",
+      name: "web_search",
+    }]);
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
 });

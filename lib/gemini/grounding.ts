@@ -1,12 +1,14 @@
 /**
- * Upstream side: Gemini's Google Search grounding as searches. `groundingMetadata` lists the
+ * Gemini's Google Search grounding and searches, both ways. `groundingMetadata` lists the
  * queries Gemini ran and the pages it found, without saying which query found which page, so a
  * grounding becomes one search per query and, after the last, one result with every page. In a
  * stream the metadata comes in pieces (each chunk may repeat or add queries and pages), so the
- * reader remembers what it has told and tells only what is new.
+ * reader remembers what it has told and tells only what is new. A Gemini caller gets the
+ * searches of an answer as one `groundingMetadata`.
  */
 import type { WebSearchCallPart, WebSearchResultPart, WebSearchSource } from "../ir/types.ts";
 import { isObject } from "./_read.ts";
+import type { GeminiGroundingMetadata } from "./types.ts";
 
 export type SearchPart = WebSearchCallPart | WebSearchResultPart;
 
@@ -76,4 +78,31 @@ export class GroundingReader {
 
 function stringsOf(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === "string" && !!v) : [];
+}
+
+/**
+ * The grounding metadata of an answer's searches: their queries and every page they found,
+ * once each; undefined for an answer that searched nothing.
+ */
+export function groundingMetadataOf(
+  parts: Iterable<SearchPart>,
+): GeminiGroundingMetadata | undefined {
+  const queries: string[] = [];
+  const chunks: NonNullable<GeminiGroundingMetadata["groundingChunks"]> = [];
+  const urls = new Set<string>();
+  let searched = false;
+  for (const part of parts) {
+    searched = true;
+    if (part.type === "web_search_call") {
+      if (part.query && !queries.includes(part.query)) queries.push(part.query);
+      continue;
+    }
+    for (const source of part.sources) {
+      if (urls.has(source.url)) continue;
+      urls.add(source.url);
+      chunks.push({ web: { uri: source.url, title: source.title } });
+    }
+  }
+  if (!searched) return undefined;
+  return { webSearchQueries: queries, groundingChunks: chunks };
 }

@@ -1,8 +1,12 @@
-/** Caller side: the internal Response as a Gemini `generateContent` answer. */
+/**
+ * Caller side: the internal Response as a Gemini `generateContent` answer; its searches as the
+ * candidate's `groundingMetadata`, as Gemini reports its own.
+ */
 import type { Response, Signature } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { ThinkingCarrier } from "./carried_thinking.ts";
 import { finishReasonOf } from "./finish_reason.ts";
+import { groundingMetadataOf, type SearchPart } from "./grounding.ts";
 import type { GeminiPart, GeminiResponse } from "./types.ts";
 import { usageToGemini } from "./usage.ts";
 
@@ -10,6 +14,7 @@ import { usageToGemini } from "./usage.ts";
 export function encodeResponse(response: Response): GeminiResponse {
   const parts: GeminiPart[] = [];
   const carrier = new ThinkingCarrier();
+  const searches: SearchPart[] = [];
   for (const part of response.content) {
     switch (part.type) {
       case "text":
@@ -29,16 +34,19 @@ export function encodeResponse(response: Response): GeminiResponse {
         break;
       case "web_search_call":
       case "web_search_result":
-        break; // no part of Gemini's says what a search did
+        searches.push(part); // told in the candidate's groundingMetadata
+        break;
       default:
         unreachable(part);
     }
   }
+  const grounding = groundingMetadataOf(searches);
   return {
     candidates: [{
       content: { role: "model", parts },
       finishReason: finishReasonOf(response.stopReason),
       index: 0,
+      ...(grounding ? { groundingMetadata: grounding } : {}),
     }],
     usageMetadata: usageToGemini(response.usage),
     modelVersion: response.model,
