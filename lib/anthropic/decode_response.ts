@@ -4,7 +4,7 @@
  * show, are dropped with a warning.
  */
 import type { DecodeContext } from "../ir/codec.ts";
-import type { Converted, Response } from "../ir/types.ts";
+import type { Citation, Converted, Response } from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
 import { idOf, stringOf } from "../ir/lenient.ts";
 import { stopReasonFromWire } from "./_stop_reason.ts";
@@ -41,7 +41,9 @@ function decodeBlock(
   switch (block?.type) {
     case "text": {
       const text = stringOf(block.text);
-      return text ? { type: "text", text } : undefined;
+      if (!text) return undefined;
+      const citations = citationsOf(block.citations, text.length);
+      return { type: "text", text, ...(citations.length ? { citations } : {}) };
     }
     case "thinking": {
       const value = stringOf(block.signature);
@@ -72,4 +74,14 @@ function decodeBlock(
     `Dropped a "${block?.type}" block from Anthropic's answer: the caller cannot show it`,
   );
   return undefined;
+}
+
+/** The pages a text block cites: Anthropic cites a block whole, from the page's `cited_text`. */
+function citationsOf(value: unknown, length: number): Citation[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((c) =>
+    isObject(c) && c.type === "web_search_result_location" && typeof c.url === "string"
+      ? [{ url: c.url, title: typeof c.title === "string" ? c.title : "", start: 0, end: length }]
+      : []
+  );
 }

@@ -140,3 +140,28 @@ Deno.test("decodeResponse() maps stop reasons and survives a body with nothing i
     },
   });
 });
+
+Deno.test("decodeResponse() reads a text block's web citations as citing the whole block", () => {
+  const { value } = decodeResponse({
+    content: [{
+      type: "text",
+      text: "Deno 2.9 is out.",
+      citations: [
+        {
+          type: "web_search_result_location",
+          url: "https://deno.com",
+          title: "Deno",
+          cited_text: "Deno 2.9 was released today",
+          encrypted_index: "Eo8B",
+        },
+        { type: "char_location", cited_text: "x", document_index: 0 },
+      ],
+    }],
+    stop_reason: "end_turn",
+  }, context());
+  assert.deepEqual(value.content, [{
+    type: "text",
+    text: "Deno 2.9 is out.",
+    citations: [{ url: "https://deno.com", title: "Deno", start: 0, end: 16 }],
+  }]);
+});

@@ -214,6 +214,8 @@ export interface InboundBlock {
   /** `web_search_tool_result`: the search it answers, and its results or error. */
   tool_use_id?: string | null;
   content?: unknown;
+  /** `text`: the pages that support it. */
+  citations?: unknown;
 }
 
 export interface InboundMessage {

@@ -9,7 +9,7 @@ import { emptyUsage } from "../ir/types.ts";
 import { idOf } from "../ir/lenient.ts";
 import { isObject } from "./_read.ts";
 import { errorFromGemini } from "./errors.ts";
-import { GroundingReader } from "./grounding.ts";
+import { citeSupports, GroundingReader } from "./grounding.ts";
 import { stopReasonOf } from "./finish_reason.ts";
 import type { GeminiPart, GeminiResponse } from "./types.ts";
 import { usageFromGemini } from "./usage.ts";
@@ -32,6 +32,7 @@ export function decodeResponse(body: unknown, ctx: DecodeContext): Converted<Res
   const usage = isObject(response.usageMetadata)
     ? usageFromGemini(response.usageMetadata, (w) => warnings.push(w))
     : emptyUsage();
+  citeSupports(candidate?.groundingMetadata, content);
   const searches = new GroundingReader(ctx.newId);
   const found = searches.read(candidate?.groundingMetadata);
   const unanswered = searches.finish();

@@ -142,3 +142,36 @@ Deno.test("decodeResponse() reads an answer without grounding as before: no sear
   assert.deepEqual(value.content, [{ type: "text", text: "Hi" }]);
   assert.equal(value.usage.serverToolUse, undefined);
 });
+
+Deno.test("decodeResponse() cites the text each grounding support covers, found in order", () => {
+  const { value } = decodeResponse({
+    candidates: [{
+      content: { parts: [{ text: "Deno 2.9 is out. It is fast. Deno 2.9 is out." }] },
+      finishReason: "STOP",
+      groundingMetadata: {
+        webSearchQueries: ["deno"],
+        groundingChunks: [
+          { web: { uri: "https://a.example", title: "a.example" } },
+          { web: { uri: "https://b.example", title: "b.example" } },
+        ],
+        groundingSupports: [
+          {
+            segment: { startIndex: 0, endIndex: 16, text: "Deno 2.9 is out." },
+            groundingChunkIndices: [0],
+          },
+          { segment: { text: "It is fast." }, groundingChunkIndices: [1, 0, 7] },
+          { segment: { text: "Deno 2.9 is out." }, groundingChunkIndices: [1] },
+          { segment: { text: "not in the answer" }, groundingChunkIndices: [0] },
+        ],
+      },
+    }],
+  }, context());
+  const text = value.content.at(-1);
+  assert.ok(text?.type === "text");
+  assert.deepEqual(text.citations, [
+    { url: "https://a.example", title: "a.example", start: 0, end: 16 },
+    { url: "https://b.example", title: "b.example", start: 17, end: 28 },
+    { url: "https://a.example", title: "a.example", start: 17, end: 28 },
+    { url: "https://b.example", title: "b.example", start: 29, end: 45 },
+  ]);
+});

@@ -6,7 +6,7 @@ import type { Response, Signature } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { ThinkingCarrier } from "./carried_thinking.ts";
 import { finishReasonOf } from "./finish_reason.ts";
-import { groundingMetadataOf, type SearchPart } from "./grounding.ts";
+import { type CitedText, groundingMetadataOf, type SearchPart } from "./grounding.ts";
 import type { GeminiPart, GeminiResponse } from "./types.ts";
 import { usageToGemini } from "./usage.ts";
 
@@ -15,10 +15,13 @@ export function encodeResponse(response: Response): GeminiResponse {
   const parts: GeminiPart[] = [];
   const carrier = new ThinkingCarrier();
   const searches: SearchPart[] = [];
+  const texts: CitedText[] = [];
   for (const part of response.content) {
     switch (part.type) {
       case "text":
-        if (part.text) parts.push({ text: part.text });
+        if (!part.text) break;
+        if (part.citations?.length) texts.push({ partIndex: parts.length, part });
+        parts.push({ text: part.text });
         break;
       case "thinking":
         if (part.text || part.signature?.origin === "gemini") {
@@ -40,7 +43,7 @@ export function encodeResponse(response: Response): GeminiResponse {
         unreachable(part);
     }
   }
-  const grounding = groundingMetadataOf(searches);
+  const grounding = groundingMetadataOf(searches, texts);
   return {
     candidates: [{
       content: { role: "model", parts },

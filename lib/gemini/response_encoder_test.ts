@@ -124,3 +124,34 @@ Deno.test("encodeResponse() tells an answer's searches as the candidate's ground
     },
   });
 });
+
+Deno.test("encodeResponse() tells cited text as grounding supports, offsets in UTF-8 bytes", () => {
+  const body = encodeResponse({
+    id: "msg_1",
+    model: "m",
+    content: [
+      { type: "thinking", text: "hmm", signature: { origin: "gemini", value: "s" } },
+      {
+        type: "text",
+        text: "Ünïcode first. Deno 2.9 is out.",
+        citations: [{ url: "https://deno.com", title: "Deno", start: 15, end: 31 }],
+      },
+    ],
+    stopReason: "end_turn",
+    usage: {
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    },
+  });
+  assert.deepEqual(body.candidates?.[0].groundingMetadata, {
+    webSearchQueries: [],
+    groundingChunks: [{ web: { uri: "https://deno.com", title: "Deno" } }],
+    groundingSupports: [{
+      segment: { partIndex: 1, startIndex: 17, endIndex: 33, text: "Deno 2.9 is out." },
+      groundingChunkIndices: [0],
+    }],
+  });
+});

@@ -28,6 +28,16 @@ export interface TextPart {
   text: string;
   /** Anthropic `cache_control`, kept so an Anthropic upstream still receives it. */
   cacheControl?: unknown;
+  /** Pages a search found that support parts of this text (whole answers only). */
+  citations?: Citation[];
+}
+
+/** A page that supports `text.slice(start, end)` of the text part it is on. */
+export interface Citation {
+  url: string;
+  title: string;
+  start: number;
+  end: number;
 }
 
 export interface ImagePart {

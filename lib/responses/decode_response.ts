@@ -21,7 +21,7 @@ import { upstreamFailure } from "./errors.ts";
 import { stopReasonOfIncomplete } from "./status.ts";
 import type { OutputItemIn, ResponseIn } from "./types.ts";
 import { usageOfResponses } from "./usage.ts";
-import { addCited, citedSources, searchOfItem } from "./web_search.ts";
+import { addCited, citationsOf, citedSources, searchOfItem } from "./web_search.ts";
 
 /** Decodes `output` and `usage`; a failed response is its own error, a non-object a 502. */
 export function decodeResponse(body: unknown, context: DecodeContext): Converted<Response> {
@@ -93,7 +93,9 @@ function decodeItem(
       for (const part of item.content ?? []) {
         const text = part?.type === "refusal" ? stringOf(part.refusal) : stringOf(part?.text);
         if (part?.type === "refusal") refused = true;
-        if (text?.trim()) content.push({ type: "text", text });
+        if (!text?.trim()) continue;
+        const citations = citationsOf(part?.annotations, text.length);
+        content.push({ type: "text", text, ...(citations.length ? { citations } : {}) });
       }
       return refused;
     }

@@ -187,7 +187,14 @@ Deno.test("decodeResponse() reads web_search_call items as searches, cited pages
         { url: "https://github.com/denoland/deno", title: "denoland/deno" },
       ],
     },
-    { type: "text", text: "Deno 2.9 is out." },
+    {
+      type: "text",
+      text: "Deno 2.9 is out.",
+      citations: [
+        { url: "https://deno.com/blog/v2.9", title: "Deno 2.9", start: 0, end: 16 },
+        { url: "https://github.com/denoland/deno", title: "denoland/deno", start: 0, end: 4 },
+      ],
+    },
   ]);
   assert.deepEqual(value.usage.serverToolUse, { webSearchRequests: 1 });
   assert.equal(value.stopReason, "end_turn");

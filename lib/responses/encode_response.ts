@@ -1,6 +1,7 @@
 /**
  * An internal Response as the `response` object a Responses caller receives: output items in the
- * order the upstream produced them (a search as a `web_search_call` with the pages it found),
+ * order the upstream produced them (a search as a `web_search_call` with the pages it found,
+ * the text they support annotated with `url_citation`s),
  * `status` `completed` or `incomplete` with its reason, usage with `total_tokens`, and the
  * request's settings echoed.
  */
@@ -22,7 +23,8 @@ import { encryptedContentOfRedacted } from "./reasoning_proof.ts";
 import { responseFields } from "./response_object.ts";
 import { incompleteReasonOf } from "./status.ts";
 import { toolRoutes } from "./tool_routes.ts";
-import type { OutputItemOut } from "./types.ts";
+import type { OutputItemOut, UrlCitationOut } from "./types.ts";
+import { annotationOf } from "./web_search.ts";
 
 /** Encodes a whole answer; consecutive text parts make one message item. */
 export function encodeResponse(
@@ -35,14 +37,21 @@ export function encodeResponse(
   const output: OutputItemOut[] = [];
   const results = searchResults(response.content);
   let text: string | undefined;
+  let annotations: UrlCitationOut[] = [];
   const flushText = () => {
     if (text?.trim()) {
-      output.push(messageItem(itemIdOf("msg", id, output.length), text, "completed"));
+      const itemId = itemIdOf("msg", id, output.length);
+      output.push(messageItem(itemId, text, "completed", annotations));
     }
     text = undefined;
+    annotations = [];
   };
   for (const part of response.content) {
     if (part.type === "text") {
+      const offset = text?.length ?? 0;
+      for (const citation of part.citations ?? []) {
+        annotations.push(annotationOf(citation, offset));
+      }
       text = (text ?? "") + part.text;
       continue;
     }

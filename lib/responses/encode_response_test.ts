@@ -236,3 +236,29 @@ Deno.test("encodeResponse() writes a search as a web_search_call item with its q
     },
   ]);
 });
+
+Deno.test("encodeResponse() annotates the message with url_citations at their place in it", () => {
+  const body = encodeResponse(
+    answer([
+      { type: "text", text: "Yes. " },
+      {
+        type: "text",
+        text: "Deno 2.9 is out.",
+        citations: [{ url: "https://deno.com/blog", title: "Deno blog", start: 0, end: 8 }],
+      },
+    ]),
+    OPTIONS,
+    REQUEST,
+  );
+  assert.deepEqual((body.output as Array<{ content: unknown }>)[0].content, [{
+    type: "output_text",
+    text: "Yes. Deno 2.9 is out.",
+    annotations: [{
+      type: "url_citation",
+      start_index: 5,
+      end_index: 13,
+      url: "https://deno.com/blog",
+      title: "Deno blog",
+    }],
+  }]);
+});

@@ -13,7 +13,7 @@ import { unreachable } from "../ir/types.ts";
 import { isObject } from "./_fields.ts";
 import { encryptedContentOf } from "./reasoning_proof.ts";
 import { routeOf, type ToolRoute } from "./tool_routes.ts";
-import type { ItemStatus, OutputItemOut, SummaryTextOut } from "./types.ts";
+import type { ItemStatus, OutputItemOut, SummaryTextOut, UrlCitationOut } from "./types.ts";
 
 /** `resp_<upstream id>`, so the caller's id still leads back to the upstream's. */
 export function responseIdOf(id: string, options: StreamEncoderOptions): string {
@@ -26,13 +26,18 @@ export function itemIdOf(prefix: string, responseId: string, index: number): str
   return `${prefix}_${responseId.slice(responseId.startsWith("resp_") ? 5 : 0)}_${index}`;
 }
 
-export function messageItem(id: string, text: string, status: ItemStatus): OutputItemOut {
+export function messageItem(
+  id: string,
+  text: string,
+  status: ItemStatus,
+  annotations: UrlCitationOut[] = [],
+): OutputItemOut {
   return {
     id,
     type: "message",
     status,
     role: "assistant",
-    content: status === "in_progress" ? [] : [{ type: "output_text", text, annotations: [] }],
+    content: status === "in_progress" ? [] : [{ type: "output_text", text, annotations }],
   };
 }
 

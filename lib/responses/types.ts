@@ -143,7 +143,16 @@ export type ToolChoiceOut = "auto" | "required" | "none" | { type: "function"; n
 export interface OutputTextOut {
   type: "output_text";
   text: string;
-  annotations: [];
+  annotations: UrlCitationOut[];
+}
+
+/** A page that supports part of a message's text, by character offsets into it. */
+export interface UrlCitationOut {
+  type: "url_citation";
+  start_index: number;
+  end_index: number;
+  url: string;
+  title: string;
 }
 
 /** An output item the proxy writes for a Responses caller. */

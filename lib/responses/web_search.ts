@@ -5,13 +5,14 @@
  * searches, and searches written as the `web_search_call` items a caller reads.
  */
 import type {
+  Citation,
   WebSearchCallPart,
   WebSearchResultPart,
   WebSearchSource,
   WebSearchTool,
 } from "../ir/types.ts";
 import { isObject, type JsonObject } from "./_fields.ts";
-import type { OutputItemIn } from "./types.ts";
+import type { OutputItemIn, UrlCitationOut } from "./types.ts";
 
 /** The tool types of the Responses web search (older models' `web_search_preview` too). */
 export function isWebSearchTool(type: string): boolean {
@@ -100,6 +101,30 @@ export function citedSources(item: OutputItemIn): WebSearchSource[] {
     }
   }
   return out;
+}
+
+/** A text's `url_citation` annotations as citations (those with no place in it left out). */
+export function citationsOf(annotations: unknown, length: number): Citation[] {
+  if (!Array.isArray(annotations)) return [];
+  return annotations.flatMap((note) => {
+    if (!isObject(note) || note.type !== "url_citation" || typeof note.url !== "string") return [];
+    const { start_index: start, end_index: end } = note;
+    if (typeof start !== "number" || typeof end !== "number") return [];
+    if (start < 0 || end > length || start >= end) return [];
+    const title = typeof note.title === "string" && note.title ? note.title : hostOf(note.url);
+    return [{ url: note.url, title, start, end }];
+  });
+}
+
+/** A citation as the `url_citation` annotation a caller reads, `offset` into the message. */
+export function annotationOf(citation: Citation, offset: number): UrlCitationOut {
+  return {
+    type: "url_citation",
+    start_index: citation.start + offset,
+    end_index: citation.end + offset,
+    url: citation.url,
+    title: citation.title,
+  };
 }
 
 /**
