@@ -182,6 +182,10 @@ export function checkAnswer(answer: Answer, ctx: Context, reply: Reply | Failure
   expected.forEach((want, i) => {
     const got = answer.blocks[i];
     if (want.type === "text" && got.type === "text") assert.equal(got.text, want.text);
+    if (want.type === "web_search" && got.type === "web_search") {
+      assert.equal(got.query, want.query);
+      assert.deepEqual(got.sources, want.sources);
+    }
     if (want.type === "thinking" && got.type === "thinking") {
       assert.equal(got.text, want.text);
       if (!own && !uk.signature.thinking) unsigned.push(want.text);
