@@ -10,7 +10,7 @@ import type {
   WebSearchSource,
   WebSearchTool,
 } from "../ir/types.ts";
-import { isWebSearchServerTool } from "../ir/web_search.ts";
+import { domainsOf, isWebSearchServerTool, userLocationOf } from "../ir/web_search.ts";
 import { isObject, type JsonObject } from "./_validate.ts";
 import type {
   AnthropicServerToolUseBlock,
@@ -24,18 +24,12 @@ export function webSearchToolOf(serverTools: unknown[]): WebSearchTool | undefin
   if (!tool) return undefined;
   const out: WebSearchTool = {};
   if (typeof tool.max_uses === "number") out.maxUses = tool.max_uses;
-  const allowed = strings(tool.allowed_domains);
+  const allowed = domainsOf(tool.allowed_domains);
   if (allowed) out.allowedDomains = allowed;
-  const blocked = strings(tool.blocked_domains);
+  const blocked = domainsOf(tool.blocked_domains);
   if (blocked) out.blockedDomains = blocked;
-  if (isObject(tool.user_location)) {
-    const location: NonNullable<WebSearchTool["userLocation"]> = {};
-    for (const key of ["city", "region", "country", "timezone"] as const) {
-      const value = tool.user_location[key];
-      if (typeof value === "string") location[key] = value;
-    }
-    out.userLocation = location;
-  }
+  const location = userLocationOf(tool.user_location);
+  if (location) out.userLocation = location;
   return out;
 }
 
@@ -124,8 +118,4 @@ function sourceOf(item: JsonObject): WebSearchSource | undefined {
       ? { encryptedContent: item.encrypted_content }
       : {}),
   };
-}
-
-function strings(value: unknown): string[] | undefined {
-  return Array.isArray(value) && value.every((v) => typeof v === "string") ? value : undefined;
 }

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import type { Request } from "./types.ts";
-import { isWebSearchServerTool, otherServerTools, webSearchText } from "./web_search.ts";
+import {
+  domainsOf,
+  isWebSearchServerTool,
+  otherServerTools,
+  userLocationOf,
+  webSearchText,
+} from "./web_search.ts";
 
 Deno.test("isWebSearchServerTool() knows every version of the web search tool, and only it", () => {
   assert.equal(isWebSearchServerTool({ type: "web_search_20250305", name: "web_search" }), true);
@@ -48,4 +54,16 @@ Deno.test("webSearchText() writes a search, its sources or its failure as plain 
     }),
     "The web search failed (unavailable).",
   );
+});
+
+Deno.test("userLocationOf() and domainsOf() keep only the well-typed fields of a search tool", () => {
+  assert.deepEqual(
+    userLocationOf({ type: "approximate", city: "Oslo", region: null, country: "NO", x: 1 }),
+    { city: "Oslo", country: "NO" },
+  );
+  assert.equal(userLocationOf(undefined), undefined);
+  assert.equal(userLocationOf("Oslo"), undefined);
+  assert.deepEqual(domainsOf(["a.example", "b.example"]), ["a.example", "b.example"]);
+  assert.equal(domainsOf(["a.example", 3]), undefined);
+  assert.equal(domainsOf(undefined), undefined);
 });

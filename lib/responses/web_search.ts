@@ -11,6 +11,7 @@ import type {
   WebSearchSource,
   WebSearchTool,
 } from "../ir/types.ts";
+import { domainsOf, userLocationOf } from "../ir/web_search.ts";
 import { isObject, type JsonObject } from "./_fields.ts";
 import type { OutputItemIn, UrlCitationOut } from "./types.ts";
 
@@ -22,18 +23,10 @@ export function isWebSearchTool(type: string): boolean {
 /** A caller's `web_search` tool as the search it allows (what has no counterpart left out). */
 export function webSearchToolOf(tool: JsonObject): WebSearchTool {
   const out: WebSearchTool = {};
-  const domains = isObject(tool.filters) ? tool.filters.allowed_domains : undefined;
-  if (Array.isArray(domains) && domains.every((d) => typeof d === "string")) {
-    out.allowedDomains = domains;
-  }
-  if (isObject(tool.user_location)) {
-    const location: NonNullable<WebSearchTool["userLocation"]> = {};
-    for (const key of ["city", "region", "country", "timezone"] as const) {
-      const value = tool.user_location[key];
-      if (typeof value === "string") location[key] = value;
-    }
-    out.userLocation = location;
-  }
+  const allowed = domainsOf(isObject(tool.filters) ? tool.filters.allowed_domains : undefined);
+  if (allowed) out.allowedDomains = allowed;
+  const location = userLocationOf(tool.user_location);
+  if (location) out.userLocation = location;
   return out;
 }
 
