@@ -4,7 +4,8 @@
  * which then reads its settings from the environment and the config files alone.
  */
 import { ConfigError } from "./lib/config/config_error.ts";
-import { loadModels, type ModelRegistry } from "./lib/config/models.ts";
+import type { ModelRegistry } from "./lib/config/model_registry.ts";
+import { loadModels } from "./lib/config/models.ts";
 import { loadSettings, type Settings } from "./lib/config/settings.ts";
 import { createHandler } from "./lib/server/app.ts";
 import {
@@ -57,6 +58,7 @@ async function deps(
     newId: randomId,
     now: () => Date.now(),
     maxInFlight,
+    fetch: globalThis.fetch,
   };
 }
 

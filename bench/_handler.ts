@@ -1,8 +1,6 @@
 /**
- * The whole request handler in process, with `fetch` to the upstream replaced by a canned answer
- * (the stub replaces the global `fetch` of the process that imports this module): what the
- * proxy's own code costs per request, without the HTTP stack. Used by handler_bench.ts and
- * profile.ts.
+ * The whole request handler in process, its upstream `fetch` a canned answer: what the proxy's
+ * own code costs per request, without the HTTP stack. Used by handler_bench.ts and profile.ts.
  */
 import { parseModels } from "../lib/config/models.ts";
 import { resolveSettings } from "../lib/config/settings.ts";
@@ -23,6 +21,7 @@ const handler = createHandler({
   stats: new Stats(),
   logger: createLogger({ level: "info", format: "text", sink: () => {} }),
   ...ids,
+  fetch: fakeUpstream,
 });
 
 const OPENAI_JSON = JSON.stringify({
@@ -96,9 +95,9 @@ function jsonAnswer(json: string): Response {
   });
 }
 
-globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+function fakeUpstream(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const url = String(input);
-  // The proxy sends bytes (lib/json_bytes.ts); decoding them here costs the stub ~20 µs.
+  // The proxy sends bytes (lib/json/json_bytes.ts); decoding them here costs the stub ~20 µs.
   const body = init?.body;
   const text = body instanceof Uint8Array ? new TextDecoder().decode(body) : String(body ?? "");
   const streamed = text.includes('"stream":true');
@@ -114,7 +113,7 @@ globalThis.fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Respo
       ? new Response(sseBody(ANTHROPIC_SSE), { headers: { "content-type": "text/event-stream" } })
       : jsonAnswer(ANTHROPIC_JSON),
   );
-};
+}
 
 const CLAUDE_CODE = JSON.parse(fixtureText("requests/claude_code_request.json"));
 // Bytes, as Deno.serve hands a body over: the benchmark does not pay for encoding it.

@@ -3,7 +3,7 @@
  * only) applied through the same framing as the estimate, over the written request bodies.
  */
 import { countTokens } from "gpt-tokenizer/encoding/o200k_base";
-import { CODECS } from "../lib/server/codecs.ts";
+import { CODECS } from "../lib/dialects.ts";
 import type { Dialect, Request } from "../lib/ir/types.ts";
 import { countRequestTokens, type TokenBreakdown } from "../lib/tokens/estimate.ts";
 
@@ -14,7 +14,7 @@ export function o200kTokens(text: string): number {
 
 /** Tokens of a request by the reference tokenizer. */
 export function referenceRequestTokens(request: Request): TokenBreakdown {
-  return countRequestTokens(request, o200kTokens);
+  return countRequestTokens(request, o200kTokens, CODECS.anthropic.imageTokens);
 }
 
 /** A written body and the dialect it is in. */

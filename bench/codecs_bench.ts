@@ -2,7 +2,7 @@
  * Request conversion of Claude Code's 115 KB body: JSON text in, upstream JSON text out, for
  * each upstream dialect, beside the floor of parsing and writing the same JSON once.
  */
-import { CODECS } from "../lib/server/codecs.ts";
+import { CODECS } from "../lib/dialects.ts";
 import type { Dialect } from "../lib/ir/types.ts";
 import { fixtureText } from "./_fixtures.ts";
 

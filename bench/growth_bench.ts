@@ -4,7 +4,7 @@
  * long as its baseline, never four times or more.
  */
 import { globMatches } from "../lib/config/glob.ts";
-import { decodeContents } from "../lib/gemini/contents_decoder.ts";
+import { decodeContents } from "../lib/gemini/decode_contents.ts";
 import { cleanSchema } from "../lib/gemini/schema.ts";
 import { SchemaBudget } from "../lib/gemini/schema_budget.ts";
 import { Assembler } from "../lib/ir/assembler.ts";

@@ -4,9 +4,11 @@
  * Each bench is one whole stream; the name gives its event count (divide for per-event cost).
  */
 import { Assembler } from "../lib/ir/assembler.ts";
-import type { Dialect } from "../lib/ir/types.ts";
-import { CODECS } from "../lib/server/codecs.ts";
+import { CODECS } from "../lib/dialects.ts";
 import { fixtureEvents, ids } from "./_fixtures.ts";
+
+/** The dialects with a recorded stream to convert. */
+type Dialect = "anthropic" | "openai" | "gemini";
 
 const STREAMS: Record<Dialect, string> = {
   anthropic: "streams/anthropic_thinking_tools.sse",

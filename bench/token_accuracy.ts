@@ -2,6 +2,7 @@
  * `deno task bench:tokens`: the local token count against the o200k reference on
  * every written body, per part of the request (system, messages, tools) and overall.
  */
+import { CODECS } from "../lib/dialects.ts";
 import { estimateRequestBreakdown } from "../lib/tokens/estimate.ts";
 import { loadSample, referenceRequestTokens, SAMPLES } from "./_token_reference.ts";
 
@@ -15,7 +16,7 @@ console.log(
 );
 for (const sample of SAMPLES) {
   const request = loadSample(sample);
-  const est = estimateRequestBreakdown(request);
+  const est = estimateRequestBreakdown(request, CODECS.anthropic.imageTokens);
   const ref = referenceRequestTokens(request);
   estAll += est.total;
   refAll += ref.total;

@@ -1,5 +1,5 @@
 /** The local token count on Claude Code's 115 KB request, beside the o200k tokenizer. */
-import { CODECS } from "../lib/server/codecs.ts";
+import { CODECS } from "../lib/dialects.ts";
 import { estimateRequestTokens, textTokens } from "../lib/tokens/estimate.ts";
 import { o200kTokens, referenceRequestTokens } from "./_token_reference.ts";
 import { fixtureText } from "./_fixtures.ts";
@@ -9,7 +9,7 @@ const REQUEST = CODECS.anthropic.decodeRequest(JSON.parse(TEXT), { model: "m", s
   .value;
 
 Deno.bench("estimateRequestTokens, 115 KB Claude Code request", { group: "count" }, () => {
-  estimateRequestTokens(REQUEST);
+  estimateRequestTokens(REQUEST, CODECS.anthropic.imageTokens);
 });
 Deno.bench("o200k tokenizer (reference), same request", { group: "count" }, () => {
   referenceRequestTokens(REQUEST);

@@ -1,7 +1,8 @@
 /**
  * The one error class a client ever sees. Every failure the proxy reports (its own rejections
  * and upstream failures) is a ProxyError, rendered into the caller's envelope in one place
- * (`lib/server/error_response.ts`), or into the dialect's error event once a stream has started.
+ * (`errorResponse` in lib/server/exchange.ts), or into the dialect's error event once a stream
+ * has started (its codec's `relay.errorEvent`, or its stream encoder).
  */
 
 /** Dialect-neutral error kinds; each dialect's envelope maps them to its own names. */

@@ -71,6 +71,35 @@ export function startMock(handler: MockHandler): Mock {
   };
 }
 
+/**
+ * The mock upstream in process: a `fetch` for the proxy's deps that hands each call to `handler`
+ * as the HTTP mock would, without a port.
+ */
+export function mockFetch(handler: MockHandler): { fetch: typeof fetch; received: Received[] } {
+  const received: Received[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(String(input));
+    const body = init?.body === undefined ? "" : await new Response(init.body).text();
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      json = undefined;
+    }
+    const entry = {
+      method: init?.method ?? "GET",
+      path: url.pathname,
+      search: url.search,
+      headers: new Headers(init?.headers),
+      body,
+      json,
+    };
+    received.push(entry);
+    return await handler(entry, init?.signal ?? new AbortController().signal);
+  };
+  return { fetch, received };
+}
+
 export interface Proxy {
   url: string;
   logs: string[];
@@ -89,6 +118,33 @@ export function startProxy(
   env: Record<string, string> = {},
   ledger: Partial<LedgerOptions> = {},
 ): Proxy {
+  const { handler, logs, stats, recorder } = proxyHandler(
+    modelsYaml,
+    settings,
+    env,
+    ledger,
+    globalThis.fetch,
+  );
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    logs,
+    stats,
+    close: async () => {
+      await server.shutdown();
+      await recorder.close();
+    },
+  };
+}
+
+/** The real proxy handler over `modelsYaml`, calling its upstreams with `fetch`. */
+export function proxyHandler(
+  modelsYaml: string,
+  settings: Partial<Settings>,
+  env: Record<string, string>,
+  ledger: Partial<LedgerOptions>,
+  fetch: typeof globalThis.fetch,
+) {
   const logs: string[] = [];
   const resolved = {
     ...resolveSettings({}, () => undefined, {}, "config.json"),
@@ -115,17 +171,9 @@ export function startProxy(
     logger,
     newId: randomId,
     now: () => Date.now(),
+    fetch,
   });
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
-  return {
-    url: `http://127.0.0.1:${server.addr.port}`,
-    logs,
-    stats,
-    close: async () => {
-      await server.shutdown();
-      await recorder.close();
-    },
-  };
+  return { handler, logs, stats, recorder };
 }
 
 /** A JSON response. */

@@ -9,7 +9,6 @@ import { anthropicCodec } from "../lib/anthropic/mod.ts";
 import { ProxyError } from "../lib/errors.ts";
 import { geminiCodec } from "../lib/gemini/mod.ts";
 import type { DialectCodec } from "../lib/ir/codec.ts";
-import type { Dialect } from "../lib/ir/types.ts";
 import { openaiCodec } from "../lib/openai/mod.ts";
 import { type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
 import {
@@ -25,27 +24,28 @@ import {
   normalAnswer,
   readResult,
   type Result,
+  type Written,
 } from "./_reliability.ts";
 
-const CODECS: Record<Dialect, DialectCodec> = {
+const CODECS: Record<Written, DialectCodec> = {
   anthropic: anthropicCodec,
   openai: openaiCodec,
   gemini: geminiCodec,
 };
 
-const FIXTURE: Record<Dialect, string> = {
+const FIXTURE: Record<Written, string> = {
   anthropic: "claude_code_request.json",
   openai: "opencode_request.json",
   gemini: "gemini_cli_request.json",
 };
 
-function fixture(dialect: Dialect): any {
+function fixture(dialect: Written): any {
   const path = new URL(`./fixtures/requests/${FIXTURE[dialect]}`, import.meta.url);
   return JSON.parse(Deno.readTextFileSync(path));
 }
 
 /** A model of another dialect, so the caller's decoder runs. */
-function converted(caller: Dialect): string {
+function converted(caller: Written): string {
   return MODEL[caller === "openai" ? "anthropic" : "openai"];
 }
 
@@ -61,7 +61,7 @@ async function withProxy(fn: (proxy: Proxy, mock: Mock) => Promise<void>): Promi
 }
 
 /** Never a 5xx; a 4xx is in the caller's envelope. Returns a failure description or "". */
-function judge(caller: Dialect, name: string, result: Result): string {
+function judge(caller: Written, name: string, result: Result): string {
   if (result.status >= 500) return `${name}: ${result.status} ${result.text.slice(0, 200)}`;
   if (result.status >= 400) {
     try {
@@ -146,7 +146,7 @@ for (const caller of DIALECTS) {
 }
 
 /** Hostile bodies per caller dialect: each must be a 4xx. */
-function hostile(caller: Dialect): Array<[string, () => BodyInit]> {
+function hostile(caller: Written): Array<[string, () => BodyInit]> {
   const model = converted(caller);
   const body = () => minimalBody(caller, model) as any;
   const json = (b: unknown) => () => JSON.stringify(b);
@@ -213,7 +213,7 @@ for (const caller of DIALECTS) {
 }
 
 /** A tool result that answers no call of the conversation, per caller dialect. */
-function orphanResult(caller: Dialect): Record<string, unknown> {
+function orphanResult(caller: Written): Record<string, unknown> {
   switch (caller) {
     case "anthropic":
       return {
@@ -298,7 +298,7 @@ Deno.test("thousands of tools and huge strings are served or refused, never a 5x
 
 Deno.test("CRLF and control characters in the model name are a 4xx and reach no header", async () => {
   await withProxy(async (proxy, mock) => {
-    for (const caller of ["anthropic", "openai"] as Dialect[]) {
+    for (const caller of ["anthropic", "openai"] as Written[]) {
       for (
         const name of [
           "up-openai\r\nX-Injected: 1",

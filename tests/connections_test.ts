@@ -162,6 +162,7 @@ Deno.test("API requests beyond the in-flight cap get a 503 in the caller's diale
     newId: randomId,
     now: () => Date.now(),
     maxInFlight: 2,
+    fetch: globalThis.fetch,
   });
   const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
   const url = `http://127.0.0.1:${server.addr.port}`;

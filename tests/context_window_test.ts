@@ -6,7 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { decodeRequest } from "../lib/anthropic/decode_request.ts";
-import type { Dialect } from "../lib/ir/types.ts";
+/** The dialects this file writes requests and overflow errors for. */
+type Dialect = "anthropic" | "openai" | "gemini";
+import { CODECS } from "../lib/dialects.ts";
 import { estimateRequestTokens } from "../lib/tokens/estimate.ts";
 import { json, type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
 
@@ -73,6 +75,7 @@ async function ask(
 function estimate(text: string): number {
   return estimateRequestTokens(
     decodeRequest({ model: "m", max_tokens: 1, messages: [{ role: "user", content: text }] }).value,
+    CODECS.anthropic.imageTokens,
   );
 }
 

@@ -1,5 +1,5 @@
 /**
- * End to end with the official SDKs (issue 3): `@anthropic-ai/sdk` through the real proxy to a
+ * End to end with the official SDKs: `@anthropic-ai/sdk` through the real proxy to a
  * mock OpenAI-dialect upstream, and `openai` to a mock Anthropic upstream, streaming and not,
  * with two-turn tool round trips and thinking round trips. The SDKs' own stream helpers must
  * assemble the final message without error, and what the mock receives on the second turn is

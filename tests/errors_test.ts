@@ -1,10 +1,9 @@
 /**
- * What the proxy itself rejects, over HTTP against the real handler, in every caller's envelope
- * (SPEC §2): bad bodies, unknown models, size limit, methods, paths, keys; and the routing
- * aliases, HEAD warm-ups and the key sources that must work.
+ * What the proxy itself rejects, over HTTP against the real handler, in every caller's envelope:
+ * bad bodies, unknown models, size limit, methods, paths, keys; and the routing aliases, HEAD
+ * warm-ups and the key sources that must work.
  */
 import assert from "node:assert/strict";
-import type { Dialect } from "../lib/ir/types.ts";
 import { type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
 import {
   assertError,
@@ -19,6 +18,7 @@ import {
   modelsYaml,
   normalAnswer,
   readResult,
+  type Written,
 } from "./_reliability.ts";
 
 async function withProxy(
@@ -38,7 +38,7 @@ async function withProxy(
 /** Posts raw text as a caller's generate request. */
 async function postRaw(
   proxy: Proxy,
-  caller: Dialect,
+  caller: Written,
   model: string,
   body: BodyInit,
   headers: Record<string, string> = {},
@@ -52,7 +52,7 @@ async function postRaw(
 }
 
 // A model of the other dialects (the caller's decoder runs) and the pass-through model.
-const TARGETS: Record<Dialect, string[]> = {
+const TARGETS: Record<Written, string[]> = {
   anthropic: [MODEL.openai, MODEL.anthropic],
   openai: [MODEL.gemini, MODEL.openai],
   gemini: [MODEL.anthropic, MODEL.gemini],
@@ -73,7 +73,7 @@ Deno.test("malformed bodies are a 400 in every caller's envelope, for converted 
 });
 
 /** Bodies with a wrong type or a missing field, per caller dialect. */
-function wrongShapes(caller: Dialect): Array<[string, (b: any) => void]> {
+function wrongShapes(caller: Written): Array<[string, (b: any) => void]> {
   switch (caller) {
     case "anthropic":
       return [
@@ -185,7 +185,7 @@ Deno.test("a body over max_request_bytes is a 413, with and without content-leng
 
 Deno.test("a wrong method is a 405 with Allow, in the dialect of the path", async () => {
   await withProxy(async (proxy) => {
-    const cases: Array<[string, string, Dialect, string]> = [
+    const cases: Array<[string, string, Written, string]> = [
       ["GET", "/anthropic/v1/messages", "anthropic", "POST"],
       ["PUT", "/openai/v1/chat/completions", "openai", "POST"],
       ["GET", `/gemini/v1beta/models/${MODEL.gemini}:generateContent`, "gemini", "POST"],
@@ -204,7 +204,7 @@ Deno.test("a wrong method is a 405 with Allow, in the dialect of the path", asyn
 
 Deno.test("an unknown path is a 404 in the dialect its prefix implies", async () => {
   await withProxy(async (proxy) => {
-    const cases: Array<[string, Dialect]> = [
+    const cases: Array<[string, Written]> = [
       ["/anthropic/v1/nothing", "anthropic"],
       ["/anthropic/v2/messages", "anthropic"],
       ["/openai/v1/completions", "openai"],
@@ -329,7 +329,7 @@ Deno.test("HEAD on each prefix answers 200 with an empty body and no auth", asyn
 
 Deno.test("the /anthropic/v1/v1, bare /v1 and /v1beta aliases reach the same handlers; ?beta=true is ignored", async () => {
   await withProxy(async (proxy) => {
-    const post = async (path: string, caller: Dialect, model: string) =>
+    const post = async (path: string, caller: Written, model: string) =>
       await readResult(
         await fetch(proxy.url + path, {
           method: "POST",
@@ -379,7 +379,7 @@ Deno.test("the /anthropic/v1/v1, bare /v1 and /v1beta aliases reach the same han
 
 Deno.test("Accept: application/json on a streaming request still streams", async () => {
   await withProxy(async (proxy) => {
-    for (const caller of ["anthropic", "openai"] as Dialect[]) {
+    for (const caller of ["anthropic", "openai"] as Written[]) {
       for (const model of Object.values(MODEL)) {
         const result = await callProxy(proxy, caller, model, {
           stream: true,

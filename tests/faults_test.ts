@@ -5,7 +5,6 @@
  * event and no normal finish), and the server must keep serving afterwards.
  */
 import assert from "node:assert/strict";
-import type { Dialect } from "../lib/ir/types.ts";
 import { type Mock, type Proxy, type Received, startMock, startProxy } from "./_harness.ts";
 import {
   assertError,
@@ -30,6 +29,7 @@ import {
   upstreamErrorBody,
   upstreamJson,
   wantsStream,
+  type Written,
 } from "./_reliability.ts";
 
 const TIMEOUT_SECONDS = 0.4;
@@ -60,7 +60,7 @@ async function withFaults(
 /** Runs every pair, streaming and not, collecting failures with the pair's name. */
 async function everyPair(
   proxy: Proxy,
-  check: (caller: Dialect, upstream: Dialect, stream: boolean, result: Result) => void,
+  check: (caller: Written, upstream: Written, stream: boolean, result: Result) => void,
   streams: boolean[] = [false, true],
 ): Promise<void> {
   const runs = pairs().flatMap(([caller, upstream]) =>
@@ -316,7 +316,7 @@ Deno.test("a giant non-streamed answer is cut off with a 502, not buffered witho
   await withFaults(async (proxy, mock) => {
     mock.handle(() => giant(size, sent));
     for (const caller of DIALECTS) {
-      for (const upstream of [caller, caller === "openai" ? "gemini" : "openai"] as Dialect[]) {
+      for (const upstream of [caller, caller === "openai" ? "gemini" : "openai"] as Written[]) {
         sent.bytes = 0;
         const result = await callProxy(proxy, caller, MODEL[upstream]);
         assert.match(assertError(caller, result, 502), /larger than/);
@@ -341,7 +341,7 @@ Deno.test("a compressed answer is held to the limit once inflated", async () => 
       })
     );
     for (const caller of DIALECTS) {
-      const upstream: Dialect = caller === "openai" ? "gemini" : "openai";
+      const upstream: Written = caller === "openai" ? "gemini" : "openai";
       const result = await callProxy(proxy, caller, MODEL[upstream]);
       assert.match(assertError(caller, result, 502), /larger than/);
     }
@@ -388,7 +388,7 @@ Deno.test("a non-streamed answer declared larger than the limit is refused unrea
   await withFaults(async (proxy, mock) => {
     mock.handle(() => giant(80 << 20, sent, true));
     for (const caller of DIALECTS) {
-      for (const upstream of [caller, caller === "openai" ? "gemini" : "openai"] as Dialect[]) {
+      for (const upstream of [caller, caller === "openai" ? "gemini" : "openai"] as Written[]) {
         sent.bytes = 0;
         const result = await callProxy(proxy, caller, MODEL[upstream]);
         assert.match(assertError(caller, result, 502), /larger than/);
@@ -625,7 +625,7 @@ Deno.test("a caller's key never goes to a fallback on another api_base without i
 // ---- client faults ----
 
 /** An endless stream of text deltas, until the request is aborted; counts bytes written. */
-function endless(dialect: Dialect, signal: AbortSignal, sent: { bytes: number }, pause: number) {
+function endless(dialect: Written, signal: AbortSignal, sent: { bytes: number }, pause: number) {
   const encoder = new TextEncoder();
   let first = true;
   const delta = encoder.encode(textDelta(dialect, "x".repeat(4000)));

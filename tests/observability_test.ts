@@ -337,7 +337,7 @@ Deno.test("GET /metrics exposes requests, tokens, latency and TTFB in Prometheus
   });
 });
 
-Deno.test("the log has one line per request with the fields of issue 5", async () => {
+Deno.test("the log has one line per request with every field a request is counted by", async () => {
   await withRun((proxy) => {
     const lines = proxy.logs.map((line) => JSON.parse(line));
     const requests = lines.filter((l) => l.method === "POST");
@@ -395,6 +395,7 @@ Deno.test("createLogger() writes readable text lines to log_file_path", async ()
       logger,
       newId: randomId,
       now: () => Date.now(),
+      fetch: globalThis.fetch,
     });
     const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, handler);
     try {

@@ -5,7 +5,6 @@
  */
 import assert from "node:assert/strict";
 import { resolveSettings } from "../lib/config/settings.ts";
-import type { Dialect } from "../lib/ir/types.ts";
 import { type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
 import {
   assertError,
@@ -22,6 +21,7 @@ import {
   sseResponse,
   streamHead,
   upstreamErrorBody,
+  type Written,
 } from "./_reliability.ts";
 
 const MODEL_KEY = "sk-model-own-secret-5678";
@@ -90,7 +90,7 @@ Deno.test("nothing in a request changes the upstream host", async () => {
       `b-openai/../a-openai`,
       `a-openai#${hostB}`,
     ];
-    for (const caller of ["anthropic", "openai"] as Dialect[]) {
+    for (const caller of ["anthropic", "openai"] as Written[]) {
       for (const name of names) {
         const body = { ...minimalBody(caller, name), model: name };
         const result = await callProxy(proxy, caller, name, { body });

@@ -1,18 +1,18 @@
 /**
  * A large request's `tools` sent again is reused, not parsed and written again
- * (lib/shared_json.ts). For every caller × upstream pair, a Claude-Code-sized request is sent
- * twice as Claude Code writes JSON (remembered or reused), then once indented, which is never
- * remembered: all three must reach the upstream byte for byte alike, and be answered alike. Each
+ * (lib/json/remembered_tools.ts). For every caller × upstream pair, a Claude-Code-sized request
+ * is sent twice as Claude Code writes JSON (remembered or reused), then once indented, which is
+ * never remembered: all three must reach the upstream byte for byte alike, and be answered alike. Each
  * caller's tools stay the same across the three upstreams, as in a session that switches models.
  */
 import assert from "node:assert/strict";
-import type { Dialect } from "../lib/ir/types.ts";
-import { CODECS } from "../lib/server/codecs.ts";
-import { sharedToolsCounts } from "../lib/shared_json.ts";
+import { CODECS } from "../lib/dialects.ts";
+import { sharedToolsCounts } from "../lib/json/remembered_tools.ts";
 import { startMock, startProxy } from "./_harness.ts";
-import { normalAnswer } from "./_reliability.ts";
-import { DIALECTS, KITS } from "./conformance/wire/kits.ts";
-const MODEL: Record<Dialect, string> = { anthropic: "to-a", openai: "to-o", gemini: "to-g" };
+import { DIALECTS, normalAnswer, type Written } from "./_reliability.ts";
+import { KITS } from "./conformance/wire/kits.ts";
+
+const MODEL: Record<Written, string> = { anthropic: "to-a", openai: "to-o", gemini: "to-g" };
 const KEY = "sk-shared-tools-0001";
 const FIXTURE = JSON.parse(
   Deno.readTextFileSync(
@@ -21,7 +21,7 @@ const FIXTURE = JSON.parse(
 );
 
 /** The fixture, with a tool of its own so it is new to this process, written by `caller`. */
-function callerBody(caller: Dialect, upstream: Dialect): Record<string, unknown> {
+function callerBody(caller: Written, upstream: Written): Record<string, unknown> {
   const anthropic = {
     ...FIXTURE,
     model: MODEL[upstream],

@@ -6,7 +6,6 @@
  * their text, as whole answers do.
  */
 import assert from "node:assert/strict";
-import type { Dialect } from "../lib/ir/types.ts";
 import { type Mock, oneRequest, type Proxy, startMock, startProxy } from "./_harness.ts";
 import {
   assertOk,
@@ -22,6 +21,7 @@ import {
   streamTail,
   textDelta,
   UPSTREAM_MODEL,
+  type Written,
 } from "./_reliability.ts";
 
 /**
@@ -59,7 +59,7 @@ async function withOpenEnded(
   }
 }
 
-function answerText(caller: Dialect, result: Result): string {
+function answerText(caller: Written, result: Result): string {
   return (result.events ?? []).map((e) => {
     if (caller === "anthropic") return e.data?.delta?.text ?? "";
     if (caller === "openai") return e.data?.choices?.[0]?.delta?.content ?? "";
@@ -109,7 +109,7 @@ Deno.test("an OpenAI-dialect upstream's usage chunk after the finish ends the st
     mock.handle(() =>
       openEnded([streamHead("openai"), tail.slice(0, tail.indexOf("data: [DONE]"))], counter)
     );
-    for (const caller of ["anthropic", "openai", "gemini"] as Dialect[]) {
+    for (const caller of ["anthropic", "openai", "gemini"] as Written[]) {
       const { result, line } = await oneRequest(
         proxy,
         () => callProxy(proxy, caller, MODEL.openai, { stream: true }),
@@ -161,7 +161,7 @@ function toolStream(pieces: string[]): string[] {
 }
 
 /** The arguments a caller assembled for its one tool call. */
-function streamedArguments(caller: Dialect, result: Result): unknown {
+function streamedArguments(caller: Written, result: Result): unknown {
   const events = result.events ?? [];
   if (caller === "anthropic") {
     const json = events.filter((e) => e.data?.delta?.type === "input_json_delta")
@@ -191,7 +191,7 @@ Deno.test("streamed tool arguments that are not JSON reach Anthropic and Gemini 
     ];
     for (const { pieces, expected } of cases) {
       mock.handle(() => sseResponse(toolStream(pieces)));
-      for (const caller of ["anthropic", "gemini"] as Dialect[]) {
+      for (const caller of ["anthropic", "gemini"] as Written[]) {
         const { result, line } = await oneRequest(
           proxy,
           () => callProxy(proxy, caller, MODEL.openai, { stream: true }),

@@ -4,7 +4,7 @@
  * `:countTokens` through the real proxy to a mock upstream that checks what it receives.
  */
 import assert from "node:assert/strict";
-import { CODECS } from "../lib/server/codecs.ts";
+import { CODECS } from "../lib/dialects.ts";
 import {
   estimateRequestBreakdown,
   estimateRequestTokens,
@@ -13,6 +13,9 @@ import {
 import { loadSample, referenceRequestTokens, SAMPLES } from "../bench/_token_reference.ts";
 import { json, type Mock, type Proxy, startMock, startProxy } from "./_harness.ts";
 
+/** Images priced as at Anthropic, for the samples (which hold few). */
+const IMAGES = CODECS.anthropic.imageTokens;
+
 const KEY = "sk-count-test-7f3a";
 
 Deno.test("estimateRequestTokens() is within 10% of o200k over the written bodies", () => {
@@ -20,13 +23,13 @@ Deno.test("estimateRequestTokens() is within 10% of o200k over the written bodie
   let reference = 0;
   for (const sample of SAMPLES) {
     const request = loadSample(sample);
-    const est = estimateRequestBreakdown(request);
+    const est = estimateRequestBreakdown(request, IMAGES);
     const ref = referenceRequestTokens(request);
     estimated += est.total;
     reference += ref.total;
     const error = est.total / ref.total - 1;
     assert.ok(Math.abs(error) <= 0.1, `${sample.name}: ${est.total} vs o200k ${ref.total}`);
-    assert.equal(estimateRequestTokens(request), est.total);
+    assert.equal(estimateRequestTokens(request, IMAGES), est.total);
   }
   const overall = estimated / reference - 1;
   assert.ok(Math.abs(overall) <= 0.1, `overall ${estimated} vs o200k ${reference}`);
@@ -35,7 +38,7 @@ Deno.test("estimateRequestTokens() is within 10% of o200k over the written bodie
 Deno.test("estimateRequestTokens() never undercounts system prompts or tool definitions", () => {
   for (const sample of SAMPLES) {
     const request = loadSample(sample);
-    const est = estimateRequestBreakdown(request);
+    const est = estimateRequestBreakdown(request, IMAGES);
     const ref = referenceRequestTokens(request);
     assert.ok(est.system >= ref.system, `${sample.name} system: ${est.system} < ${ref.system}`);
     assert.ok(est.tools >= ref.tools, `${sample.name} tools: ${est.tools} < ${ref.tools}`);
@@ -67,7 +70,7 @@ Deno.test("estimateRequestTokens() counts an image by its pixel size", () => {
       content: [{ type: "image", source: { type: "base64", media_type: "image/png", data } }],
     }],
   }, { model: "m", stream: false }).value;
-  assert.equal(estimateRequestTokens(request), 4 + 1000);
+  assert.equal(estimateRequestTokens(request, IMAGES), 4 + 1000);
 });
 
 function modelsYaml(mock: Mock): string {
@@ -222,6 +225,7 @@ Deno.test("count_tokens on an OpenAI upstream is counted locally and says so", a
       model: "m",
       stream: false,
     }).value,
+    CODECS.openai.imageTokens,
   );
   await withProxy(() => json({}, 500), async (mock, proxy) => {
     const anthropic = await countAnthropic(proxy, "up-openai");

@@ -6,7 +6,6 @@
  * exactly one log line, one count and no request in flight.
  */
 import assert from "node:assert/strict";
-import type { Dialect } from "../lib/ir/types.ts";
 import { json, type Mock, oneRequest, type Proxy, startMock, startProxy } from "./_harness.ts";
 import {
   assertError,
@@ -24,6 +23,7 @@ import {
   streamTail,
   upstreamJson,
   wantsStream,
+  type Written,
 } from "./_reliability.ts";
 
 async function withProxy(
@@ -43,7 +43,7 @@ async function withProxy(
 /** Each pair, streaming and not, one request at a time, each checked by `oneRequest`. */
 async function eachPair(
   proxy: Proxy,
-  check: (caller: Dialect, upstream: Dialect, stream: boolean, result: any, line: any) => void,
+  check: (caller: Written, upstream: Written, stream: boolean, result: any, line: any) => void,
 ): Promise<void> {
   for (const [caller, upstream] of pairs()) {
     for (const stream of [false, true]) {
@@ -63,7 +63,7 @@ async function eachPair(
 }
 
 /** The error each upstream dialect puts in a 200 body here, and the status it implies. */
-const ERROR_200: Record<Dialect, { body: unknown; status: number; message: string }> = {
+const ERROR_200: Record<Written, { body: unknown; status: number; message: string }> = {
   anthropic: {
     body: { type: "error", error: { type: "overloaded_error", message: "Overloaded" } },
     status: 529,

@@ -22,12 +22,12 @@ import { searchCallOf, searchResultOf } from "./web_search.ts";
 import {
   expectObject,
   isObject,
-  join,
+  joinPath,
   type JsonObject,
   optionalBoolean,
   optionalString,
   requiredString,
-} from "./_validate.ts";
+} from "../json/fields.ts";
 
 /** Block types only Anthropic's servers understand; they cannot go to another dialect. */
 const SERVER_BLOCKS = new Set([
@@ -61,7 +61,7 @@ export function decodeMessages(raw: unknown[], warnings: string[]): Message[] {
     if (role !== "user" && role !== "assistant" && role !== "system") {
       throw invalidRequest(`${path}: "role" must be "user", "assistant" or "system"`);
     }
-    const content = decodeContent(message.content, join(path, "content"), walk);
+    const content = decodeContent(message.content, joinPath(path, "content"), walk);
     if (role === "system" && content.some((p) => p.type !== "text")) {
       throw invalidRequest(`${path}: a system message may hold only text blocks`);
     }
@@ -124,7 +124,7 @@ function decodeMedia(
     const text = requiredString(block, "text", path);
     return text ? { type: "text", text, ...cache } : undefined;
   }
-  const sourcePath = join(path, "source");
+  const sourcePath = joinPath(path, "source");
   const source = expectObject(block.source, sourcePath);
   const kind = requiredString(source, "type", sourcePath);
   if (type === "document" && (kind === "text" || kind === "content")) {
@@ -160,7 +160,7 @@ function documentText(source: JsonObject, kind: string, path: string): string {
     throw invalidRequest(`${path}: "content" must be a string or an array`);
   }
   return content.map((item, k) => {
-    const itemPath = `${join(path, "content")}[${k}]`;
+    const itemPath = `${joinPath(path, "content")}[${k}]`;
     const block = expectObject(item, itemPath);
     if (block.type !== "text") {
       throw invalidRequest(`${itemPath}.type: only text blocks are supported here`);
@@ -214,7 +214,7 @@ function decodeToolResult(block: JsonObject, path: string, walk: Walk): ToolResu
   const toolCallId = requiredString(block, "tool_use_id", path);
   const content: ToolResultPart["content"] = [];
   const raw = block.content;
-  const contentPath = join(path, "content");
+  const contentPath = joinPath(path, "content");
   if (typeof raw === "string") {
     if (raw) content.push({ type: "text", text: raw });
   } else if (Array.isArray(raw)) {

@@ -26,8 +26,8 @@ import {
   optionalObject,
   optionalString,
   requiredString,
-} from "./_validate.ts";
-import { derive } from "../shared_json.ts";
+} from "../json/fields.ts";
+import { perTool } from "../json/remembered_tools.ts";
 import { webSearchToolOf } from "./web_search.ts";
 
 /** Validates and decodes a caller's body; throws a 400 ProxyError for bad input. */
@@ -104,22 +104,24 @@ function decodeTools(list: unknown[]): { custom: ToolDefinition[]; server: unkno
       server.push(tool);
       return;
     }
-    custom.push(derive(item, "anthropic tool", () => {
-      const description = optionalString(tool, "description", path);
-      const strict = optionalBoolean(tool, "strict", path);
-      const cache = tool.cache_control;
-      return {
-        name: requiredString(tool, "name", path),
-        ...(description !== undefined ? { description } : {}),
-        inputSchema: optionalObject(tool, "input_schema", path) ??
-          { type: "object", properties: {} },
-        ...(strict !== undefined ? { strict } : {}),
-        ...(cache != null ? { cacheControl: cache } : {}),
-      };
-    }));
+    custom.push(decodeCustomTool(tool, "", path));
   });
   return { custom, server };
 }
+
+/** A custom tool's definition (made once per tool of a remembered list). */
+const decodeCustomTool = perTool((tool: JsonObject, _key, path: string): ToolDefinition => {
+  const description = optionalString(tool, "description", path);
+  const strict = optionalBoolean(tool, "strict", path);
+  const cache = tool.cache_control;
+  return {
+    name: requiredString(tool, "name", path),
+    ...(description !== undefined ? { description } : {}),
+    inputSchema: optionalObject(tool, "input_schema", path) ?? { type: "object", properties: {} },
+    ...(strict !== undefined ? { strict } : {}),
+    ...(cache != null ? { cacheControl: cache } : {}),
+  };
+});
 
 function decodeToolChoice(
   choice: JsonObject | undefined,

@@ -7,9 +7,9 @@ import type { DecodeContext } from "../ir/codec.ts";
 import type { Citation, Converted, Response } from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
 import { idOf, stringOf } from "../ir/lenient.ts";
-import { stopReasonFromWire } from "./_stop_reason.ts";
-import { usageFromWire } from "./_usage.ts";
-import { isObject, type JsonObject } from "./_validate.ts";
+import { stopReasonFromWire } from "./stop_reason.ts";
+import { usageFromWire } from "./usage.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
 import { searchCallOf, searchResultOf } from "./web_search.ts";
 import type { InboundBlock, InboundMessage } from "./types.ts";
 

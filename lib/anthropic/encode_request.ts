@@ -11,7 +11,7 @@ import { encodeThinking } from "./encode_thinking.ts";
 import { isWebSearchServerTool } from "../ir/web_search.ts";
 import { encodeWebSearchTool } from "./web_search.ts";
 import type { AnthropicRequestBody, AnthropicTextBlock, AnthropicToolChoice } from "./types.ts";
-import { derive } from "../shared_json.ts";
+import { perTool } from "../json/remembered_tools.ts";
 
 /** Anthropic's limit on tool names (`^[a-zA-Z0-9_-]{1,64}$`). */
 const MAX_NAME = 64;
@@ -86,16 +86,7 @@ function encodeSystem(request: Request): AnthropicTextBlock[] {
  * declares no tools, so such a history gets a bare declaration per called name and `none`.
  */
 function encodeTools(request: Request, body: AnthropicRequestBody, nameOf: NameOf): void {
-  const tools: unknown[] = request.tools.map((tool) => {
-    const name = nameOf(tool.name);
-    return derive(tool, `anthropic ${name}`, () => ({
-      name,
-      ...(tool.description ? { description: tool.description } : {}),
-      input_schema: { type: "object", ...tool.inputSchema },
-      ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
-      ...(tool.cacheControl != null ? { cache_control: tool.cacheControl } : {}),
-    }));
-  });
+  const tools: unknown[] = request.tools.map((tool) => encodeTool(tool, nameOf(tool.name)));
   for (const tool of request.serverTools ?? []) tools.push(tool);
   // another dialect's caller asked for a search: Anthropic runs it as its server tool
   if (request.webSearch && !request.serverTools?.some(isWebSearchServerTool)) {
@@ -187,3 +178,12 @@ function encodeSampling(
     if (value !== undefined) warnings.push(`${name} was not sent: Anthropic has no such setting`);
   }
 }
+
+/** A tool declared under `name` (made once per tool of a remembered list and name). */
+const encodeTool = perTool((tool: Request["tools"][number], name: string) => ({
+  name,
+  ...(tool.description ? { description: tool.description } : {}),
+  input_schema: { type: "object", ...tool.inputSchema },
+  ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+  ...(tool.cacheControl != null ? { cache_control: tool.cacheControl } : {}),
+}));

@@ -7,7 +7,7 @@ import { callerCallId } from "../ir/ids.ts";
 import { signatureToString } from "../ir/signature.ts";
 import type { Response, Signature } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
-import { usageToWire } from "./_usage.ts";
+import { usageToWire } from "./usage.ts";
 import type { AnthropicMessageResponse, AnthropicResponseBlock } from "./types.ts";
 import { serverToolUseBlock, webSearchResultBlock } from "./web_search.ts";
 

@@ -1,10 +1,11 @@
 /** Anthropic's error envelope, both ways: rendering ours, and reading an upstream's. */
 import { type ErrorKind, ProxyError } from "../errors.ts";
+import type { OverflowWording } from "../ir/endpoint.ts";
 import { unreachable } from "../ir/types.ts";
-import { isObject } from "./_validate.ts";
+import { isObject } from "../json/fields.ts";
 import type { AnthropicErrorType } from "./types.ts";
 
-/** The `error.type` an Anthropic caller expects for each kind (SPEC §2). */
+/** The `error.type` an Anthropic caller expects for each kind. */
 export function errorTypeOfKind(kind: ErrorKind): AnthropicErrorType {
   switch (kind) {
     case "invalid_request":
@@ -76,3 +77,13 @@ export function answerError(body: unknown): ProxyError | undefined {
   const type = typeof body.error.type === "string" ? body.error.type : undefined;
   return new ProxyError(kindOfErrorType(type), errorMessage(body) || "Upstream reported an error");
 }
+
+/**
+ * Anthropic's words for a request over the context window, and where its numbers are:
+ * "prompt is too long: 210000 tokens > 200000 maximum".
+ */
+export const overflowWordings: readonly OverflowWording[] = [{
+  sign: /prompt is too long/i,
+  tokens: /too long:\s*(\d[\d,]*)\s*tokens/i,
+  limit: />\s*(\d[\d,]*)\s*maximum/i,
+}];

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { contextOverflow, type ErrorKind, ProxyError } from "../errors.ts";
 import { answerError, errorBody, errorMessage, kindOfErrorType } from "./errors.ts";
 
-Deno.test("errorBody() writes SPEC §2's Anthropic envelope for every kind", () => {
+Deno.test("errorBody() writes Anthropic's error envelope for every kind", () => {
   const expected: Record<ErrorKind, string> = {
     invalid_request: "invalid_request_error",
     authentication: "authentication_error",

@@ -6,7 +6,7 @@
  */
 import type { ThinkingStyle } from "../ir/codec.ts";
 import { effortOfBudget } from "../ir/effort.ts";
-import { isObject } from "../json_fields.ts";
+import { isObject } from "../json/fields.ts";
 
 /** Edits `body` (a copy the pass-through owns) in place. */
 export function restyleThinking(body: Record<string, unknown>, style: ThinkingStyle): void {

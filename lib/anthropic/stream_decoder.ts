@@ -10,9 +10,9 @@ import type { DecodeContext, StreamDecoder } from "../ir/codec.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import { idOf, stringOf } from "../ir/lenient.ts";
 import { kindOfErrorType } from "./errors.ts";
-import { stopReasonFromWire } from "./_stop_reason.ts";
-import { usageFromWire } from "./_usage.ts";
-import { isObject, type JsonObject } from "./_validate.ts";
+import { stopReasonFromWire } from "./stop_reason.ts";
+import { usageFromWire } from "./usage.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
 import { searchCallOf, searchResultOf } from "./web_search.ts";
 import type { InboundBlock, InboundDelta, InboundStreamEvent } from "./types.ts";
 

@@ -11,7 +11,7 @@ import { encodeSse } from "../sse/encoder.ts";
 import { errorTypeOfKind } from "./errors.ts";
 import { callerCallId } from "../ir/ids.ts";
 import { messageId } from "./encode_response.ts";
-import { serverToolUse, usageToWire } from "./_usage.ts";
+import { serverToolUse, usageToWire } from "./usage.ts";
 import { serverToolUseBlock, webSearchResultBlock } from "./web_search.ts";
 
 /** The Anthropic SSE text for each event. */

@@ -3,8 +3,8 @@
  * false`, e.g. DeepSeek's Anthropic endpoint): every `image` and `document` block, in messages
  * and inside tool results, becomes a text block saying what it was.
  */
-import { isObject, type JsonObject } from "../json_fields.ts";
-import { mapInner } from "../map_changed.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
+import { mapInner } from "../json/map_changed.ts";
 import { type Media, type MediaEdit, mediaPlaceholder } from "../ir/media_placeholder.ts";
 
 /** `messages` with media replaced. */

@@ -11,7 +11,7 @@ import type {
   WebSearchTool,
 } from "../ir/types.ts";
 import { domainsOf, isWebSearchServerTool, userLocationOf } from "../ir/web_search.ts";
-import { isObject, type JsonObject } from "./_validate.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
 import type {
   AnthropicServerToolUseBlock,
   AnthropicWebSearchResult,

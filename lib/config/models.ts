@@ -1,13 +1,22 @@
 /**
- * models.yaml: a top-level list, one entry per model name a client may send. Parsed into
- * `ModelEntry` values with every default applied, and looked up by name, then by alias.
+ * models.yaml: a top-level list, one entry per model name a client may send, parsed into
+ * `ModelEntry` values with every default applied (looked up in model_registry.ts).
  */
 import { parse as parseYaml } from "yaml";
 import type { ThinkingStyle } from "../ir/codec.ts";
-import type { Dialect, Effort } from "../ir/types.ts";
+import { CODECS, DEFAULT_UPSTREAM, type Dialect, DIALECTS } from "../dialects.ts";
+import type { Effort } from "../ir/types.ts";
 import { ConfigError } from "./config_error.ts";
-import { globMatches } from "./glob.ts";
-import { parseTokenCount } from "./number.ts";
+import {
+  objectOf,
+  optBool,
+  optNumber,
+  optString,
+  stringList,
+  stringMap,
+  tokenCount,
+} from "./entry_fields.ts";
+import { ModelRegistry } from "./model_registry.ts";
 import { promptCacheFor, thinkingStyleFor } from "./format_keys.ts";
 import { parsePrice, type Price } from "./price.ts";
 
@@ -18,7 +27,8 @@ export interface ModelEntry {
   /** The name sent upstream. */
   modelName: string;
   apiBase: string;
-  format: Dialect;
+  /** The upstream's dialect (models.yaml `format`, or inferred from `api_base`). */
+  dialect: Dialect;
   aliases: string[];
   /** A key that replaces the caller's (from `api_key` or `api_key_env`). */
   apiKey?: string;
@@ -76,62 +86,8 @@ const KNOWN_KEYS = new Set([
   "price",
 ]);
 
-const FORMATS = new Set(["openai", "anthropic", "gemini"]);
 const EFFORTS = new Set(["minimal", "low", "medium", "high", "xhigh", "max"]);
-/** Claude Code asks for `<model>[1m]` when its 1M-token context is chosen. */
-const ONE_MILLION_SUFFIX = "[1m]";
 const DEFAULT_MAX_TOKENS = 8192;
-
-/** The longest model name looked up; a longer one cannot be configured and only costs time. */
-export const MAX_MODEL_NAME = 256;
-
-/** The configured models, with lookup by name and alias. */
-export class ModelRegistry {
-  readonly entries: readonly ModelEntry[];
-  /** Some entry has an `api_key` of its own (else every request needs the caller's key). */
-  readonly anyOwnKey: boolean;
-  #byId = new Map<string, ModelEntry>();
-  #aliases: Array<{ pattern: string[] | string; entry: ModelEntry }> = [];
-
-  constructor(entries: ModelEntry[]) {
-    this.entries = entries;
-    this.anyOwnKey = entries.some((entry) => entry.apiKey !== undefined);
-    for (const entry of entries) this.#byId.set(entry.modelId, entry);
-    for (const entry of entries) {
-      for (const alias of entry.aliases) {
-        this.#aliases.push({ pattern: alias.includes("*") ? alias.split("*") : alias, entry });
-      }
-    }
-  }
-
-  /**
-   * The entry for a name a client sent: exact `model_id` first, then aliases in file order. A
-   * `[1m]` suffix (Claude Code's 1M-context variant of a model) is looked up without it; nothing
-   * for a name over `MAX_MODEL_NAME`.
-   */
-  resolve(name: string): ModelEntry | undefined {
-    if (name.length > MAX_MODEL_NAME) return undefined;
-    if (name.endsWith(ONE_MILLION_SUFFIX)) name = name.slice(0, -ONE_MILLION_SUFFIX.length);
-    const exact = this.#byId.get(name);
-    if (exact) return exact;
-    for (const { pattern, entry } of this.#aliases) {
-      if (typeof pattern === "string" ? pattern === name : globMatches(pattern, name)) {
-        return entry;
-      }
-    }
-    return undefined;
-  }
-
-  /** The entry with this exact `model_id` (for fallbacks). */
-  get(modelId: string): ModelEntry | undefined {
-    return this.#byId.get(modelId);
-  }
-
-  /** The configured `model_id`s, for error messages. */
-  ids(): string[] {
-    return this.entries.map((e) => e.modelId);
-  }
-}
 
 /** Reads and validates models.yaml; throws ConfigError naming the file, entry and problem. */
 export async function loadModels(
@@ -205,12 +161,12 @@ function parseEntry(
   } catch {
     throw new ConfigError(`${at}: "api_base" is not an http(s) URL: "${apiBase}"`);
   }
-  const format = formatOf(o, apiBase, at);
+  const dialect = dialectOf(o, apiBase, at);
   return {
     modelId: id,
     modelName: optString(o, "model_name", at) ?? id,
     apiBase: apiBase.replace(/\/+$/, ""),
-    format,
+    dialect,
     aliases: stringList(o, "aliases", at),
     apiKey: apiKeyOf(o, at, env),
     maxTokens: tokenCount(o, "max_tokens", at) ?? DEFAULT_MAX_TOKENS,
@@ -224,26 +180,25 @@ function parseEntry(
     fallbacks: stringList(o, "fallbacks", at),
     allowParams: stringList(o, "allow_params", at),
     vision: optBool(o, "vision", at) ?? true,
-    thinkingStyle: thinkingStyleFor(format, optString(o, "thinking_style", at), at),
+    thinkingStyle: thinkingStyleFor(dialect, optString(o, "thinking_style", at), at),
     dropParams: stringList(o, "drop_params", at),
-    promptCache: promptCacheFor(format, optBool(o, "prompt_cache", at) ?? false, at),
+    promptCache: promptCacheFor(dialect, optBool(o, "prompt_cache", at) ?? false, at),
     price: parsePrice(o.price, at),
   };
 }
 
-function formatOf(o: Record<string, unknown>, apiBase: string, at: string): Dialect {
+/** The entry's `format`, checked against the registry, else the dialect its `api_base` implies. */
+function dialectOf(o: Record<string, unknown>, apiBase: string, at: string): Dialect {
   const format = o.format;
   if (format !== undefined) {
-    if (typeof format !== "string" || !FORMATS.has(format)) {
-      throw new ConfigError(
-        `${at}: unknown format "${String(format)}" (use openai, anthropic or gemini)`,
-      );
+    if (typeof format !== "string" || !Object.hasOwn(CODECS, format)) {
+      const names = `${DIALECTS.slice(0, -1).join(", ")} or ${DIALECTS.at(-1)}`;
+      throw new ConfigError(`${at}: unknown format "${String(format)}" (use ${names})`);
     }
     return format as Dialect;
   }
-  if (o.direct === true || apiBase.includes("anthropic.com")) return "anthropic";
-  if (apiBase.includes("generativelanguage.googleapis.com")) return "gemini";
-  return "openai";
+  // No format: the dialect whose hosts the api_base names, else the most widely spoken one.
+  return DIALECTS.find((d) => CODECS[d].config.claimsApiBase?.(apiBase, o)) ?? DEFAULT_UPSTREAM;
 }
 
 function apiKeyOf(
@@ -268,31 +223,6 @@ function effortOf(o: Record<string, unknown>, at: string): Effort | undefined {
   return effort as Effort;
 }
 
-function tokenCount(o: Record<string, unknown>, key: string, at: string): number | undefined {
-  if (o[key] === undefined || o[key] === null) return undefined;
-  const n = parseTokenCount(o[key]);
-  if (n === undefined) {
-    throw new ConfigError(`${at}: "${key}" is not a token count: ${JSON.stringify(o[key])}`);
-  }
-  return n;
-}
-
-function optString(o: Record<string, unknown>, key: string, at: string): string | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "string") throw new ConfigError(`${at}: "${key}" must be a string`);
-  return v;
-}
-
-function optNumber(o: Record<string, unknown>, key: string, at: string): number | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) {
-    throw new ConfigError(`${at}: "${key}" must be a non-negative number`);
-  }
-  return v;
-}
-
 /** `max_retries`: a whole number up to 10 (each retry may wait up to a minute). */
 function retriesOf(o: Record<string, unknown>, at: string): number {
   const n = optNumber(o, "max_retries", at) ?? 0;
@@ -300,39 +230,4 @@ function retriesOf(o: Record<string, unknown>, at: string): number {
     throw new ConfigError(`${at}: "max_retries" must be a whole number from 0 to 10`);
   }
   return n;
-}
-
-function optBool(o: Record<string, unknown>, key: string, at: string): boolean | undefined {
-  const v = o[key];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== "boolean") throw new ConfigError(`${at}: "${key}" must be true or false`);
-  return v;
-}
-
-function stringList(o: Record<string, unknown>, key: string, at: string): string[] {
-  const v = o[key];
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) {
-    throw new ConfigError(`${at}: "${key}" must be a list of strings`);
-  }
-  return v;
-}
-
-function stringMap(o: Record<string, unknown>, key: string, at: string): Record<string, string> {
-  const v = objectOf(o, key, at);
-  for (const [k, value] of Object.entries(v)) {
-    if (typeof value !== "string" || /[\r\n]/.test(value)) {
-      throw new ConfigError(`${at}: "${key}.${k}" must be a one-line string`);
-    }
-  }
-  return v as Record<string, string>;
-}
-
-function objectOf(o: Record<string, unknown>, key: string, at: string): Record<string, unknown> {
-  const v = o[key];
-  if (v === undefined || v === null) return {};
-  if (typeof v !== "object" || Array.isArray(v)) {
-    throw new ConfigError(`${at}: "${key}" must be a mapping`);
-  }
-  return v as Record<string, unknown>;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ConfigError } from "./config_error.ts";
-import { MAX_MODEL_NAME, parseModels } from "./models.ts";
+import { MAX_MODEL_NAME } from "./model_registry.ts";
+import { parseModels } from "./models.ts";
 
 const env = (name: string) => ({ KEY_VAR: "sk-env" } as Record<string, string>)[name];
 
@@ -21,12 +22,12 @@ Deno.test("parseModels() applies defaults, api_key_env, aliases and fallbacks", 
   );
   const a = registry.resolve("claude-3-5-haiku-latest")!;
   assert.equal(a.modelId, "a");
-  assert.equal(a.format, "anthropic");
+  assert.equal(a.dialect, "anthropic");
   assert.equal(a.apiBase, "https://api.anthropic.com");
   assert.equal(a.apiKey, "sk-env");
   assert.equal(a.maxRetries, 2);
   assert.deepEqual(a.fallbacks, ["b"]);
-  assert.equal(registry.get("b")!.format, "gemini");
+  assert.equal(registry.get("b")!.dialect, "gemini");
   assert.equal(registry.resolve("claude-sonnet"), undefined);
 });
 

@@ -11,9 +11,7 @@ import {
   optionalNumber,
   optionalObject,
   optionalString,
-} from "../json_fields.ts";
-
-export { isObject, joinPath as join, type JsonObject } from "../json_fields.ts";
+} from "../json/fields.ts";
 
 /** The value of `key` (camelCase), falling back to its snake_case spelling. */
 export function field(obj: JsonObject, key: string): unknown {

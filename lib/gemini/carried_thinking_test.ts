@@ -2,10 +2,10 @@ import assert from "node:assert/strict";
 import { responseToEvents } from "../ir/replay.ts";
 import { MAX_CARRIED_THINKING_BYTES } from "../ir/signature.ts";
 import type { Part, Response, Signature, StreamEvent } from "../ir/types.ts";
-import { SKIP_SIGNATURE } from "./contents_encoder.ts";
-import { decodeRequest } from "./request_decoder.ts";
-import { encodeRequest } from "./request_encoder.ts";
-import { encodeResponse } from "./response_encoder.ts";
+import { SKIP_SIGNATURE } from "./encode_contents.ts";
+import { decodeRequest } from "./decode_request.ts";
+import { encodeRequest } from "./encode_request.ts";
+import { encodeResponse } from "./encode_response.ts";
 import { createStreamEncoder } from "./stream_encoder.ts";
 import type { GeminiPart } from "./types.ts";
 

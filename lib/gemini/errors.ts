@@ -3,7 +3,8 @@
  * Gemini callers, read from Gemini upstreams (which sometimes wrap it in a one-item array).
  */
 import { type ContextOverflow, kindOfStatus, ProxyError } from "../errors.ts";
-import { isObject } from "./_read.ts";
+import type { OverflowWording } from "../ir/endpoint.ts";
+import { isObject } from "../json/fields.ts";
 import type { GeminiErrorBody } from "./types.ts";
 
 /** The google.rpc status name Gemini pairs with an HTTP status. */
@@ -77,3 +78,13 @@ function errorDetail(body: unknown): Record<string, unknown> | undefined {
   if (Array.isArray(body)) body = body[0];
   return isObject(body) && isObject(body.error) ? body.error : undefined;
 }
+
+/**
+ * Gemini's words for a request over the context window: "The input token count (1200000)
+ * exceeds the maximum number of tokens allowed (1048576)."
+ */
+export const overflowWordings: readonly OverflowWording[] = [{
+  sign: /exceeds the maximum number of tokens/i,
+  tokens: /input token count\s*\(?(\d[\d,]*)/i,
+  limit: /tokens allowed\s*\(?(\d[\d,]*)/i,
+}];

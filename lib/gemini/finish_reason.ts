@@ -1,4 +1,4 @@
-/** Gemini `finishReason` ↔ the internal stop reason (SPEC §4.4). */
+/** Gemini `finishReason` ↔ the internal stop reason. */
 import type { StopReason } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 

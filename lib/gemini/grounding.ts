@@ -13,7 +13,7 @@ import type {
   WebSearchResultPart,
   WebSearchSource,
 } from "../ir/types.ts";
-import { isObject } from "./_read.ts";
+import { isObject } from "../json/fields.ts";
 import type { GeminiGroundingMetadata } from "./types.ts";
 
 export type SearchPart = WebSearchCallPart | WebSearchResultPart;

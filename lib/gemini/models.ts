@@ -1,16 +1,19 @@
-/** The configured models as Gemini's `GET /v1beta/models` list. */
+/** The configured models as Gemini's `GET /v1beta/models` list, and one model. */
 import type { ModelInfo } from "../ir/codec.ts";
 
-/** `{models: [...]}` in Gemini's shape, so Gemini clients can list and pick a model. */
-export function modelList(models: ModelInfo[]): Record<string, unknown> {
+/** One model in Gemini's shape, so Gemini clients can list and pick it. */
+export function modelInfo(model: ModelInfo): Record<string, unknown> {
   return {
-    models: models.map((model) => ({
-      name: `models/${model.id}`,
-      version: "001",
-      displayName: model.displayName,
-      ...(model.contextTokens !== undefined ? { inputTokenLimit: model.contextTokens } : {}),
-      outputTokenLimit: model.maxOutputTokens,
-      supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
-    })),
+    name: `models/${model.id}`,
+    version: "001",
+    displayName: model.displayName,
+    ...(model.contextTokens !== undefined ? { inputTokenLimit: model.contextTokens } : {}),
+    outputTokenLimit: model.maxOutputTokens,
+    supportedGenerationMethods: ["generateContent", "streamGenerateContent", "countTokens"],
   };
+}
+
+/** `{models: [...]}`. */
+export function modelList(models: ModelInfo[]): Record<string, unknown> {
+  return { models: models.map(modelInfo) };
 }

@@ -3,7 +3,7 @@
  * @google/genai `Type` enum and Gemini CLI's routing request do). Other upstreams want JSON
  * Schema, whose type names are lower-case; everything else is kept as written.
  */
-import { isObject, type JsonObject } from "./_read.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
 
 const SCHEMA_MAPS = ["properties", "$defs", "definitions", "patternProperties"];
 const SCHEMA_LISTS = ["anyOf", "oneOf", "allOf", "prefixItems"];

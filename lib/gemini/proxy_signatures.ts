@@ -5,10 +5,10 @@
  * not make: on a call part it becomes the documented placeholder that Gemini accepts where the
  * history cannot supply a signature, and on any other part it is removed.
  */
-import { isObject } from "../json_fields.ts";
-import { mapInner } from "../map_changed.ts";
+import { isObject } from "../json/fields.ts";
+import { mapInner } from "../json/map_changed.ts";
 import { signatureFromString } from "../ir/signature.ts";
-import { SKIP_SIGNATURE } from "./contents_encoder.ts";
+import { SKIP_SIGNATURE } from "./encode_contents.ts";
 
 /** `contents` without the proxy's signatures (the same list when it has none). */
 export function withoutProxySignatures(contents: unknown): { list: unknown; replaced: number } {

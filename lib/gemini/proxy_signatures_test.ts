@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { signatureCarryingThinking } from "../ir/signature.ts";
-import { SKIP_SIGNATURE } from "./contents_encoder.ts";
+import { SKIP_SIGNATURE } from "./encode_contents.ts";
 import { withoutProxySignatures } from "./proxy_signatures.ts";
 
 Deno.test("withoutProxySignatures() puts the placeholder on calls the proxy signed, keeps Gemini's", () => {

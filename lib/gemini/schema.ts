@@ -5,9 +5,8 @@
  * inlined, type arrays become `nullable`/`anyOf`, `const` becomes a one-value `enum`, exclusive
  * bounds become inclusive ones. The input is never mutated.
  */
-import { isObject, type JsonObject } from "./_read.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
 import { SchemaBudget } from "./schema_budget.ts";
-import { derive } from "../shared_json.ts";
 
 interface CleanContext {
   root: JsonObject;
@@ -48,11 +47,6 @@ const TYPE_KEYWORDS: Record<string, readonly string[]> = {
  * charge (`SchemaBudget.write`). Parts of the copy may be shared objects: treat it as read-only.
  */
 export function cleanSchema(schema: unknown, budget = new SchemaBudget()): JsonObject {
-  // A shared schema (a tools list the client sends on every request) is cleaned once.
-  return derive(schema, "gemini schema", () => clean(schema, budget));
-}
-
-function clean(schema: unknown, budget: SchemaBudget): JsonObject {
   const root = isObject(schema) ? schema : {};
   return cleanNode(root, { root, expanding: [], depth: 0, budget, expanded: new Map() });
 }

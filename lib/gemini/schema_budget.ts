@@ -3,7 +3,7 @@
  * bytes to write once their `$ref`s are inlined.
  */
 import { invalidRequest } from "../errors.ts";
-import type { JsonObject } from "./_read.ts";
+import type { JsonObject } from "../json/fields.ts";
 
 /** Nodes cleaned per request: each costs time, so hostile schemas stop here. */
 const MAX_NODES = 50_000;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { JsonObject } from "./_read.ts";
+import type { JsonObject } from "../json/fields.ts";
 import { cleanSchema } from "./schema.ts";
 import { SchemaBudget } from "./schema_budget.ts";
 

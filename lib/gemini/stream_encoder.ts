@@ -13,7 +13,7 @@ import { ThinkingCarrier } from "./carried_thinking.ts";
 import { errorBody } from "./errors.ts";
 import { finishReasonOf } from "./finish_reason.ts";
 import { groundingMetadataOf, type SearchPart } from "./grounding.ts";
-import { functionCallPart, signatureField } from "./response_encoder.ts";
+import { functionCallPart, signatureField } from "./encode_response.ts";
 import type { GeminiPart } from "./types.ts";
 import { usageToGemini } from "./usage.ts";
 

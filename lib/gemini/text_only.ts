@@ -3,8 +3,8 @@
  * (`vision: false`): every `inlineData` and `fileData` part, in contents and inside
  * `functionResponse.parts`, becomes a text part saying what it was.
  */
-import { isObject, type JsonObject } from "../json_fields.ts";
-import { mapInner } from "../map_changed.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
+import { mapInner } from "../json/map_changed.ts";
 import { type Media, type MediaEdit, mediaPlaceholder } from "../ir/media_placeholder.ts";
 import { field } from "./_read.ts";
 

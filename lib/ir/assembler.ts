@@ -7,7 +7,7 @@
  * full JSON.
  */
 import { ProxyError } from "../errors.ts";
-import { JsonObjectPrefix } from "./json_object_prefix.ts";
+import { argsClosing, type CallState, newCall, unsentArgs } from "./call_state.ts";
 import type {
   BlockStart,
   Signature,
@@ -18,20 +18,6 @@ import type {
 } from "./types.ts";
 import { emptyUsage } from "./types.ts";
 import { WarningTally } from "./warning_tally.ts";
-
-interface CallState {
-  key: string;
-  id?: string;
-  name?: string;
-  /** All argument text received. */
-  args: string;
-  /** How much of `args` reads as the start of a JSON object, to be sent, and whether it closed. */
-  prefix: JsonObjectPrefix;
-  /** Characters of `args` sent in deltas. */
-  sent: number;
-  signature?: Signature;
-  state: "waiting" | "open" | "closed";
-}
 
 type OpenBlock =
   | { kind: "text"; index: number }
@@ -185,7 +171,7 @@ export class Assembler {
     this.#sawCall = true;
     let call = this.#calls.get(key);
     if (!call) {
-      call = { key, args: "", prefix: new JsonObjectPrefix(), sent: 0, state: "waiting" };
+      call = newCall(key);
       this.#calls.set(key, call);
     }
     if (piece.id && !call.id) call.id = piece.id;
@@ -330,26 +316,19 @@ export class Assembler {
 
   /** Sends the arguments received so far, as far as they still read as a JSON object. */
   #flushArgs(call: CallState, index: number): void {
-    const safe = call.prefix.safe;
-    if (safe <= call.sent) return;
-    const json = call.args.slice(call.sent, safe);
-    call.sent = safe;
-    this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json } });
+    const json = unsentArgs(call);
+    if (json) this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json } });
   }
 
-  /**
-   * The end of a call's arguments: what is held back goes out, and arguments that are not one
-   * JSON object are closed into one that keeps their text (`_raw_arguments`), as whole answers
-   * do, so the caller can always parse what it assembled.
-   */
+  /** The end of a call's arguments: none are `{}`; what is held back goes out, then closed. */
   #finishArgs(call: CallState, index: number): void {
     if (call.args.trim() === "") {
       this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json: "{}" } });
       return;
     }
     this.#flushArgs(call, index);
-    if (call.prefix.complete) return;
-    const json = call.prefix.closing(call.args);
+    const json = argsClosing(call);
+    if (json === undefined) return;
     if (json) this.#out.push({ type: "block_delta", index, delta: { type: "tool_args", json } });
     this.warn(`Tool call "${call.name}" had arguments that are not a JSON object`);
   }

@@ -5,6 +5,16 @@
 import type { ProxyError } from "../errors.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import type { Assembler } from "./assembler.ts";
+import type {
+  ConfigWire,
+  CountTokensWire,
+  DialectRoutes,
+  ImagePricing,
+  OverflowWording,
+  PassthroughWire,
+  RelayWire,
+  UpstreamWire,
+} from "./endpoint.ts";
 import type { Converted, Dialect, Effort, Request, Response, StreamEvent } from "./types.ts";
 
 /**
@@ -105,10 +115,15 @@ export interface ModelInfo {
   created: number;
 }
 
-/** Everything one dialect provides to the server. */
-export interface DialectCodec {
-  readonly dialect: Dialect;
-
+/**
+ * The conversions of one dialect, both ways, through the internal model.
+ *
+ * Inputs may be deep-frozen and are never changed: a caller's body, a decoded request, an answer
+ * or a stream event may hold values shared between requests (a remembered tools list and what
+ * converters made of it, lib/json/remembered_tools.ts), so a converter builds new values and
+ * leaves what it was given as it was. Every codec is run on frozen input (lib/ir/codec_test.ts).
+ */
+export interface DialectConverters {
   // Caller side
   /** Validates and decodes a caller's body; throws ProxyError (400) for bad input. */
   decodeRequest(body: unknown, options: CallerOptions): Converted<Request>;
@@ -138,4 +153,34 @@ export interface DialectCodec {
    * answer 200 with an error body), with the status its type implies; undefined for an answer.
    */
   answerError(body: unknown): ProxyError | undefined;
+}
+
+/**
+ * Everything one dialect provides to the server: its conversions and its HTTP side (see
+ * lib/ir/endpoint.ts). A dialect is one folder exporting one of these, and one line in the
+ * registry (lib/dialects.ts).
+ */
+export interface DialectCodec extends DialectConverters {
+  /** Its name in the registry, in models.yaml `format` and in logs. */
+  readonly dialect: Dialect;
+  /** Where its callers reach the proxy. */
+  readonly routes: DialectRoutes;
+  /** The structural check of a caller's body, pass-through included: a 400 naming the field. */
+  checkShape(body: Record<string, unknown>): void;
+  /** One model in this dialect's shape, for a single-model listing. */
+  modelInfo(model: ModelInfo): Record<string, unknown>;
+  /** How its upstreams are called. */
+  readonly upstream: UpstreamWire;
+  /** How a body of this dialect passes through to an upstream of it. */
+  readonly passthrough: PassthroughWire;
+  /** How a relayed stream of this dialect is read. */
+  readonly relay: RelayWire;
+  /** Its token-count endpoint, for callers and at upstreams (either may be absent). */
+  readonly countTokens: CountTokensWire;
+  /** The models.yaml values that depend on `format`. */
+  readonly config: ConfigWire;
+  /** What an image costs at its provider, for local token estimates. */
+  readonly imageTokens: ImagePricing;
+  /** Its upstreams' words for a request over the context window. */
+  readonly overflowWordings: readonly OverflowWording[];
 }

@@ -1,4 +1,4 @@
-/** Thinking budget ↔ effort, one mapping for every dialect (SPEC §4.3). */
+/** Thinking budget ↔ effort: one mapping, both ways, for every dialect. */
 import type { Effort } from "./types.ts";
 import { unreachable } from "./types.ts";
 

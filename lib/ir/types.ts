@@ -4,8 +4,8 @@
  * each dialect's folder.
  */
 
-/** The three API dialects the proxy speaks, on either side. */
-export type Dialect = "anthropic" | "openai" | "gemini";
+/** The name of a dialect the proxy speaks, on either side (the registry's keys). */
+export type { Dialect } from "../dialects.ts";
 
 /** The dialect whose upstream made a signature; "proxy" marks one the proxy invented. */
 export type SignatureOrigin = "anthropic" | "gemini" | "responses" | "proxy";

@@ -1,14 +1,15 @@
 /** A ledger row for tests, with what a test does not name filled in. */
+import { DIALECTS } from "../dialects.ts";
 import type { LedgerRow } from "./row.ts";
 
 export function sampleRow(over: Partial<LedgerRow> = {}): LedgerRow {
   return {
     id: crypto.randomUUID(),
     time: Date.UTC(2026, 11, 2, 15, 30),
-    caller: "anthropic",
+    caller: DIALECTS[0],
     model: "claude-x",
     served_by: "deepseek-chat",
-    upstream: "openai",
+    upstream: DIALECTS[1],
     stream: false,
     status: 200,
     error_type: null,

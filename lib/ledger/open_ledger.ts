@@ -4,7 +4,7 @@
  * not: requests are served, rows are held, and the schema is made once it answers.
  */
 import { ConfigError } from "../config/config_error.ts";
-import type { ModelRegistry } from "../config/models.ts";
+import type { ModelRegistry } from "../config/model_registry.ts";
 import type { Settings } from "../config/settings.ts";
 import type { Logger } from "../server/log.ts";
 import { Ledger } from "./ledger.ts";

@@ -5,7 +5,7 @@
  * dropped, as no other OpenAI-dialect upstream reads them.
  */
 import type { TextPart } from "../ir/types.ts";
-import { isObject } from "../json_fields.ts";
+import { isObject } from "../json/fields.ts";
 import type { ChatCacheControl, ChatTextPartOut } from "./types.ts";
 
 /** The breakpoint's type and TTL; what Claude Code added since (`scope`) stays behind. */

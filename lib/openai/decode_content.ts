@@ -5,13 +5,13 @@
 import { invalidRequest } from "../errors.ts";
 import type { DocumentPart, ImagePart, TextPart } from "../ir/types.ts";
 import {
-  at,
   expectObject,
   fieldError,
   isObject,
+  joinPath,
   type JsonObject,
   optionalString,
-} from "./_fields.ts";
+} from "../json/fields.ts";
 import { parseDataUrl } from "./_media.ts";
 
 /** Content made of text only (system, developer and tool messages). */
@@ -68,7 +68,7 @@ function decodeParts<T>(
   }
   const out: T[] = [];
   content.forEach((raw, i) => {
-    const partPath = at(path, i);
+    const partPath = joinPath(path, i);
     const part = expectObject(raw, partPath);
     if (typeof part.type !== "string") throw fieldError(partPath, "type", "must be a string");
     const decoded = decodePart(part, partPath);
@@ -85,10 +85,12 @@ function textPart(part: JsonObject, path: string): TextPart | undefined {
 function imagePart(part: JsonObject, path: string): ImagePart {
   // `image_url` is an object `{url, detail?}`; a bare string is accepted too.
   const raw = part.image_url;
-  const url = typeof raw === "string"
-    ? raw
-    : optionalString(expectObject(raw, at(path, "image_url")), "url", at(path, "image_url"));
-  if (!url) throw fieldError(at(path, "image_url"), "url", "must be a non-empty string");
+  const url = typeof raw === "string" ? raw : optionalString(
+    expectObject(raw, joinPath(path, "image_url")),
+    "url",
+    joinPath(path, "image_url"),
+  );
+  if (!url) throw fieldError(joinPath(path, "image_url"), "url", "must be a non-empty string");
   const data = parseDataUrl(url);
   if (data) return { type: "image", source: { kind: "base64", ...data }, ...cacheControlOf(part) };
   if (url.startsWith("data:")) {
@@ -98,7 +100,7 @@ function imagePart(part: JsonObject, path: string): ImagePart {
 }
 
 function documentPart(part: JsonObject, path: string): DocumentPart {
-  const filePath = at(path, "file");
+  const filePath = joinPath(path, "file");
   const file = expectObject(part.file, filePath);
   const filename = optionalString(file, "filename", filePath);
   const fileData = optionalString(file, "file_data", filePath);

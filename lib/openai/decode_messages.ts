@@ -7,14 +7,14 @@ import { invalidRequest } from "../errors.ts";
 import { splitSignedCallId } from "../ir/ids.ts";
 import type { Message, Part, Signature, TextPart, ToolCallPart } from "../ir/types.ts";
 import {
-  at,
   expectObject,
   fieldError,
   isObject,
+  joinPath,
   type JsonObject,
   optionalString,
-  requireString,
-} from "./_fields.ts";
+  requiredString,
+} from "../json/fields.ts";
 import { decodeAssistantContent, decodeTextContent, decodeUserContent } from "./decode_content.ts";
 
 /** The decoded conversation. */
@@ -39,13 +39,13 @@ export function decodeMessages(raw: unknown): DecodedMessages {
     switch (role) {
       case "system":
       case "developer": {
-        const parts = decodeTextContent(message.content, at(path, "content"));
+        const parts = decodeTextContent(message.content, joinPath(path, "content"));
         if (leading) { for (const part of parts) out.system.push(part); }
         else if (parts.length > 0) out.messages.push({ role: "system", content: parts });
         return;
       }
       case "user": {
-        const parts = decodeUserContent(message.content, at(path, "content"));
+        const parts = decodeUserContent(message.content, joinPath(path, "content"));
         if (parts.length > 0) out.messages.push({ role: "user", content: parts });
         return;
       }
@@ -58,8 +58,8 @@ export function decodeMessages(raw: unknown): DecodedMessages {
         return;
       }
       case "tool": {
-        const toolCallId = requireString(message, "tool_call_id", path);
-        const content = decodeTextContent(message.content, at(path, "content"));
+        const toolCallId = requiredString(message, "tool_call_id", path);
+        const content = decodeTextContent(message.content, joinPath(path, "content"));
         const name = callNames.get(toolCallId);
         if (name === undefined) {
           throw invalidRequest(
@@ -95,11 +95,15 @@ function decodeAssistant(message: JsonObject, path: string): Part[] {
   const reasoning = optionalString(message, "reasoning_content", path) ??
     optionalString(message, "reasoning", path);
   if (reasoning) parts.push({ type: "thinking", text: reasoning });
-  for (const part of decodeAssistantContent(message.content, at(path, "content"))) parts.push(part);
+  for (const part of decodeAssistantContent(message.content, joinPath(path, "content"))) {
+    parts.push(part);
+  }
   const calls = message.tool_calls;
   if (calls === undefined || calls === null) return parts;
   if (!Array.isArray(calls)) throw fieldError(path, "tool_calls", "must be an array");
-  calls.forEach((call, j) => parts.push(decodeToolCall(call, at(at(path, "tool_calls"), j))));
+  calls.forEach((call, j) =>
+    parts.push(decodeToolCall(call, joinPath(joinPath(path, "tool_calls"), j)))
+  );
   return parts;
 }
 
@@ -109,13 +113,13 @@ function decodeAssistant(message: JsonObject, path: string): Part[] {
  */
 function decodeToolCall(raw: unknown, path: string): ToolCallPart {
   const call = expectObject(raw, path);
-  const id = requireString(call, "id", path);
+  const id = requiredString(call, "id", path);
   if (call.type !== undefined && call.type !== null && call.type !== "function") {
     throw fieldError(path, "type", `must be "function"`);
   }
-  const fnPath = at(path, "function");
+  const fnPath = joinPath(path, "function");
   const fn = expectObject(call.function, fnPath);
-  const name = requireString(fn, "name", fnPath);
+  const name = requiredString(fn, "name", fnPath);
   const args = optionalString(fn, "arguments", fnPath) ?? "";
   const signature = callSignature(call, id);
   return {

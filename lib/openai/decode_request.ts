@@ -12,19 +12,19 @@ import type {
   ToolDefinition,
 } from "../ir/types.ts";
 import {
-  at,
   expectObject,
   fieldError,
   isObject,
+  joinPath,
   type JsonObject,
   optionalBoolean,
   optionalNumber,
   optionalString,
-  requireString,
-} from "./_fields.ts";
+  requiredString,
+} from "../json/fields.ts";
 import { decodeMessages } from "./decode_messages.ts";
 import { thinkingOfReasoningEffort } from "./reasoning_effort.ts";
-import { derive } from "../shared_json.ts";
+import { perTool } from "../json/remembered_tools.ts";
 
 /** Decodes and validates a Chat Completions request body. */
 export function decodeRequest(body: unknown): Converted<Request> {
@@ -33,7 +33,7 @@ export function decodeRequest(body: unknown): Converted<Request> {
   if (n !== undefined && n !== 1) {
     throw invalidRequest(`"n" must be 1: this proxy returns a single choice`);
   }
-  const model = requireString(body, "model", "");
+  const model = requiredString(body, "model", "");
   const { system, messages } = decodeMessages(body.messages);
   const request: Request = {
     model,
@@ -74,22 +74,25 @@ export function decodeRequest(body: unknown): Converted<Request> {
 function decodeTools(raw: unknown): ToolDefinition[] {
   if (raw === undefined || raw === null) return [];
   if (!Array.isArray(raw)) throw invalidRequest(`"tools" must be an array`);
-  return raw.map((item, i) => derive(item, "openai tool", () => decodeTool(item, `tools[${i}]`)));
+  return raw.map((item, i) => rememberedTool(item, "", `tools[${i}]`));
 }
+
+/** `decodeTool`, made once per tool of a remembered list. */
+const rememberedTool = perTool((item: unknown, _key, path: string) => decodeTool(item, path));
 
 function decodeTool(item: unknown, path: string): ToolDefinition {
   const tool = expectObject(item, path);
   if (tool.type !== "function") {
     throw fieldError(path, "type", `must be "function": got ${JSON.stringify(tool.type)}`);
   }
-  const fnPath = at(path, "function");
+  const fnPath = joinPath(path, "function");
   const fn = expectObject(tool.function, fnPath);
   const parameters = fn.parameters ?? { type: "object", properties: {} };
   if (!isObject(parameters)) throw fieldError(fnPath, "parameters", "must be an object");
   const description = optionalString(fn, "description", fnPath);
   const strict = optionalBoolean(fn, "strict", fnPath);
   return {
-    name: requireString(fn, "name", fnPath),
+    name: requiredString(fn, "name", fnPath),
     ...(description !== undefined ? { description } : {}),
     inputSchema: parameters,
     ...(strict !== undefined ? { strict } : {}),
@@ -110,7 +113,7 @@ function decodeToolChoice(raw: unknown): ToolChoice | undefined {
   }
   if (isObject(raw) && raw.type === "function") {
     const fn = expectObject(raw.function, "tool_choice.function");
-    return { type: "tool", name: requireString(fn, "name", "tool_choice.function") };
+    return { type: "tool", name: requiredString(fn, "name", "tool_choice.function") };
   }
   throw invalidRequest(
     `"tool_choice" must be "auto", "required", "none" or {"type": "function", ...}`,

@@ -6,7 +6,7 @@ import type { DecodeContext } from "../ir/codec.ts";
 import { ProxyError } from "../errors.ts";
 import type { Converted, Response, Signature, ToolCallPart } from "../ir/types.ts";
 import { idOf } from "../ir/lenient.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 import { errorKindOf, errorMessage } from "./errors.ts";
 import { stopReasonOf } from "./finish_reason.ts";
 import type { ChatCompletionIn, ChatMessageIn, ChatToolCallIn } from "./types.ts";

@@ -15,7 +15,7 @@ import { thinkingFields } from "./thinking_style.ts";
 /** OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) reject `max_tokens`. */
 const OPENAI_REASONING_MODEL = /^(?:openai\/)?(?:o\d|gpt-5)/;
 import type { ChatToolChoiceOut, ChatToolOut } from "./types.ts";
-import { derive } from "../shared_json.ts";
+import { perTool } from "../json/remembered_tools.ts";
 
 /** OpenAI rejects function names longer than this. */
 export const MAX_TOOL_NAME = 64;
@@ -37,7 +37,7 @@ export function encodeRequest(
     }),
   };
   const hasTools = request.tools.length > 0;
-  if (hasTools) body.tools = request.tools.map((t): ChatToolOut => encodeTool(t, toolName));
+  if (hasTools) body.tools = request.tools.map((t) => encodeTool(t, toolName(t.name)));
   const server = otherServerTools(request);
   if (server.length) {
     warnings.push(`Dropped ${server.length} server tool(s): only Anthropic upstreams run them`);
@@ -88,21 +88,16 @@ export function allToolNames(request: Request): Set<string> {
   return names;
 }
 
-function encodeTool(
-  tool: Request["tools"][number],
-  toolName: (name: string) => string,
-): ChatToolOut {
-  const name = toolName(tool.name);
-  return derive(tool, `openai ${name}`, () => ({
-    type: "function",
-    function: {
-      name,
-      ...(tool.description !== undefined ? { description: tool.description } : {}),
-      parameters: tool.inputSchema,
-      ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
-    },
-  }));
-}
+/** A function tool declared under `name` (made once per tool of a remembered list and name). */
+const encodeTool = perTool((tool: Request["tools"][number], name: string): ChatToolOut => ({
+  type: "function",
+  function: {
+    name,
+    ...(tool.description !== undefined ? { description: tool.description } : {}),
+    parameters: tool.inputSchema,
+    ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+  },
+}));
 
 function encodeToolChoice(
   choice: ToolChoice,

@@ -1,10 +1,11 @@
 /**
- * OpenAI's error envelope both ways: the body an OpenAI caller receives (SPEC §2), and the
+ * OpenAI's error envelope both ways: the body an OpenAI caller receives, and the
  * message and kind inside an error an OpenAI-dialect upstream sent.
  */
 import { type ContextOverflow, type ErrorKind, kindOfStatus, ProxyError } from "../errors.ts";
+import type { OverflowWording } from "../ir/endpoint.ts";
 import { unreachable } from "../ir/types.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 
 /** `{"error": {message, type, param, code}}` for a caller. */
 export function errorBody(error: ProxyError): Record<string, unknown> {
@@ -107,3 +108,22 @@ export function answerError(body: unknown): ProxyError | undefined {
     ? new ProxyError(kind, message, code)
     : new ProxyError(kind, message);
 }
+
+const N = "(\\d[\\d,]*)";
+
+/** OpenAI-compatible upstreams' words for a request over the context window. */
+export const overflowWordings: readonly OverflowWording[] = [
+  // OpenAI, DeepSeek, vLLM: "This model's maximum context length is 131072 tokens. However, you
+  // requested 140000 tokens (…)" / "your messages resulted in …" / "your request has … input tokens"
+  {
+    sign: /maximum context length|context_length_exceeded/i,
+    tokens: new RegExp(`(?:requested|resulted in|has)\\s+${N}\\s+(?:input\\s+)?tokens`, "i"),
+    limit: new RegExp(`maximum context length is\\s+${N}`, "i"),
+  },
+  // Kimi: "Your request exceeded model token limit: 262144 (requested: 269030)"
+  {
+    sign: /exceeded model token limit/i,
+    tokens: new RegExp(`requested:\\s*${N}`, "i"),
+    limit: new RegExp(`token limit:\\s*${N}`, "i"),
+  },
+];

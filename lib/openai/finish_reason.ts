@@ -1,4 +1,4 @@
-/** Stop reasons ↔ OpenAI `finish_reason` (SPEC §4.4). */
+/** Stop reasons ↔ OpenAI `finish_reason`. */
 import type { StopReason } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import type { FinishReason } from "./types.ts";

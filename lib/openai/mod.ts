@@ -4,14 +4,20 @@
  * other.
  */
 import type { DialectCodec } from "../ir/codec.ts";
+import { checkShape } from "./check_shape.ts";
 import { decodeRequest } from "./decode_request.ts";
 import { decodeResponse } from "./decode_response.ts";
 import { encodeRequest } from "./encode_request.ts";
 import { encodeResponse } from "./encode_response.ts";
-import { answerError, errorBody, errorMessage } from "./errors.ts";
-import { modelList } from "./models.ts";
+import { answerError, errorBody, errorMessage, overflowWordings } from "./errors.ts";
+import { imageTokens } from "./image_tokens.ts";
+import { modelInfo, modelList } from "./models.ts";
+import { passthrough } from "./passthrough.ts";
+import { relay } from "./relay.ts";
+import { routes } from "./routes.ts";
 import { createStreamDecoder } from "./stream_decoder.ts";
 import { createStreamEncoder } from "./stream_encoder.ts";
+import { upstream } from "./upstream.ts";
 
 /** The codec the server uses for the `openai` dialect. */
 export const openaiCodec: DialectCodec = {
@@ -26,4 +32,19 @@ export const openaiCodec: DialectCodec = {
   createStreamDecoder,
   errorMessage,
   answerError,
+  routes,
+  checkShape,
+  modelInfo,
+  upstream,
+  passthrough,
+  relay,
+  // Chat Completions has no token counter: counts for its upstreams are local.
+  countTokens: {},
+  config: {
+    thinkingStyles: ["reasoning_effort", "deepseek", "qwen", "openrouter", "none"],
+    // OpenAI-compatible hosts that honour Anthropic-style `cache_control` on parts.
+    promptCache: true,
+  },
+  imageTokens,
+  overflowWordings,
 };

@@ -1,4 +1,4 @@
-/** Thinking settings ↔ OpenAI `reasoning_effort` (SPEC §4.3). */
+/** Thinking settings ↔ OpenAI `reasoning_effort`. */
 import type { Effort, ThinkingConfig } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { invalidRequest } from "../errors.ts";

@@ -11,7 +11,7 @@ import type { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamDecoder } from "../ir/codec.ts";
 import type { SseEvent } from "../sse/parser.ts";
 import { idOf } from "../ir/lenient.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 import { callSignatureOf, reasoningOf } from "./decode_response.ts";
 import { errorKindOf, errorMessage } from "./errors.ts";
 import { stopReasonOf } from "./finish_reason.ts";

@@ -3,8 +3,8 @@
  * false`: DeepSeek and Kimi answer 400 to an `image_url` part): every `image_url` and `file`
  * part becomes a text part saying what it was.
  */
-import { isObject, type JsonObject } from "../json_fields.ts";
-import { mapInner } from "../map_changed.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
+import { mapInner } from "../json/map_changed.ts";
 import { type Media, type MediaEdit, mediaPlaceholder } from "../ir/media_placeholder.ts";
 import { parseDataUrl } from "./_media.ts";
 

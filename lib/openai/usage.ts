@@ -1,4 +1,4 @@
-/** Token usage ↔ OpenAI `usage` (SPEC §4.4): OpenAI counts cached tokens inside `prompt_tokens`. */
+/** Token usage ↔ OpenAI `usage`: OpenAI counts cached tokens inside `prompt_tokens`. */
 import { tokenCount } from "../ir/lenient.ts";
 import type { Usage } from "../ir/types.ts";
 import type { ChatUsageIn, ChatUsageOut } from "./types.ts";

@@ -6,7 +6,13 @@
 import { invalidRequest } from "../errors.ts";
 import type { DocumentPart, ImagePart, TextPart } from "../ir/types.ts";
 import { parseDataUrl } from "../openai/_media.ts";
-import { at, expectObject, fieldError, type JsonObject, optionalString } from "./_fields.ts";
+import {
+  expectObject,
+  fieldError,
+  joinPath,
+  type JsonObject,
+  optionalString,
+} from "../json/fields.ts";
 
 export type ContentPart = TextPart | ImagePart | DocumentPart;
 
@@ -19,7 +25,7 @@ export function decodeContent(content: unknown, path: string): ContentPart[] {
   }
   const out: ContentPart[] = [];
   content.forEach((raw, i) => {
-    const part = decodePart(expectObject(raw, at(path, i)), at(path, i));
+    const part = decodePart(expectObject(raw, joinPath(path, i)), joinPath(path, i));
     if (part) out.push(part);
   });
   return out;
@@ -29,7 +35,7 @@ export function decodeContent(content: unknown, path: string): ContentPart[] {
 export function decodeTextContent(content: unknown, path: string): TextPart[] {
   return decodeContent(content, path).map((part, i) => {
     if (part.type !== "text") {
-      throw invalidRequest(`${at(path, i)}: only text is allowed in a system message`);
+      throw invalidRequest(`${joinPath(path, i)}: only text is allowed in a system message`);
     }
     return part;
   });

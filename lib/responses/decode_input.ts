@@ -13,15 +13,15 @@ import { invalidRequest } from "../errors.ts";
 import { splitSignedCallId } from "../ir/ids.ts";
 import type { Message, Part, TextPart, ToolCallPart } from "../ir/types.ts";
 import {
-  at,
   expectObject,
   fieldError,
   isObject,
+  joinPath,
   type JsonObject,
   optionalArray,
   optionalString,
-  requireString,
-} from "./_fields.ts";
+  requiredString,
+} from "../json/fields.ts";
 import { parseArguments } from "../openai/decode_messages.ts";
 import { type ContentPart, decodeContent, decodeTextContent } from "./decode_content.ts";
 import { reasoningPart } from "./reasoning_proof.ts";
@@ -92,7 +92,7 @@ class Conversation {
         return this.#webSearch(item, path);
       case "additional_tools": {
         const tools = optionalArray(item, "tools", path) ?? [];
-        this.decoded.toolLists.push({ tools, path: at(path, "tools") });
+        this.decoded.toolLists.push({ tools, path: joinPath(path, "tools") });
         return;
       }
       case "item_reference":
@@ -110,7 +110,7 @@ class Conversation {
   }
 
   #message(item: JsonObject, path: string): void {
-    const contentPath = at(path, "content");
+    const contentPath = joinPath(path, "content");
     switch (item.role) {
       case "system":
       case "developer": {
@@ -134,16 +134,16 @@ class Conversation {
   }
 
   #reasoning(item: JsonObject, path: string): void {
-    const text = joinTexts(item.summary, at(path, "summary")) ||
-      joinTexts(item.content, at(path, "content"));
+    const text = joinTexts(item.summary, joinPath(path, "summary")) ||
+      joinTexts(item.content, joinPath(path, "content"));
     const part = reasoningPart(text, optionalString(item, "encrypted_content", path));
     if (part) this.#append("assistant", [part]);
   }
 
   #call(item: JsonObject, type: "function_call" | "custom_tool_call", path: string): void {
-    const id = requireString(item, "call_id", path);
+    const id = requiredString(item, "call_id", path);
     const namespace = optionalString(item, "namespace", path);
-    const name = qualifiedToolName(namespace, requireString(item, "name", path));
+    const name = qualifiedToolName(namespace, requiredString(item, "name", path));
     const input = type === "custom_tool_call"
       ? { input: optionalString(item, "input", path) ?? "" }
       : parseArguments(optionalString(item, "arguments", path) ?? "");
@@ -167,7 +167,7 @@ class Conversation {
 
   /** A search Codex ran for the model: its `arguments` are the object the function took. */
   #toolSearchCall(item: JsonObject, path: string): void {
-    const id = requireString(item, "call_id", path);
+    const id = requiredString(item, "call_id", path);
     const args = item.arguments;
     const input = isObject(args) ? args : parseArguments(typeof args === "string" ? args : "");
     this.#callNames.set(id, TOOL_SEARCH);
@@ -177,16 +177,16 @@ class Conversation {
   /** What a search found: the result names the tools, which join the request's tools. */
   #toolSearchOutput(item: JsonObject, path: string): void {
     const tools = optionalArray(item, "tools", path) ?? [];
-    const toolsPath = at(path, "tools");
+    const toolsPath = joinPath(path, "tools");
     this.decoded.toolLists.push({ tools, path: toolsPath, loaded: true });
     const found = loadedToolNames(tools).join(", ");
     const text = found ? `Tools found, callable from now on: ${found}` : "No tools found.";
-    this.#result(requireString(item, "call_id", path), [{ type: "text", text }]);
+    this.#result(requiredString(item, "call_id", path), [{ type: "text", text }]);
   }
 
   #output(item: JsonObject, path: string): void {
-    const id = requireString(item, "call_id", path);
-    this.#result(id, decodeContent(item.output, at(path, "output")));
+    const id = requiredString(item, "call_id", path);
+    this.#result(id, decodeContent(item.output, joinPath(path, "output")));
   }
 
   #result(id: string, content: ContentPart[]): void {
@@ -215,8 +215,8 @@ function joinTexts(raw: unknown, path: string): string {
   if (!Array.isArray(raw)) throw invalidRequest(`${path} must be an array`);
   const texts: string[] = [];
   raw.forEach((part, i) => {
-    if (!isObject(part)) throw invalidRequest(`${at(path, i)} must be an object`);
-    const text = optionalString(part, "text", at(path, i));
+    if (!isObject(part)) throw invalidRequest(`${joinPath(path, i)} must be an object`);
+    const text = optionalString(part, "text", joinPath(path, i));
     if (text) texts.push(text);
   });
   return texts.join("\n\n");

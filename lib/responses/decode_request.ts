@@ -18,7 +18,7 @@ import {
   optionalNumber,
   optionalObject,
   optionalString,
-} from "./_fields.ts";
+} from "../json/fields.ts";
 import { decodeInput } from "./decode_input.ts";
 import { decodeToolChoice, decodeTools, decodeWebSearch } from "./decode_tools.ts";
 

@@ -16,7 +16,7 @@ import type {
 } from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
 import { argumentsOf } from "../openai/decode_response.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 import { upstreamFailure } from "./errors.ts";
 import { stopReasonOfIncomplete } from "./status.ts";
 import type { OutputItemIn, ResponseIn } from "./types.ts";

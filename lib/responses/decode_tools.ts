@@ -9,17 +9,17 @@
  */
 import { invalidRequest } from "../errors.ts";
 import type { ToolChoice, ToolDefinition, WebSearchTool } from "../ir/types.ts";
-import { derive } from "../shared_json.ts";
+import { perTool } from "../json/remembered_tools.ts";
 import {
-  at,
   expectObject,
   fieldError,
   isObject,
+  joinPath,
   type JsonObject,
   optionalBoolean,
   optionalString,
-  requireString,
-} from "./_fields.ts";
+  requiredString,
+} from "../json/fields.ts";
 import { isClientToolSearch, qualifiedToolName, TOOL_SEARCH } from "./tool_routes.ts";
 import { isWebSearchTool, webSearchToolOf } from "./web_search.ts";
 
@@ -65,7 +65,7 @@ export function decodeTools(lists: ToolList[], warnings: string[]): ToolDefiniti
       out.push(tool);
     };
     tools.forEach((raw, i) => {
-      const toolPath = at(path, i);
+      const toolPath = joinPath(path, i);
       const tool = expectObject(raw, toolPath);
       const type = optionalString(tool, "type", toolPath) ?? "function";
       if (type === "function" || type === "custom") add(decodeTool(tool, type, toolPath));
@@ -110,41 +110,50 @@ function decodeTool(
   path: string,
   namespace?: string,
 ): ToolDefinition {
-  return derive(tool, `responses ${type} ${namespace ?? ""}`, () => {
-    const name = qualifiedToolName(namespace, requireString(tool, "name", path));
-    const description = optionalString(tool, "description", path);
-    if (type === "custom") {
-      const full = customDescription(description, tool.format, path);
-      return { name, ...(full ? { description: full } : {}), inputSchema: CUSTOM_TOOL_SCHEMA };
-    }
-    const parameters = tool.parameters ?? { type: "object", properties: {} };
-    if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
-    const strict = optionalBoolean(tool, "strict", path);
-    return {
-      name,
-      ...(description !== undefined ? { description } : {}),
-      inputSchema: parameters,
-      ...(strict !== undefined ? { strict } : {}),
-    };
-  });
+  return rememberedTool(tool, `${type} ${namespace ?? ""}`, { type, path, namespace });
 }
+
+/** A function or custom tool (made once per tool of a remembered list, type and namespace). */
+const rememberedTool = perTool((
+  tool: JsonObject,
+  _key,
+  { type, path, namespace }: { type: "function" | "custom"; path: string; namespace?: string },
+): ToolDefinition => {
+  const name = qualifiedToolName(namespace, requiredString(tool, "name", path));
+  const description = optionalString(tool, "description", path);
+  if (type === "custom") {
+    const full = customDescription(description, tool.format, path);
+    return { name, ...(full ? { description: full } : {}), inputSchema: CUSTOM_TOOL_SCHEMA };
+  }
+  const parameters = tool.parameters ?? { type: "object", properties: {} };
+  if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
+  const strict = optionalBoolean(tool, "strict", path);
+  return {
+    name,
+    ...(description !== undefined ? { description } : {}),
+    inputSchema: parameters,
+    ...(strict !== undefined ? { strict } : {}),
+  };
+});
 
 /**
  * Codex's client-run `tool_search` (`{type, execution: "client", description, parameters}`) as
  * the function the model calls to find the tools Codex holds back.
  */
 function decodeToolSearch(tool: JsonObject, path: string): ToolDefinition {
-  return derive(tool, "responses tool_search", () => {
-    const description = optionalString(tool, "description", path);
-    const parameters = tool.parameters ?? TOOL_SEARCH_SCHEMA;
-    if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
-    return {
-      name: TOOL_SEARCH,
-      ...(description !== undefined ? { description } : {}),
-      inputSchema: parameters,
-    };
-  });
+  return rememberedToolSearch(tool, "", path);
 }
+
+const rememberedToolSearch = perTool((tool: JsonObject, _key, path: string): ToolDefinition => {
+  const description = optionalString(tool, "description", path);
+  const parameters = tool.parameters ?? TOOL_SEARCH_SCHEMA;
+  if (!isObject(parameters)) throw fieldError(path, "parameters", "must be an object");
+  return {
+    name: TOOL_SEARCH,
+    ...(description !== undefined ? { description } : {}),
+    inputSchema: parameters,
+  };
+});
 
 /** What Codex declares `tool_search` with, for one that comes without `parameters`. */
 const TOOL_SEARCH_SCHEMA: Record<string, unknown> = Object.freeze({
@@ -158,11 +167,11 @@ const TOOL_SEARCH_SCHEMA: Record<string, unknown> = Object.freeze({
 });
 
 function decodeNamespace(tool: JsonObject, path: string): ToolDefinition[] {
-  const namespace = requireString(tool, "name", path);
+  const namespace = requiredString(tool, "name", path);
   const children = tool.tools;
   if (!Array.isArray(children)) throw fieldError(path, "tools", "must be an array");
   return children.map((raw, i) => {
-    const childPath = at(at(path, "tools"), i);
+    const childPath = joinPath(joinPath(path, "tools"), i);
     const child = expectObject(raw, childPath);
     const type = optionalString(child, "type", childPath) ?? "function";
     if (type !== "function" && type !== "custom") {
@@ -176,13 +185,13 @@ function decodeNamespace(tool: JsonObject, path: string): ToolDefinition[] {
 function customDescription(description: string | undefined, format: unknown, path: string) {
   const head = description ?? "";
   if (format === undefined || format === null) return head;
-  const spec = expectObject(format, at(path, "format"));
+  const spec = expectObject(format, joinPath(path, "format"));
   if (spec.type === "text") return head;
   if (spec.type !== "grammar") {
-    throw fieldError(at(path, "format"), "type", `must be "text" or "grammar"`);
+    throw fieldError(joinPath(path, "format"), "type", `must be "text" or "grammar"`);
   }
-  const syntax = optionalString(spec, "syntax", at(path, "format")) ?? "lark";
-  const definition = requireString(spec, "definition", at(path, "format"));
+  const syntax = optionalString(spec, "syntax", joinPath(path, "format")) ?? "lark";
+  const definition = requiredString(spec, "definition", joinPath(path, "format"));
   return `${head}\n\nPass the raw text as the \`input\` string (not JSON). It must match ` +
     `this ${syntax} grammar:\n\`\`\`\n${definition}\n\`\`\``;
 }
@@ -214,7 +223,10 @@ export function decodeToolChoice(raw: unknown, warnings: string[]): ToolChoice |
     case "function":
     case "custom": {
       const namespace = optionalString(raw, "namespace", path);
-      return { type: "tool", name: qualifiedToolName(namespace, requireString(raw, "name", path)) };
+      return {
+        type: "tool",
+        name: qualifiedToolName(namespace, requiredString(raw, "name", path)),
+      };
     }
     case "allowed_tools":
       warnings.push(`"tool_choice" allowed_tools: the list of tools is not enforced`);

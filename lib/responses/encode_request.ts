@@ -12,7 +12,7 @@ import type { Converted, Request, ResponseFormat, ToolChoice } from "../ir/types
 import { unreachable } from "../ir/types.ts";
 import { allToolNames, clampTemperature, MAX_TOOL_NAME } from "../openai/encode_request.ts";
 import { reasoningEffortOf } from "../openai/reasoning_effort.ts";
-import { derive } from "../shared_json.ts";
+import { perTool } from "../json/remembered_tools.ts";
 import { encodeInput } from "./encode_input.ts";
 import { otherServerTools } from "../ir/web_search.ts";
 import { encodeWebSearch, SEARCH_SOURCES } from "./web_search.ts";
@@ -81,15 +81,14 @@ function encodeReasoning(
   };
 }
 
-function encodeTool(tool: Request["tools"][number], name: string): FunctionToolOut {
-  return derive(tool, `responses ${name}`, () => ({
-    type: "function",
-    name,
-    ...(tool.description !== undefined ? { description: tool.description } : {}),
-    parameters: tool.inputSchema,
-    ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
-  }));
-}
+/** A function tool declared under `name` (made once per tool of a remembered list and name). */
+const encodeTool = perTool((tool: Request["tools"][number], name: string): FunctionToolOut => ({
+  type: "function",
+  name,
+  ...(tool.description !== undefined ? { description: tool.description } : {}),
+  parameters: tool.inputSchema,
+  ...(tool.strict !== undefined ? { strict: tool.strict } : {}),
+}));
 
 function encodeToolChoice(choice: ToolChoice, toolName: (name: string) => string): ToolChoiceOut {
   switch (choice.type) {

@@ -4,7 +4,7 @@
  * another upstream): the same body again without its reasoning items, which carry nothing the
  * upstream can use without their `encrypted_content`.
  */
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 
 const INVALID_ENCRYPTED_CONTENT =
   /invalid_encrypted_content|encrypted content .*(could not be|cannot be) (decrypted|verified)|encrypted content item_id did not match/i;

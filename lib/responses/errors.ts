@@ -4,7 +4,7 @@
  * kind of an error a Responses upstream reports by code.
  */
 import { ProxyError } from "../errors.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 import {
   answerError as openaiAnswerError,
   errorBody as openaiErrorBody,

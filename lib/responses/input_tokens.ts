@@ -6,7 +6,7 @@
  */
 import type { UpstreamTarget } from "../ir/codec.ts";
 import type { Converted, Request } from "../ir/types.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 import { encodeRequest } from "./encode_request.ts";
 
 /** The answer a Responses caller receives for a count. */

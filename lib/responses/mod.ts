@@ -3,7 +3,7 @@
  * SDK's `client.responses`) on any upstream, and Responses-only models (the gpt-5-codex family,
  * gpt-5 pro, o1-pro) as the upstream for any caller.
  */
-import type { DialectCodec } from "../ir/codec.ts";
+import type { DialectConverters } from "../ir/codec.ts";
 import { decodeRequest } from "./decode_request.ts";
 import { decodeResponse } from "./decode_response.ts";
 import { encodeRequest } from "./encode_request.ts";
@@ -18,10 +18,11 @@ export { isInvalidEncryptedContent, withoutEncryptedContent } from "./encrypted_
 export { NO_STORED_RESPONSES } from "./decode_request.ts";
 
 /**
- * The codec for the `responses` dialect. Typed by hand until "responses" joins the `Dialect`
- * union (the server's registry then takes it like the other three).
+ * The conversions of the `responses` dialect. It becomes a `DialectCodec` (and so served) with
+ * its HTTP side (routes, upstream, pass-through, relay, token counts: lib/ir/endpoint.ts) and its
+ * line in the registry, lib/dialects.ts.
  */
-export const responsesCodec: Omit<DialectCodec, "dialect"> & { readonly dialect: "responses" } = {
+export const responsesCodec: DialectConverters & { readonly dialect: "responses" } = {
   dialect: "responses",
   decodeRequest,
   encodeResponse,

@@ -10,7 +10,7 @@ import type { StreamEncoderOptions } from "../ir/codec.ts";
 import { callerCallId } from "../ir/ids.ts";
 import type { Signature, WebSearchResultPart } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 import { encryptedContentOf } from "./reasoning_proof.ts";
 import { routeOf, type ToolRoute } from "./tool_routes.ts";
 import type { ItemStatus, OutputItemOut, SummaryTextOut, UrlCitationOut } from "./types.ts";

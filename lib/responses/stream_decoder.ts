@@ -12,7 +12,7 @@ import { ProxyError } from "../errors.ts";
 import type { Assembler } from "../ir/assembler.ts";
 import type { DecodeContext, StreamDecoder } from "../ir/codec.ts";
 import type { SseEvent } from "../sse/parser.ts";
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 import { reasoningText } from "./decode_response.ts";
 import { upstreamFailure } from "./errors.ts";
 import { stopReasonOfIncomplete } from "./status.ts";

@@ -7,7 +7,7 @@
  * in the form it declared the tool (a flattened name is an "unsupported call", `apply_patch` as a
  * `function_call` is "aborted", a `tool_search` `function_call` a fatal error).
  */
-import { isObject } from "./_fields.ts";
+import { isObject } from "../json/fields.ts";
 
 /** What a flattened tool name stands for in the caller's terms. */
 export interface ToolRoute {

@@ -12,7 +12,7 @@ import type {
   WebSearchTool,
 } from "../ir/types.ts";
 import { domainsOf, userLocationOf } from "../ir/web_search.ts";
-import { isObject, type JsonObject } from "./_fields.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
 import type { OutputItemIn, UrlCitationOut } from "./types.ts";
 
 /** The tool types of the Responses web search (older models' `web_search_preview` too). */

@@ -5,12 +5,12 @@
  * workers can run it side by side.
  */
 import { ProxyError } from "../errors.ts";
-import { type Dialect, unreachable } from "../ir/types.ts";
+import { unreachable } from "../ir/types.ts";
+import { CODECS, DEFAULT_DIALECT, type Dialect } from "../dialects.ts";
 import type { ModelEntry } from "../config/models.ts";
 import type { ModelInfo } from "../ir/codec.ts";
 import { redact } from "../redact.ts";
 import { originRefusal, requestUrl } from "./access.ts";
-import { CODECS } from "./codecs.ts";
 import { handleCountTokens } from "./count_tokens.ts";
 import { errorResponse, type Exchange, jsonResponse, type ServerDeps } from "./exchange.ts";
 import { handleGenerate } from "./generate.ts";
@@ -18,9 +18,15 @@ import { handleAdmin } from "../ui/admin.ts";
 import { countWarnings } from "../ir/warning_tally.ts";
 import { callerKey, keyTail } from "./keys.ts";
 import { scrubbing } from "./log.ts";
-import { canonicalPath, type Endpoint, isKnownPrefix, matchRoute } from "./routes.ts";
+import {
+  CALLER_HEADERS,
+  canonicalPath,
+  type Endpoint,
+  isKnownPrefix,
+  matchRoute,
+} from "./routes.ts";
 import type { RequestRecord } from "./stats.ts";
-import { redactError } from "./stream_pipe.ts";
+import { redactError } from "./stream_lifecycle.ts";
 
 /** Builds the `fetch` handler for a server. */
 export function createHandler(deps: ServerDeps): (request: Request) => Promise<Response> {
@@ -50,7 +56,7 @@ async function serve(
   }
   const match = matchRoute(http.method, canonicalPath(url.pathname, http.headers), http.headers);
   const caller = match.ok
-    ? ("dialect" in match.endpoint ? match.endpoint.dialect : "anthropic")
+    ? ("dialect" in match.endpoint ? match.endpoint.dialect : DEFAULT_DIALECT)
     : match.dialect;
   const key = callerKey(http.headers, url);
   const secrets = [key, ...configured];
@@ -164,9 +170,7 @@ function modelList(ex: Exchange, one?: string): Response {
   const name = one.replace(/^models\//, "");
   const model = ex.deps.models.resolve(name);
   if (!model) throw new ProxyError("not_found", `Model "${name.slice(0, 256)}" is not configured`);
-  const list = codec.modelList([info(model, name)]);
-  const items = (list.data ?? list.models) as unknown[];
-  return jsonResponse(items[0]);
+  return jsonResponse(codec.modelInfo(info(model, name)));
 }
 
 /**
@@ -193,6 +197,9 @@ function internalError(
   return new ProxyError("api_error", "The proxy failed to handle this request");
 }
 
+/** The request headers a preflight that names none is allowed: every dialect's. */
+const ALLOWED_HEADERS = ["authorization", "content-type", ...CALLER_HEADERS].join(", ");
+
 /**
  * CORS only when `cors` lists origins: the allowed origin (or `*`) is echoed, a preflight gets
  * the headers it asked for (a `*` in Allow-Headers would not cover Authorization), and the answer
@@ -210,11 +217,7 @@ function withCors(deps: ServerDeps, request: Request, response: Response): Respo
     if (request.method === "OPTIONS") {
       const asked = request.headers.get("access-control-request-headers");
       headers.set("access-control-allow-methods", "GET, POST, HEAD, OPTIONS");
-      headers.set(
-        "access-control-allow-headers",
-        asked ??
-          "authorization, content-type, x-api-key, x-goog-api-key, anthropic-version, anthropic-beta",
-      );
+      headers.set("access-control-allow-headers", asked ?? ALLOWED_HEADERS);
       headers.set("access-control-max-age", "600");
     }
   }

@@ -1,8 +1,8 @@
 /** Reads a request body as JSON within the configured size limit and time. */
-import { concatBytes } from "../bytes.ts";
+import { readAtMost, sourceOf } from "../bytes/chunk_source.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
-import { asciiJsonText, NotUtf8Error } from "../json_bytes.ts";
-import { isShared, parseRequestText, rememberTools } from "../shared_json.ts";
+import { asciiJsonText, NotUtf8Error } from "../json/ascii_text.ts";
+import { isShared, parseRequestText, rememberTools } from "../json/remembered_tools.ts";
 import { watchIdle } from "../upstream/idle.ts";
 
 /** How much of a body may arrive, and how long it may take. */
@@ -39,25 +39,10 @@ async function readBody(request: Request, declared: number, limit: number): Prom
     // The length is known and within the limit: one read, no chunk list kept alive.
     return new Uint8Array(await readWhole(request));
   }
-  const reader = request.body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    let result: ReadableStreamReadResult<Uint8Array>;
-    try {
-      result = await reader.read();
-    } catch {
-      throw invalidRequest("The request body could not be read");
-    }
-    if (result.done) break;
-    size += result.value.length;
-    if (size > limit) {
-      reader.cancel().catch(() => {});
-      throw tooLarge(limit);
-    }
-    chunks.push(result.value);
-  }
-  return concatBytes(chunks, size);
+  const read = await readAtMost(sourceOf(request.body!), limit);
+  if (read.over) throw tooLarge(limit);
+  if (read.error !== undefined) throw invalidRequest("The request body could not be read");
+  return read.bytes;
 }
 
 async function readWhole(request: Request): Promise<ArrayBuffer> {
@@ -70,8 +55,8 @@ async function readWhole(request: Request): Promise<ArrayBuffer> {
 
 /**
  * The body parsed as a JSON object; 400 for anything else. It is parsed from its ASCII-escaped
- * text (see lib/json_bytes.ts), which gives the same value faster, and a top-level `tools` seen
- * before is reused (lib/shared_json.ts).
+ * text (lib/json/ascii_text.ts), which gives the same value faster, and a top-level `tools` seen
+ * before is reused (lib/json/remembered_tools.ts).
  */
 export async function readJsonObject(
   request: Request,

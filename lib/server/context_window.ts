@@ -5,6 +5,7 @@
  * window, so every caller can be told in its dialect's words (Claude Code compacts on them).
  */
 import type { ModelEntry } from "../config/models.ts";
+import { CODECS } from "../dialects.ts";
 import { contextOverflow, ProxyError } from "../errors.ts";
 import type { Request } from "../ir/types.ts";
 import { estimateRequestTokens } from "../tokens/estimate.ts";
@@ -23,8 +24,9 @@ export function outputCap(request: Request, model: ModelEntry): number {
   const cap = model.maxTokens;
   if (context === undefined) return cap;
   const asked = Math.min(cap, request.maxTokens ?? cap);
-  if (inputTokensAtMost(request, model.format) + asked <= context) return cap;
-  const input = estimateRequestTokens(request, model.format);
+  const images = CODECS[model.dialect].imageTokens;
+  if (inputTokensAtMost(request, images) + asked <= context) return cap;
+  const input = estimateRequestTokens(request, images);
   if (input > context) throw contextOverflow({ tokens: input, limit: context });
   return Math.min(cap, Math.max(context - input, MIN_OUTPUT_TOKENS));
 }

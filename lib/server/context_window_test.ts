@@ -3,6 +3,7 @@ import type { ModelEntry } from "../config/models.ts";
 import { parseModels } from "../config/models.ts";
 import { contextOverflow, ProxyError } from "../errors.ts";
 import type { Request } from "../ir/types.ts";
+import { CODECS } from "../dialects.ts";
 import { estimateRequestTokens } from "../tokens/estimate.ts";
 import { MIN_OUTPUT_TOKENS, outputCap, withOverflowNumbers } from "./context_window.ts";
 
@@ -30,7 +31,7 @@ Deno.test("outputCap() keeps the cap when input and output fit the window", () =
 
 Deno.test("outputCap() lowers the cap to what the window leaves after the estimated input", () => {
   const r = request(5000);
-  const input = estimateRequestTokens(r);
+  const input = estimateRequestTokens(r, CODECS.openai.imageTokens);
   assert.equal(outputCap(r, model("max_tokens: 8192, context: 10000")), 10000 - input);
   // …but leaves at least 1,024 when the cap allows that much.
   const tight = model(`max_tokens: 8192, context: ${input + 10}`);
@@ -40,7 +41,7 @@ Deno.test("outputCap() lowers the cap to what the window leaves after the estima
 
 Deno.test("outputCap() refuses with an overflow when the input alone exceeds the window", () => {
   const r = request(5000);
-  const input = estimateRequestTokens(r);
+  const input = estimateRequestTokens(r, CODECS.openai.imageTokens);
   assert.throws(() => outputCap(r, model("context: 1000")), (error: ProxyError) => {
     assert.equal(error.status, 400);
     assert.deepEqual(error.overflow, { tokens: input, limit: 1000 });
@@ -73,8 +74,8 @@ Deno.test("outputCap() prices images as the model's provider does", () => {
       content: [{ type: "image", source: { kind: "base64", mediaType: "image/png", data } }],
     }],
   };
-  const anthropic = estimateRequestTokens(r, "anthropic");
-  const gemini = estimateRequestTokens(r, "gemini");
+  const anthropic = estimateRequestTokens(r, CODECS.anthropic.imageTokens);
+  const gemini = estimateRequestTokens(r, CODECS.gemini.imageTokens);
   assert.ok(gemini > anthropic + 2000, `${gemini} vs ${anthropic}`);
   const context = anthropic + 1500;
   const keys = `max_tokens: 1024, context: ${context}`;

@@ -1,19 +1,20 @@
 /**
- * `POST /anthropic/v1/messages/count_tokens` and Gemini `:countTokens`: forwarded to the
- * upstream's own counter where it has one (the request converted first), else counted locally.
- * When an upstream counter fails, the local count answers and `x-proxy-token-count: estimated`
- * says so.
+ * A caller's token-count request (on its dialect's `count_tokens` route): forwarded to the
+ * upstream's own counter where its dialect has one (the request converted first), else counted
+ * locally. When an upstream counter fails, the local count answers and
+ * `x-proxy-token-count: estimated` says so.
  */
 import type { ModelEntry } from "../config/models.ts";
-import type { ProxyError } from "../errors.ts";
+import { CODECS } from "../dialects.ts";
+import { ProxyError } from "../errors.ts";
+import type { CountTokensWire } from "../ir/endpoint.ts";
 import type { Request } from "../ir/types.ts";
-import { isObject } from "../json_fields.ts";
 import { estimateRequestTokens } from "../tokens/estimate.ts";
 import { answerLimit, callUpstream, readUpstreamText } from "../upstream/client.ts";
-import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
+import { upstreamHeaders } from "../upstream/headers.ts";
 import { readJsonObject } from "./body.ts";
-import { jsonBytes } from "../json_bytes.ts";
-import { CODECS } from "./codecs.ts";
+import { jsonBytes } from "../json/json_bytes.ts";
+import { Held } from "../held.ts";
 import {
   bodyLimits,
   type Exchange,
@@ -26,37 +27,41 @@ import { passthrough } from "./passthrough.ts";
 import { requestForModel } from "./request_for_model.ts";
 import { withinLimit } from "./translate.ts";
 
-/** Serves a count request from an Anthropic or Gemini caller. */
+/** Serves a count request from a caller whose dialect counts. */
 export async function handleCountTokens(
   ex: Exchange,
   endpoint: { model?: string },
 ): Promise<Response> {
+  const counting = CODECS[ex.caller].countTokens.caller;
+  if (!counting) throw new ProxyError("not_found", "This dialect has no token counter");
   requireSomeKey(ex);
   const json = await readJsonObject(ex.http, bodyLimits(ex));
-  const name = requestedModel(ex.caller, json, endpoint.model);
+  const name = requestedModel(json, endpoint.model);
   const model = resolveModel(ex, name);
-  const key = model.apiKey ?? requireKey(ex, model)!;
-  if (model.format === ex.caller) {
+  const key = requireKey(ex, model);
+  if (model.dialect === ex.caller) {
     return passthrough(ex, model, key, json, false, "count_tokens");
   }
-  const body = ex.caller === "gemini" && isObject(json.generateContentRequest)
-    ? json.generateContentRequest
-    : json;
-  const decoded = guardConversion(ex, "Reading the request", () =>
-    CODECS[ex.caller].decodeRequest(
-      ex.caller === "anthropic" ? { max_tokens: 1, ...body } : body,
-      { model: name, stream: false },
-    ));
+  const decoded = guardConversion(
+    ex,
+    "Reading the request",
+    () => CODECS[ex.caller].decodeRequest(counting.request(json), { model: name, stream: false }),
+  );
   const request = requestForModel(decoded.value, model).value;
-  ex.record.upstreamDialect = model.format;
+  ex.record.upstreamDialect = model.dialect;
+  const counter = CODECS[model.dialect].countTokens.upstream;
   let tokens: number | undefined;
   let note = "estimated";
-  if (model.format !== "openai") {
+  if (counter) {
     // A request that cannot be converted (a schema that expands past its budget) is the
     // caller's error, as it would be for generating; only the counter's own failures fall back.
-    const body = guardConversion(ex, "Converting the request", () => countBody(ex, model, request));
+    const body = guardConversion(
+      ex,
+      "Converting the request",
+      () => countBody(ex, counter, model, request),
+    );
     try {
-      tokens = await upstreamCount(ex, model, key, body);
+      tokens = await upstreamCount(ex, counter, model, key, body);
     } catch (error) {
       note = `estimated; the upstream counter failed (${(error as ProxyError).status ?? "error"})`;
       ex.record.warnings.push(`Token count estimated: ${(error as Error).message}`);
@@ -68,53 +73,44 @@ export async function handleCountTokens(
   tokens ??= guardConversion(
     ex,
     "Counting the request",
-    () => estimateRequestTokens(request, model.format),
+    () => estimateRequestTokens(request, CODECS[model.dialect].imageTokens),
   );
-  return jsonResponse(
-    ex.caller === "anthropic" ? { input_tokens: tokens } : { totalTokens: tokens },
-    200,
-    headers,
-  );
+  return jsonResponse(counting.answer(tokens), 200, headers);
 }
 
-/** The body for an Anthropic or Gemini upstream's own counter. */
-function countBody(ex: Exchange, model: ModelEntry, request: Request): Uint8Array {
-  const codec = CODECS[model.format];
-  const encoded = codec.encodeRequest(request, {
-    modelName: model.modelName,
-    maxTokens: model.maxTokens,
-    stream: false,
-  }).value.body;
-  let body: Record<string, unknown>;
-  if (model.format === "gemini") {
-    body = { generateContentRequest: { model: `models/${model.modelName}`, ...encoded } };
-  } else {
-    const { max_tokens: _m, stream: _s, temperature: _t, top_p: _p, top_k: _k, ...rest } = encoded;
-    body = rest;
-  }
+type Counter = NonNullable<CountTokensWire["upstream"]>;
+
+/** The body for an upstream's own counter. */
+function countBody(
+  ex: Exchange,
+  counter: Counter,
+  model: ModelEntry,
+  request: Request,
+): Uint8Array {
+  const body = counter.body(request, { modelName: model.modelName, maxTokens: model.maxTokens });
   return withinLimit(jsonBytes(body), ex);
 }
 
-/** Asks an Anthropic or Gemini upstream's own counter. */
+/** Asks an upstream's own counter. */
 async function upstreamCount(
   ex: Exchange,
+  counter: Counter,
   model: ModelEntry,
   key: string,
   body: Uint8Array,
 ): Promise<number> {
-  const codec = CODECS[model.format];
+  const codec = CODECS[model.dialect];
   const response = await callUpstream({
-    url: upstreamUrl(model, "count_tokens", false),
-    headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body,
+    url: codec.upstream.url(model, "count_tokens", false),
+    headers: upstreamHeaders(codec.upstream, key, undefined, model.extraHeaders),
+    body: new Held(body, "The count request"),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     deadline: upstreamDeadline(ex),
     errorMessage: codec.errorMessage,
-  });
+  }, ex.deps.fetch);
   const text = await readUpstreamText(response, answerLimit(ex.deps.settings.maxRequestBytes));
-  const answer = JSON.parse(text) as Record<string, unknown>;
-  const n = model.format === "gemini" ? answer.totalTokens : answer.input_tokens;
-  if (typeof n !== "number") throw new Error("The upstream counter gave no count");
-  return n;
+  const tokens = counter.read(JSON.parse(text));
+  if (tokens === undefined) throw new Error("The upstream counter gave no count");
+  return tokens;
 }

@@ -1,7 +1,8 @@
+import { sourceOf } from "../bytes/chunk_source.ts";
 import assert from "node:assert/strict";
 import { Assembler } from "../ir/assembler.ts";
 import type { Request } from "../ir/types.ts";
-import { CODECS } from "./codecs.ts";
+import { CODECS } from "../dialects.ts";
 import { EventBudget, EventShare } from "./event_budget.ts";
 import { translateStream } from "./stream_pipe.ts";
 
@@ -49,7 +50,7 @@ function pipe(upstream: ReadableStream<Uint8Array>, budget: EventBudget) {
     now: () => 0,
   });
   let error: string | undefined;
-  const stream = translateStream(upstream, decoder, assembler, encoder, {
+  const stream = translateStream(sourceOf(upstream), decoder, assembler, encoder, {
     onFirstByte: () => {},
     onDone: (result) => error = result.error?.message,
     maxEventBytes: 800_000,

@@ -2,13 +2,13 @@
  * One request being served: what the handlers share (settings, models, counters), the record
  * that becomes its log line and stats entry, and the rendering of errors in the caller's dialect.
  */
-import type { ModelRegistry } from "../config/models.ts";
+import type { ModelRegistry } from "../config/model_registry.ts";
 import type { Settings } from "../config/settings.ts";
 import type { BodyLimits } from "./body.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Dialect } from "../ir/types.ts";
 import { countWarnings } from "../ir/warning_tally.ts";
-import { CODECS } from "./codecs.ts";
+import { CODECS } from "../dialects.ts";
 import type { Logger } from "./log.ts";
 import type { RequestRecord, Stats } from "./stats.ts";
 
@@ -24,6 +24,8 @@ export interface ServerDeps {
   now: () => number;
   /** Most API requests (POST) served at once; beyond it, a 503 (undefined: no cap). */
   maxInFlight?: number;
+  /** Calls the upstreams (the global `fetch`; a fake one in tests and benchmarks). */
+  fetch: typeof fetch;
 }
 
 /** One request in flight. */

@@ -3,17 +3,18 @@
  * find the model and the key, then pass through (same dialect) or translate, with the model's
  * retries and fallbacks for failures that happen before the caller has received a byte.
  */
-import { MAX_MODEL_NAME, type ModelEntry } from "../config/models.ts";
+import type { ModelEntry } from "../config/models.ts";
+import { MAX_MODEL_NAME } from "../config/model_registry.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
-import type { Dialect, Request } from "../ir/types.ts";
+import type { Request } from "../ir/types.ts";
 import { retryAfterMs } from "../upstream/retry_after.ts";
 import { readJsonObject } from "./body.ts";
-import { CODECS } from "./codecs.ts";
+import { CODECS, DIALECTS } from "../dialects.ts";
+import { Held } from "../held.ts";
 import { bodyLimits, type Exchange, guardConversion } from "./exchange.ts";
 import { passthrough } from "./passthrough.ts";
 import { translate } from "./translate.ts";
 import { usableKey } from "./keys.ts";
-import { validateShape } from "./validate.ts";
 
 /** Serves one generate request. */
 export async function handleGenerate(
@@ -21,28 +22,49 @@ export async function handleGenerate(
   endpoint: { model?: string; stream?: boolean },
 ): Promise<Response> {
   requireSomeKey(ex);
-  let json: Record<string, unknown> | undefined = await readJsonObject(ex.http, bodyLimits(ex));
-  const name = requestedModel(ex.caller, json, endpoint.model);
-  const primary = resolveModel(ex, name);
-  const stream = ex.caller === "gemini" ? endpoint.stream === true : json.stream === true;
-  ex.record.stream = stream;
-  const callerKey = requireKey(ex, primary);
-  validateShape(ex.caller, json);
-
-  // Decoded once, for every candidate of another dialect; same-dialect ones pass the body on.
-  let decoded: { request: Request; warnings: string[] } | undefined;
-  if (primary.format !== ex.caller) decoded = decode(ex, json, name, stream);
-  // The parsed body is kept only while a candidate may pass it through: a 100 KB body held
-  // while the upstream answers outlives V8's young generation and costs a copy and a promotion.
-  if (decoded && !modelsTried(ex, primary).some((model) => model.format === ex.caller)) {
-    json = undefined;
-  }
-
-  return await withFallbacks(ex, primary, callerKey, (model, key) => {
-    if (model.format === ex.caller) return passthrough(ex, model, key, json!, stream);
-    decoded ??= decode(ex, json!, name, stream);
-    return translate(ex, model, key, decoded.request, decoded.warnings);
+  const body = new Held(await readJsonObject(ex.http, bodyLimits(ex)), "The parsed request body");
+  const plan = planRequest(ex, endpoint, body);
+  const { name, stream } = plan;
+  return await withFallbacks(ex, plan.primary, plan.key, (model, key) => {
+    if (model.dialect === ex.caller) return passthrough(ex, model, key, body.get(), stream);
+    plan.decoded ??= decode(ex, body.get(), name, stream);
+    return translate(ex, model, key, plan.decoded.request, plan.decoded.warnings);
   });
+}
+
+/** What a generate request asks for, found before any upstream is called. */
+interface Plan {
+  name: string;
+  primary: ModelEntry;
+  stream: boolean;
+  /** The key for the primary model. */
+  key: string;
+  /** Decoded once, for every candidate of another dialect; same-dialect ones pass `body` on. */
+  decoded?: { request: Request; warnings: string[] };
+}
+
+/**
+ * The model, the key and the stream flag of a request whose body passed its dialect's shape
+ * check. The body is let go when no candidate will pass it through (lib/held.ts).
+ */
+function planRequest(
+  ex: Exchange,
+  endpoint: { model?: string; stream?: boolean },
+  body: Held<Record<string, unknown>>,
+): Plan {
+  const json = body.get();
+  const name = requestedModel(json, endpoint.model);
+  const primary = resolveModel(ex, name);
+  // The path decides for a dialect whose routes say so; the body's `stream` for the others.
+  const stream = endpoint.stream ?? json.stream === true;
+  ex.record.stream = stream;
+  const key = requireKey(ex, primary);
+  CODECS[ex.caller].checkShape(json);
+  const plan: Plan = { name, primary, stream, key };
+  if (primary.dialect === ex.caller) return plan;
+  plan.decoded = decode(ex, json, name, stream);
+  if (!modelsTried(ex, primary).some((model) => model.dialect === ex.caller)) body.release();
+  return plan;
 }
 
 function decode(
@@ -76,14 +98,13 @@ function checkModelName(name: string): string {
   return name;
 }
 
-/** The model name a caller asked for: the body's `model`, or Gemini's path segment. */
-export function requestedModel(
-  dialect: Dialect,
-  json: Record<string, unknown>,
-  fromPath?: string,
-): string {
-  if (dialect === "gemini") {
-    const name = (fromPath ?? "").replace(/^models\//, "");
+/**
+ * The model name a caller asked for: the one its route found in the path (`models/…` or not),
+ * else the body's `model`.
+ */
+export function requestedModel(json: Record<string, unknown>, fromPath?: string): string {
+  if (fromPath !== undefined) {
+    const name = fromPath.replace(/^models\//, "");
     if (!name) throw invalidRequest("The model is missing from the path");
     return checkModelName(name);
   }
@@ -118,11 +139,16 @@ export function requireSomeKey(ex: Exchange): void {
   if (!usableKey(ex.key)) throw unusableKey();
 }
 
+/** Every way a caller may send its key, for the error that says none came. */
+const KEY_PLACES = [
+  "Authorization: Bearer",
+  ...DIALECTS.flatMap((d) => CODECS[d].routes.keyHeader ?? []),
+  ...DIALECTS.flatMap((d) => CODECS[d].routes.keyParam ?? []).map((name) => `?${name}=`),
+];
+
 function noKey(): ProxyError {
-  return new ProxyError(
-    "authentication",
-    "No API key: send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=",
-  );
+  const places = `${KEY_PLACES.slice(0, -1).join(", ")} or ${KEY_PLACES.at(-1)}`;
+  return new ProxyError("authentication", `No API key: send it as ${places}`);
 }
 
 function unusableKey(): ProxyError {
@@ -133,8 +159,8 @@ function unusableKey(): ProxyError {
 }
 
 /** The key for a model: its own `api_key`, else the caller's; 401 when there is neither. */
-export function requireKey(ex: Exchange, model: ModelEntry): string | undefined {
-  if (model.apiKey) return undefined;
+export function requireKey(ex: Exchange, model: ModelEntry): string {
+  if (model.apiKey) return model.apiKey;
   if (!ex.key) throw noKey();
   if (!usableKey(ex.key)) throw unusableKey();
   return ex.key;
@@ -152,10 +178,10 @@ function retryable(error: ProxyError): boolean {
 async function withFallbacks(
   ex: Exchange,
   primary: ModelEntry,
-  callerKey: string | undefined,
+  key: string,
   serve: (model: ModelEntry, key: string) => Promise<Response>,
 ): Promise<Response> {
-  const candidates = [{ model: primary, key: primary.apiKey ?? callerKey! }];
+  const candidates = [{ model: primary, key }];
   for (const fallback of modelsTried(ex, primary).slice(1)) {
     const key = fallbackKey(ex, primary, fallback);
     if (key) candidates.push({ model: fallback, key });
@@ -183,7 +209,8 @@ async function withFallbacks(
       }
     }
   }
-  throw last!;
+  // Every candidate failed (there is at least the primary).
+  throw last ?? new ProxyError("api_error", "No upstream could be tried");
 }
 
 /** The longest pause before a retry; a longer Retry-After moves on to the next fallback. */

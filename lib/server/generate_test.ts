@@ -36,7 +36,7 @@ function entry(id: string, apiBase: string, apiKey?: string): ModelEntry {
     modelId: id,
     modelName: id,
     apiBase,
-    format: "openai",
+    dialect: "openai",
     aliases: [],
     apiKey,
     maxTokens: 8192,
@@ -71,10 +71,10 @@ Deno.test("fallbackKey() gives the caller's key only to a fallback on the same a
 });
 
 Deno.test("requestedModel() refuses missing, non-string and overlong model names with a 400", () => {
-  assert.equal(requestedModel("openai", { model: "gpt" }), "gpt");
-  assert.equal(requestedModel("gemini", {}, "models/gemini-x"), "gemini-x");
+  assert.equal(requestedModel({ model: "gpt" }), "gpt");
+  assert.equal(requestedModel({}, "models/gemini-x"), "gemini-x");
   for (const json of [{}, { model: 5 }, { model: "" }, { model: "m".repeat(257) }]) {
-    assert.throws(() => requestedModel("anthropic", json), { status: 400 });
+    assert.throws(() => requestedModel(json), { status: 400 });
   }
-  assert.throws(() => requestedModel("gemini", {}, ""), { status: 400 });
+  assert.throws(() => requestedModel({}, ""), { status: 400 });
 });

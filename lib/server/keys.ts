@@ -1,7 +1,12 @@
 /**
- * The caller's API key: first of `Authorization: Bearer`, `x-api-key`, `x-goog-api-key`,
- * `?key=`. Keys are never logged; `keyTail` gives the last four characters for a log line.
+ * The caller's API key: first of `Authorization: Bearer`, then each dialect's key header and
+ * query parameter (`x-api-key`, `x-goog-api-key`, `?key=`), whichever route it came on. Keys are
+ * never logged; `keyTail` gives the last four characters for a log line.
  */
+import { CODECS, DIALECTS } from "../dialects.ts";
+
+const KEY_HEADERS = DIALECTS.flatMap((d) => CODECS[d].routes.keyHeader ?? []);
+const KEY_PARAMS = DIALECTS.flatMap((d) => CODECS[d].routes.keyParam ?? []);
 
 /** The key the caller sent, or undefined. */
 export function callerKey(headers: Headers, url: URL): string | undefined {
@@ -10,8 +15,15 @@ export function callerKey(headers: Headers, url: URL): string | undefined {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(auth);
     if (match) return match[1];
   }
-  return headers.get("x-api-key")?.trim() || headers.get("x-goog-api-key")?.trim() ||
-    url.searchParams.get("key") || undefined;
+  for (const name of KEY_HEADERS) {
+    const key = headers.get(name)?.trim();
+    if (key) return key;
+  }
+  for (const name of KEY_PARAMS) {
+    const key = url.searchParams.get(name);
+    if (key) return key;
+  }
+  return undefined;
 }
 
 /** What a log may show of a key: its last four characters. */

@@ -8,7 +8,7 @@
  * stderr or a file runs on a blocking thread), more than all the rest of a small request.
  */
 
-import { concatBytes } from "../bytes.ts";
+import { concatBytes } from "../bytes/concat_bytes.ts";
 
 /** Where lines go: stderr or the log file. */
 export interface LogWriter {

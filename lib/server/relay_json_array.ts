@@ -1,126 +1,123 @@
 /**
- * The pass-through relay for Gemini's `streamGenerateContent` without `?alt=sse`: one JSON array
- * written as it grows. Whole elements go to the caller as they complete and are read for usage
- * on the way; the array's end (or a last element with `finishReason` and `usageMetadata`) ends
- * the caller's stream at once. An array cut short, or one that ends before the answer finished,
- * is closed with an error element, so what the caller holds is always one valid array.
+ * The pass-through relay for a stream told as one JSON array written as it grows (Gemini's
+ * `streamGenerateContent` without `?alt=sse`). Whole elements go to the caller as they complete
+ * and are read for usage on the way; the array's end (or an element with which the dialect's
+ * decoder sees the answer end) ends the caller's stream at once. An array cut short, or one that
+ * ends before the answer finished, is closed with an error element, so what the caller holds is
+ * always one valid array.
  */
 import { ProxyError } from "../errors.ts";
-import { JsonArrayReader } from "../gemini/json_array_reader.ts";
-import { Assembler } from "../ir/assembler.ts";
+import { JsonArrayReader } from "../json/json_array_reader.ts";
 import type { DialectCodec } from "../ir/codec.ts";
-import { redact } from "../redact.ts";
-import { chunksOf } from "../upstream/client.ts";
-import { letGo } from "../upstream/let_go.ts";
-import { EventShare } from "./event_budget.ts";
-import {
-  asProxyError,
-  holdEvent,
-  type PipeOptions,
-  pullStream,
-  redactError,
-} from "./stream_pipe.ts";
+import type { ChunkSource } from "../bytes/chunk_source.ts";
+import { asProxyError, type PipeOptions, StreamLifecycle } from "./stream_lifecycle.ts";
+import { UsageSniffer } from "./usage_sniffer.ts";
+
+type Controller = ReadableStreamDefaultController<Uint8Array>;
 
 /** Relays a JSON-array stream of `codec`'s dialect. */
 export function relayJsonArray(
-  upstream: ReadableStream<Uint8Array>,
+  source: ChunkSource,
   codec: DialectCodec,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
-  const source = chunksOf(upstream);
-  const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  const reader = new JsonArrayReader();
-  const assembler = new Assembler({ id: "", model: "", newCallId: () => "" });
-  const sniffer = codec.createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "" });
-  const held = new EventShare(options.eventBudget);
+  return new JsonArrayRelay(source, codec, options).stream;
+}
+
+class JsonArrayRelay {
+  readonly stream: ReadableStream<Uint8Array>;
+  readonly #codec: DialectCodec;
+  readonly #life: StreamLifecycle;
+  readonly #sniffer: UsageSniffer;
+  readonly #text = new TextDecoder();
+  readonly #reader = new JsonArrayReader();
+  readonly #maxElement: number;
   /** Whether the array's `[` has gone to the caller. */
-  let opened = false;
-  let first = true;
-  let finished = false;
-  /** The upstream's own error element is in the array (relayed as it is). */
-  let reported = false;
-  const complete = (error?: ProxyError) => {
-    if (finished) return;
-    finished = true;
-    held.release();
-    options.onDone({ usage: assembler.usage, error, warnings: [...assembler.warnings] });
-  };
-  const feed = (elements: string[]): ProxyError | undefined => {
-    for (const data of elements) {
-      if (reported || sniffer.ended) return undefined;
-      sniffer.push({ data });
-      const failed = assembler.drain().find((e) => e.type === "error");
-      if (failed?.type !== "error") continue;
-      if (!/^\s*\{\s*"error"/.test(data)) return failed.error;
-      reported = true;
-    }
-    return undefined;
-  };
-  /** Whether the answer was complete when the array (or the body) ended. */
-  const unfinished = (): ProxyError | undefined => {
-    if (reported || sniffer.ended) return undefined;
-    sniffer.end();
-    assembler.end();
-    const failed = assembler.drain().find((e) => e.type === "error");
-    return failed?.type === "error" ? failed.error : undefined;
-  };
-  const send = (controller: ReadableStreamDefaultController<Uint8Array>, text: string) => {
-    if (!text) return;
-    opened = true;
-    if (first) {
-      first = false;
-      options.onFirstByte();
-    }
-    const safe = options.secrets.some((k) => text.includes(k))
-      ? redact(text, options.secrets)
-      : text;
-    controller.enqueue(encoder.encode(safe));
-  };
-  const stop = (controller: ReadableStreamDefaultController<Uint8Array>, error?: ProxyError) => {
-    const failure = error && redactError(error, options.secrets);
-    if (failure) {
-      const element = JSON.stringify(codec.errorBody(failure));
-      send(controller, `${opened ? "," : "["}${element}]`);
-    } else {
-      send(controller, reader.tail || "]");
-    }
-    controller.close();
-    // After the array's own end its connection may still close cleanly: let it.
-    if (!failure && (reader.closed || sniffer.ended)) letGo(source);
-    else source.cancel();
-    complete(failure);
-  };
-  const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+  #opened = false;
+
+  constructor(source: ChunkSource, codec: DialectCodec, options: PipeOptions) {
+    this.#codec = codec;
+    this.#maxElement = options.maxEventBytes;
+    this.#sniffer = new UsageSniffer(codec);
+    this.#life = new StreamLifecycle(source, options, () => this.#sniffer.report());
+    this.stream = this.#life.stream((controller) => this.#pump(controller));
+  }
+
+  /** One caller read: upstream reads until a whole element can be relayed, or the end. */
+  async #pump(controller: Controller): Promise<void> {
+    const reader = this.#reader;
     for (;;) {
       let chunk: Uint8Array | undefined;
       try {
-        chunk = await source.read();
+        chunk = await this.#life.read();
       } catch (error) {
-        return stop(controller, asProxyError(error));
+        return this.#stop(controller, asProxyError(error), "stop");
       }
-      const piece = reader.push(chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode());
-      const failed = feed(piece.elements);
-      send(controller, piece.ready);
-      if (failed) return stop(controller, failed);
+      const text = chunk ? this.#text.decode(chunk, { stream: true }) : this.#text.decode();
+      const piece = reader.push(text);
+      const failed = this.#feed(piece.elements);
+      this.#send(controller, piece.ready);
+      const upstream = chunk ? "ended" : "drained";
+      if (failed) return this.#stop(controller, failed, "stop");
       if (reader.invalid) {
-        return stop(
-          controller,
-          new ProxyError("bad_gateway", "Upstream stream is not a JSON array"),
-        );
+        const error = new ProxyError("bad_gateway", "Upstream stream is not a JSON array");
+        return this.#stop(controller, error, "stop");
       }
-      if (reader.closed || sniffer.ended || !chunk) return stop(controller, unfinished());
-      if (reader.pendingLength > options.maxEventBytes) {
-        const limit = options.maxEventBytes;
-        return stop(
-          controller,
-          new ProxyError("bad_gateway", `Upstream stream element is larger than ${limit} bytes`),
-        );
+      if (reader.closed || this.#sniffer.ended || !chunk) {
+        return this.#stop(controller, this.#unfinished(), upstream);
       }
-      const over = holdEvent(held, reader.pendingLength, options);
-      if (over) return stop(controller, over);
+      if (reader.pendingLength > this.#maxElement) {
+        const error = new ProxyError(
+          "bad_gateway",
+          `Upstream stream element is larger than ${this.#maxElement} bytes`,
+        );
+        return this.#stop(controller, error, "stop");
+      }
+      const over = this.#life.hold(reader.pendingLength);
+      if (over) return this.#stop(controller, over, "stop");
       if (piece.ready) return;
     }
-  };
-  return pullStream(source, pump, complete);
+  }
+
+  /** Reads whole elements for usage; the failure one holds that the upstream did not report. */
+  #feed(elements: string[]): ProxyError | undefined {
+    const sniffer = this.#sniffer;
+    for (const data of elements) {
+      if (sniffer.reported || sniffer.ended) return undefined;
+      const failed = sniffer.push({ data });
+      if (!failed) continue;
+      if (!/^\s*\{\s*"error"/.test(data)) return failed;
+      sniffer.reported = true;
+    }
+    return undefined;
+  }
+
+  /** Whether the answer was complete when the array (or the body) ended. */
+  #unfinished(): ProxyError | undefined {
+    const sniffer = this.#sniffer;
+    if (sniffer.reported || sniffer.ended) return undefined;
+    return sniffer.end([]);
+  }
+
+  #send(controller: Controller, text: string): void {
+    if (!text) return;
+    this.#opened = true;
+    this.#life.send(controller, this.#life.safe(text));
+  }
+
+  /** Closes the array (with an error element on a failure) and ends the stream. */
+  #stop(
+    controller: Controller,
+    error: ProxyError | undefined,
+    upstream: "drained" | "ended" | "stop",
+  ): void {
+    const failure = error && this.#life.safeError(error);
+    if (failure) {
+      const element = JSON.stringify(this.#codec.errorBody(failure));
+      this.#send(controller, `${this.#opened ? "," : "["}${element}]`);
+    } else {
+      this.#send(controller, this.#reader.tail || "]");
+    }
+    this.#life.close(controller, upstream, failure);
+  }
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { canonicalPath, isKnownPrefix, matchRoute } from "./routes.ts";
+import { CODECS, type Dialect } from "../dialects.ts";
+import type { DialectRoutes } from "../ir/endpoint.ts";
+import { canonicalPath, isKnownPrefix, matchRoute, RouteTable } from "./routes.ts";
 
 const none = new Headers();
 
@@ -64,4 +66,52 @@ Deno.test("isKnownPrefix() covers every prefix a HEAD warm-up may hit, and nothi
     assert.ok(isKnownPrefix(p), p);
   }
   for (const p of ["/health", "/metrics", "/admin", "/anthropicx"]) assert.ok(!isKnownPrefix(p), p);
+});
+
+Deno.test("RouteTable: two dialects share a prefix, each with its own paths and bare paths", () => {
+  const first = CODECS.openai.routes;
+  const second: DialectRoutes = {
+    prefix: "/openai/v1",
+    aliases: ["/openai/v1/v1"],
+    routes: [
+      { method: "POST", path: "/responses", operation: "generate" },
+      { method: "POST", path: "/responses/input_tokens", operation: "count_tokens" },
+    ],
+    barePaths: ["/responses"],
+    headers: [],
+    bearer: true,
+  };
+  const table = new RouteTable([["openai", first], ["second" as Dialect, second]]);
+  const generate = table.match("POST", "/openai/v1/responses", none);
+  assert.deepEqual(generate, { ok: true, endpoint: { kind: "generate", dialect: "second" } });
+  const chat = table.match("POST", "/openai/v1/chat/completions", none);
+  assert.ok(chat.ok && "dialect" in chat.endpoint && chat.endpoint.dialect === "openai");
+  assert.deepEqual(table.match("GET", "/openai/v1/responses", none), {
+    ok: false,
+    status: 405,
+    dialect: "second",
+    allow: "POST",
+  });
+  // An unknown path under the shared prefix is the first dialect's 404.
+  assert.deepEqual(table.match("POST", "/openai/v1/nope", none), {
+    ok: false,
+    status: 404,
+    dialect: "openai",
+  });
+  assert.equal(table.canonical("/v1/responses", none), "/openai/v1/responses");
+  assert.equal(
+    table.canonical("/openai/v1/v1/responses/input_tokens", none),
+    "/openai/v1/responses/input_tokens",
+  );
+});
+
+Deno.test("canonicalPath() claims a bare path by its headers, bearer last, the first dialect without", () => {
+  const both = new Headers({ authorization: "Bearer k", "x-api-key": "k" });
+  assert.equal(canonicalPath("/v1/models", both), "/anthropic/v1/models");
+  assert.equal(canonicalPath("/v1/models", none), "/anthropic/v1/models");
+  assert.equal(canonicalPath("/v1", none), "/anthropic/v1");
+  assert.equal(
+    canonicalPath("/gemini/v1/models/x:countTokens", none),
+    "/gemini/v1beta/models/x:countTokens",
+  );
 });

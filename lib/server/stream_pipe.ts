@@ -1,96 +1,113 @@
 /**
- * Wraps the stream state machines into byte streams in one place. Both pipes are pull-driven:
- * they read from the upstream only when the caller reads, so a slow caller never makes the proxy
- * buffer the upstream's answer (backpressure end to end), and cancelling the caller's stream
- * aborts the upstream request.
+ * The converting stream: upstream SSE bytes → parser → upstream decoder → Assembler → caller
+ * encoder → bytes, wrapped into the caller's byte stream (its lifecycle: stream_lifecycle.ts).
  */
-import { ProxyError } from "../errors.ts";
+import type { ProxyError } from "../errors.ts";
 import type { Assembler } from "../ir/assembler.ts";
 import type { StreamDecoder, StreamEncoder } from "../ir/codec.ts";
-import type { StreamEvent, Usage } from "../ir/types.ts";
+import type { StreamEvent } from "../ir/types.ts";
 import { SseParser } from "../sse/parser.ts";
-import { redact } from "../redact.ts";
-import { chunksOf, type ChunkSource } from "../upstream/client.ts";
-import { letGo } from "../upstream/let_go.ts";
-import { type EventBudget, EventShare } from "./event_budget.ts";
+import type { ChunkSource } from "../bytes/chunk_source.ts";
+import { asProxyError, type PipeOptions, StreamLifecycle } from "./stream_lifecycle.ts";
 
-/** Called once when a stream ends: its usage and the error it ended with, if any. */
-export type StreamDone = (result: { usage: Usage; error?: ProxyError; warnings: string[] }) => void;
-
-/** What a pipe needs besides its state machines. */
-export interface PipeOptions {
-  onFirstByte: () => void;
-  onDone: StreamDone;
-  /** Largest event (or unfinished line) held while waiting for its end; beyond it, a 502. */
-  maxEventBytes: number;
-  /** What every stream of the server may hold together; beyond it, a 502 for the one asking. */
-  eventBudget: EventBudget;
-  /** Keys that must not reach the caller in an upstream's error message. */
-  secrets: readonly string[];
-}
+type Controller = ReadableStreamDefaultController<Uint8Array>;
 
 const encoder = new TextEncoder();
 
 /**
- * Upstream SSE bytes → parser → upstream decoder → Assembler → caller encoder → bytes.
- * Output goes out as soon as one upstream event has been converted. The upstream's own end
- * (`[DONE]`, `message_stop`, …) ends the caller's stream at once and lets the upstream go, even
- * if its connection stays open. Whatever fails on the way, the caller gets the dialect's error
- * event and `onDone` runs exactly once.
+ * The caller's stream converted from the upstream's. Output goes out as soon as one upstream
+ * event has been converted. The upstream's own end (`[DONE]`, `message_stop`, …) ends the
+ * caller's stream at once and lets the upstream go, even if its connection stays open. Whatever
+ * fails on the way, the caller gets the dialect's error event and `onDone` runs exactly once.
  */
 export function translateStream(
-  upstream: ReadableStream<Uint8Array>,
+  source: ChunkSource,
   decoder: StreamDecoder,
   assembler: Assembler,
   out: StreamEncoder,
   options: PipeOptions,
 ): ReadableStream<Uint8Array> {
-  const source = chunksOf(upstream);
-  const text = new TextDecoder();
-  const parser = new SseParser();
-  const held = new EventShare(options.eventBudget);
-  let finished = false;
-  let sentFirst = false;
-  /** Encoding failed: the caller has its error event and the stream ends. */
-  let broken = false;
-  let lastError: ProxyError | undefined;
+  return new Translation(source, decoder, assembler, out, options).stream;
+}
 
-  const encodeAll = (events: StreamEvent[]): string => {
-    let chunk = "";
-    for (const event of events) {
-      if (event.type === "error") {
-        event.error = redactError(event.error, options.secrets);
-        lastError = event.error;
-      }
+class Translation {
+  readonly stream: ReadableStream<Uint8Array>;
+  readonly #decoder: StreamDecoder;
+  readonly #assembler: Assembler;
+  readonly #out: StreamEncoder;
+  readonly #life: StreamLifecycle;
+  readonly #text = new TextDecoder();
+  readonly #parser = new SseParser();
+  /** Encoding failed: the caller has its error event and the stream ends. */
+  #broken = false;
+  /** The error the stream ends with, as the caller was told it. */
+  #error?: ProxyError;
+
+  constructor(
+    source: ChunkSource,
+    decoder: StreamDecoder,
+    assembler: Assembler,
+    out: StreamEncoder,
+    options: PipeOptions,
+  ) {
+    this.#decoder = decoder;
+    this.#assembler = assembler;
+    this.#out = out;
+    this.#life = new StreamLifecycle(source, options, () => ({
+      usage: assembler.usage,
+      warnings: [...assembler.warnings],
+      error: this.#error,
+    }));
+    this.stream = this.#life.stream((controller) => this.#pump(controller));
+  }
+
+  /** One caller read: upstream reads until something can be sent, or the end. */
+  async #pump(controller: Controller): Promise<void> {
+    const assembler = this.#assembler;
+    for (;;) {
+      let input: Uint8Array | undefined;
       try {
-        chunk += out.encode(event);
+        input = await this.#life.read();
       } catch (error) {
-        return chunk + encodeFailure(error);
+        assembler.fail(asProxyError(error));
       }
+      this.#step(input);
+      const chunk = this.#encodeAll(assembler.drain());
+      const comments = this.#parser.takeComments();
+      if (chunk) this.#life.send(controller, chunk);
+      else if (comments > 0 && this.#out.keepAlive && !assembler.done && !this.#broken) {
+        if (this.#keepAlive(controller)) return;
+      }
+      if (!input || assembler.done || this.#broken) {
+        const after = !input ? "drained" : this.#decoder.ended ? "ended" : "stop";
+        this.#life.close(controller, after, this.#error);
+        return;
+      }
+      if (chunk) return;
     }
-    return chunk;
-  };
-  /** A bug or an answer no encoder expected: the dialect's error event ends the stream. */
-  const encodeFailure = (error: unknown): string => {
-    broken = true;
-    lastError = redactError(
-      asProxyError(error, "Upstream answer could not be converted"),
-      options.secrets,
-    );
-    try {
-      return out.encode({ type: "error", error: lastError });
-    } catch {
-      return "";
+  }
+
+  /**
+   * The upstream is alive but has nothing to say yet: so is this stream, in the caller's
+   * dialect, after the message's start as Anthropic's own pings come (neither counted as the
+   * first byte of the answer). False when writing the start failed.
+   */
+  #keepAlive(controller: Controller): boolean {
+    this.#assembler.start();
+    const start = this.#encodeAll(this.#assembler.drain());
+    if (this.#broken) {
+      controller.enqueue(encoder.encode(start));
+      return false;
     }
-  };
-  const complete = () => {
-    if (finished) return;
-    finished = true;
-    held.release();
-    options.onDone({ usage: assembler.usage, error: lastError, warnings: [...assembler.warnings] });
-  };
+    controller.enqueue(encoder.encode(start + this.#out.keepAlive!()));
+    return true;
+  }
+
   /** Feeds one upstream read into the state machines; any failure becomes the stream's error. */
-  const step = (chunk: Uint8Array | undefined) => {
+  #step(chunk: Uint8Array | undefined): void {
+    const decoder = this.#decoder;
+    const assembler = this.#assembler;
+    const parser = this.#parser;
     try {
       if (!chunk) {
         for (const event of parser.end()) decoder.push(event);
@@ -98,7 +115,7 @@ export function translateStream(
         assembler.end();
         return;
       }
-      for (const event of parser.push(text.decode(chunk, { stream: true }))) {
+      for (const event of parser.push(this.#text.decode(chunk, { stream: true }))) {
         decoder.push(event);
         if (decoder.ended) break;
       }
@@ -108,124 +125,42 @@ export function translateStream(
         assembler.end();
         return;
       }
-      const failure = holdEvent(held, parser.pendingLength, options);
+      const failure = this.#life.hold(parser.pendingLength);
       if (failure) assembler.fail(failure);
     } catch (error) {
       assembler.fail(asProxyError(error, "Upstream stream could not be converted"));
     }
-  };
-
-  const pump = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
-    for (;;) {
-      let input: Uint8Array | undefined;
-      try {
-        input = await source.read();
-      } catch (error) {
-        assembler.fail(asProxyError(error));
-      }
-      step(input);
-      const chunk = encodeAll(assembler.drain());
-      const comments = parser.takeComments();
-      if (chunk) {
-        if (!sentFirst) {
-          sentFirst = true;
-          options.onFirstByte();
-        }
-        controller.enqueue(encoder.encode(chunk));
-      } else if (comments > 0 && out.keepAlive && !assembler.done && !broken) {
-        // The upstream is alive but has nothing to say yet: so is this stream, in the caller's
-        // dialect, after the message's start as Anthropic's own pings come (neither counted as
-        // the first byte of the answer).
-        assembler.start();
-        const start = encodeAll(assembler.drain());
-        if (!broken) {
-          controller.enqueue(encoder.encode(start + out.keepAlive()));
-          return;
-        }
-        controller.enqueue(encoder.encode(start));
-      }
-      if (!input || assembler.done || broken) {
-        // After the upstream's own end its connection may still close cleanly: let it.
-        if (input && decoder.ended && !lastError) letGo(source);
-        else if (input) source.cancel();
-        controller.close();
-        complete();
-        return;
-      }
-      if (chunk) return;
-    }
-  };
-
-  return pullStream(source, pump, (error) => {
-    lastError ??= error;
-    complete();
-  });
-}
-
-/**
- * The caller's byte stream around `pump` (the work of one caller read), pull-driven: whatever
- * `pump` throws (a bug, not the upstream's doing) still ends the stream once through `end`, and
- * so does the caller going away; either way the upstream `source` is cancelled.
- */
-export function pullStream(
-  source: ChunkSource,
-  pump: (controller: ReadableStreamDefaultController<Uint8Array>) => Promise<void>,
-  end: (error: ProxyError) => void,
-): ReadableStream<Uint8Array> {
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        await pump(controller);
-      } catch (error) {
-        source.cancel();
-        end(asProxyError(error, "The stream failed"));
-        try {
-          controller.close();
-        } catch {
-          // already closed
-        }
-      }
-    },
-    cancel(reason) {
-      end(new ProxyError("invalid_request", "Caller went away", 499));
-      return source.cancel(reason);
-    },
-  }, { highWaterMark: 0 });
-}
-
-/**
- * Accounts for the text of an event in progress, this stream's and the server's; the failure
- * when either is over its limit.
- */
-export function holdEvent(
-  share: EventShare,
-  size: number,
-  options: { maxEventBytes: number; eventBudget: EventBudget },
-): ProxyError | undefined {
-  if (size > options.maxEventBytes) {
-    return new ProxyError(
-      "bad_gateway",
-      `Upstream stream event is larger than ${options.maxEventBytes} bytes`,
-    );
   }
-  if (share.hold(size)) return undefined;
-  return new ProxyError(
-    "bad_gateway",
-    `Upstream stream event does not fit: the proxy already holds ${options.eventBudget.held} ` +
-      `bytes of unfinished events (at most ${options.eventBudget.limit})`,
-  );
-}
 
-/** An error with every secret in its message replaced by the key's last four characters. */
-export function redactError(
-  error: ProxyError,
-  secrets: readonly (string | undefined)[],
-): ProxyError {
-  const message = redact(error.message, secrets);
-  if (message === error.message) return error;
-  const copy = new ProxyError(error.kind, message, error.status);
-  copy.retryAfter = error.retryAfter;
-  return copy;
+  /** The caller's text for `events`; an encoder failure ends it with the error event. */
+  #encodeAll(events: StreamEvent[]): string {
+    let chunk = "";
+    for (const event of events) {
+      if (event.type === "error") {
+        event.error = this.#life.safeError(event.error);
+        this.#error = event.error;
+      }
+      try {
+        chunk += this.#out.encode(event);
+      } catch (error) {
+        return chunk + this.#encodeFailure(error);
+      }
+    }
+    return chunk;
+  }
+
+  /** A bug or an answer no encoder expected: the dialect's error event ends the stream. */
+  #encodeFailure(error: unknown): string {
+    this.#broken = true;
+    this.#error = this.#life.safeError(
+      asProxyError(error, "Upstream answer could not be converted"),
+    );
+    try {
+      return this.#out.encode({ type: "error", error: this.#error });
+    } catch {
+      return "";
+    }
+  }
 }
 
 /** Replays events that are all known at once (a non-streaming upstream, a streaming caller). */
@@ -236,11 +171,4 @@ export function eventsToStream(
   let text = "";
   for (const event of events) text += out.encode(event);
   return encoder.encode(text);
-}
-
-/** A stream failure as the error the caller should see. */
-export function asProxyError(error: unknown, what = "Upstream connection lost"): ProxyError {
-  if (error instanceof ProxyError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new ProxyError("bad_gateway", `${what}: ${message}`);
 }

@@ -5,8 +5,10 @@ import type { StreamEncoder } from "../ir/codec.ts";
 import { createStreamDecoder } from "../openai/stream_decoder.ts";
 import { decodeRequest as decodeResponsesRequest } from "../responses/decode_request.ts";
 import { createStreamEncoder as responsesEncoder } from "../responses/stream_encoder.ts";
+import { sourceOf } from "../bytes/chunk_source.ts";
 import { EventBudget } from "./event_budget.ts";
-import { type StreamDone, translateStream } from "./stream_pipe.ts";
+import type { StreamDone } from "./stream_lifecycle.ts";
+import { translateStream } from "./stream_pipe.ts";
 
 /** An upstream body that sends `pieces` and then stays open; `cancelled` tells if it was let go. */
 function upstream(pieces: string[]) {
@@ -33,7 +35,7 @@ function pipe(pieces: string[], out: StreamEncoder) {
   const assembler = new Assembler({ id: "msg", model: "m", newCallId: () => "call" });
   const decoder = createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "id" });
   const done: Parameters<StreamDone>[0][] = [];
-  const stream = translateStream(body, decoder, assembler, out, {
+  const stream = translateStream(sourceOf(body), decoder, assembler, out, {
     onFirstByte: () => {},
     onDone: (result) => done.push(result),
     maxEventBytes: 1 << 20,
@@ -114,4 +116,33 @@ Deno.test("translateStream(): an upstream's keep-alives reach a Responses caller
   assert.doesNotMatch(rest, /response\.created/, "the response is opened once");
   assert.equal(done.length, 1);
   assert.equal(done[0].error, undefined);
+});
+
+Deno.test("translateStream(): a caller going away ends it once, as a 499, and lets the upstream go", async () => {
+  const { stream, state, done } = pipe([chunk({ content: "Hi" })], createStreamEncoder());
+  const reader = stream.getReader();
+  assert.match(new TextDecoder().decode((await reader.read()).value), /message_start/);
+  await reader.cancel();
+  assert.equal(done.length, 1);
+  assert.equal(done[0].error?.status, 499);
+  assert.ok(state.cancelled);
+});
+
+Deno.test("translateStream(): an event over max_event_bytes ends the stream with a 502 error event", async () => {
+  const { body, state } = upstream([`data: {"id":"c","x":"${"y".repeat(2000)}`]);
+  const assembler = new Assembler({ id: "msg", model: "m", newCallId: () => "call" });
+  const decoder = createStreamDecoder(assembler, { toolNames: new Map(), newId: () => "id" });
+  const done: Parameters<StreamDone>[0][] = [];
+  const stream = translateStream(sourceOf(body), decoder, assembler, createStreamEncoder(), {
+    onFirstByte: () => {},
+    onDone: (result) => done.push(result),
+    maxEventBytes: 1000,
+    eventBudget: new EventBudget(2 << 20),
+    secrets: [],
+  });
+  const text = await new Response(stream).text();
+  assert.match(text, /event: error\ndata: .*larger than 1000 bytes/);
+  assert.equal(done.length, 1);
+  assert.equal(done[0].error?.status, 502);
+  assert.ok(state.cancelled);
 });

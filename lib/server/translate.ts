@@ -3,36 +3,23 @@
  * its answer (whole or streamed) back into the caller's dialect through the internal model.
  */
 import type { ModelEntry } from "../config/models.ts";
-import { invalidRequest, ProxyError } from "../errors.ts";
-import { Assembler } from "../ir/assembler.ts";
-import type { DecodeContext, StreamEncoderOptions, UpstreamTarget } from "../ir/codec.ts";
-import { responseToEvents } from "../ir/replay.ts";
+import { CODECS } from "../dialects.ts";
+import { invalidRequest } from "../errors.ts";
+import { Held } from "../held.ts";
+import type { UpstreamTarget } from "../ir/codec.ts";
 import type { Request } from "../ir/types.ts";
+import { jsonBytes } from "../json/json_bytes.ts";
+import { credentialsOf } from "../redact.ts";
 import { estimateRequestTokens } from "../tokens/estimate.ts";
+import { callUpstream, type UpstreamCall } from "../upstream/client.ts";
+import { upstreamHeaders } from "../upstream/headers.ts";
 import { outputCap, withOverflowNumbers } from "./context_window.ts";
-import { dropParams } from "./drop_params.ts";
-import { requestForModel } from "./request_for_model.ts";
-import {
-  answerLimit,
-  callUpstream,
-  readUpstreamText,
-  type UpstreamCall,
-} from "../upstream/client.ts";
-import { upstreamHeaders, upstreamUrl } from "../upstream/url.ts";
-import { CODECS } from "./codecs.ts";
 import { deepMerge } from "./deep_merge.ts";
-import { jsonBytes } from "../json_bytes.ts";
-import { credentialsOf, redact } from "../redact.ts";
-import {
-  type Exchange,
-  guardConversion,
-  jsonResponse,
-  upstreamDeadline,
-  warningsHeader,
-} from "./exchange.ts";
-import { eventBudgetOf } from "./event_budget.ts";
-import { asProxyError, eventsToStream, redactError, translateStream } from "./stream_pipe.ts";
-import { estimateUsage, estimatingEncoder, responseText, usageMissing } from "./usage_estimate.ts";
+import { dropParams } from "./drop_params.ts";
+import { type Exchange, guardConversion, upstreamDeadline } from "./exchange.ts";
+import { requestForModel } from "./request_for_model.ts";
+import { type Translated, translatedStream, translatedWhole } from "./translate_answer.ts";
+import { isJson } from "./upstream_answer.ts";
 
 /** Answers `request` (already decoded from the caller) with `model`'s upstream. */
 export async function translate(
@@ -42,105 +29,38 @@ export async function translate(
   request: Request,
   warnings: string[],
 ): Promise<Response> {
-  const { deps } = ex;
-  const caller = CODECS[ex.caller];
-  const upstream = CODECS[model.format];
+  const upstream = CODECS[model.dialect];
   const upstreamStreams = request.stream && model.canStream;
   const sent = encodeForUpstream(ex, model, key, request, upstreamStreams);
   const secrets = [...new Set([key, ...credentialsOf(sent.call.headers)])];
-  ex.record.upstreamDialect = model.format;
-  const allWarnings = [...warnings, ...sent.warnings];
-  const response = await callUpstream(sent.call).catch((error) => {
-    throw withOverflowNumbers(error, model, () => estimateRequestTokens(request, model.format));
+  ex.record.upstreamDialect = model.dialect;
+  const answer = await callUpstream(sent.call, ex.deps.fetch).catch((error) => {
+    throw withOverflowNumbers(
+      error,
+      model,
+      () => estimateRequestTokens(request, upstream.imageTokens),
+    );
   });
-  const context: DecodeContext = { toolNames: sent.toolNames, newId: deps.newId };
-  const encoderOptions: StreamEncoderOptions = {
-    sse: ex.url.searchParams.get("alt") === "sse",
-    includeUsage: request.includeUsage,
-    newId: deps.newId,
-    now: deps.now,
+  const translated: Translated = {
+    ex,
+    request,
+    caller: CODECS[ex.caller],
+    upstream,
+    answer,
+    toolNames: sent.toolNames,
+    secrets,
+    warnings: [...warnings, ...sent.warnings],
   };
-  const newCallId = () => deps.newId("call");
-
   // Some providers answer a stream request with HTTP 200 and JSON: an error (an empty balance,
   // a bad key), which becomes that error before the caller has received anything, or a whole
   // answer, which is told as a stream like a `can_stream: false` model's.
-  if (!upstreamStreams || isJson(response)) {
-    const text = await readUpstreamText(response, answerLimit(deps.settings.maxRequestBytes));
-    const answer = parseAnswer(text, secrets);
-    const failure = upstream.answerError(answer);
-    if (failure) throw redactError(failure, secrets);
-    let decoded: ReturnType<typeof upstream.decodeResponse>;
-    try {
-      decoded = upstream.decodeResponse(answer, context);
-    } catch (error) {
-      throw redactError(asProxyError(error, "Upstream answer could not be read"), secrets);
-    }
-    decoded.value.model = request.model;
-    for (const warning of decoded.warnings) allWarnings.push(warning);
-    if (usageMissing(decoded.value.usage)) {
-      const text = responseText(decoded.value);
-      decoded.value.usage = estimateUsage(request, text, text.length, model.format);
-      ex.record.usageEstimated = true;
-    }
-    ex.record.usage = decoded.value.usage;
-    for (const warning of allWarnings) ex.record.warnings.push(warning);
-    try {
-      if (!request.stream) {
-        return jsonResponse(
-          caller.encodeResponse(decoded.value, encoderOptions),
-          200,
-          warningsHeader(allWarnings),
-        );
-      }
-      const out = caller.createStreamEncoder(request, encoderOptions);
-      const bytes = eventsToStream(responseToEvents(decoded.value, newCallId), out);
-      return new Response(bytes, { headers: streamHeaders(out.contentType, allWarnings) });
-    } catch (error) {
-      // The upstream's answer, not the caller's request, is what no encoder could write.
-      throw redactError(asProxyError(error, "Upstream answer could not be converted"), secrets);
-    }
-  }
-
-  // Arguments longer than max_request_bytes could never be sent back in the next request.
-  const assembler = new Assembler({
-    id: deps.newId("msg"),
-    model: request.model,
-    newCallId,
-    maxArgumentChars: deps.settings.maxRequestBytes,
-  });
-  const decoder = upstream.createStreamDecoder(assembler, context);
-  const estimating = estimatingEncoder(
-    caller.createStreamEncoder(request, encoderOptions),
-    request,
-    model.format,
-  );
-  const out = estimating.encoder;
-  ex.deferred = true;
-  for (const warning of allWarnings) ex.record.warnings.push(warning);
-  const stream = translateStream(response.body ?? emptyBody(), decoder, assembler, out, {
-    onFirstByte: () => {
-      ex.record.ttfbMs = performance.now() - ex.started;
-    },
-    onDone: ({ usage, error, warnings: streamWarnings }) => {
-      ex.record.usage = estimating.estimated() ?? usage;
-      ex.record.usageEstimated = estimating.estimated() !== undefined;
-      for (const warning of streamWarnings) ex.record.warnings.push(warning);
-      if (error) ex.record.error = error.message;
-      if (error && error.status !== 499) ex.record.status = error.status;
-      ex.finish();
-    },
-    maxEventBytes: answerLimit(deps.settings.maxRequestBytes),
-    eventBudget: eventBudgetOf(deps, answerLimit(deps.settings.maxRequestBytes)),
-    secrets,
-  });
-  return new Response(stream, { headers: streamHeaders(out.contentType, allWarnings) });
+  if (!upstreamStreams || isJson(answer)) return await translatedWhole(translated);
+  return translatedStream(translated);
 }
 
 /**
- * The upstream request, built outside the async frame of `translate`: the encoded body object
- * dies here, and `callUpstream` takes the serialised bytes out of the call once it is sent, so
- * neither outlives the young generation while the upstream answers.
+ * The upstream call for `request`: encoded for the model's dialect, `extra_body` and
+ * `drop_params` applied, and serialised (the encoded object is not kept: lib/held.ts).
  */
 function encodeForUpstream(
   ex: Exchange,
@@ -149,7 +69,7 @@ function encodeForUpstream(
   request: Request,
   stream: boolean,
 ): { call: UpstreamCall; toolNames: Map<string, string>; warnings: string[] } {
-  const upstream = CODECS[model.format];
+  const upstream = CODECS[model.dialect];
   const encoded = guardConversion(ex, "Converting the request", () => {
     const prepared = requestForModel(request, model);
     const target: UpstreamTarget = {
@@ -170,10 +90,11 @@ function encodeForUpstream(
     model.dropParams,
     warnings,
   );
+  const callerHeaders = ex.caller === model.dialect ? ex.http.headers : undefined;
   const call: UpstreamCall = {
-    url: upstreamUrl(model, "generate", stream),
-    headers: upstreamHeaders(model, key, ex.caller, ex.http.headers),
-    body: withinLimit(jsonBytes(body), ex),
+    url: upstream.upstream.url(model, "generate", stream),
+    headers: upstreamHeaders(upstream.upstream, key, callerHeaders, model.extraHeaders),
+    body: new Held(withinLimit(jsonBytes(body), ex), "The upstream request"),
     signal: ex.http.signal,
     timeoutMs: ex.deps.settings.timeoutSeconds * 1000,
     deadline: upstreamDeadline(ex),
@@ -193,32 +114,4 @@ export function withinLimit(body: Uint8Array, ex: Exchange): Uint8Array {
   throw invalidRequest(
     `The converted request would be ${body.length} bytes, more than max_request_bytes (${limit})`,
   );
-}
-
-/** Headers of a stream response to the caller. */
-export function streamHeaders(contentType: string, warnings: readonly string[]): Headers {
-  return new Headers({
-    "content-type": contentType,
-    "cache-control": "no-cache",
-    ...warningsHeader(warnings),
-  });
-}
-
-/** An empty byte stream, for a 2xx stream answer that came without a body. */
-export function emptyBody(): ReadableStream<Uint8Array> {
-  return new ReadableStream({ start: (controller) => controller.close() });
-}
-
-function isJson(response: Response): boolean {
-  return (response.headers.get("content-type") ?? "").includes("application/json");
-}
-
-/** A successful answer's JSON; a 502 quoting its start (without the call's keys) when it is not. */
-export function parseAnswer(text: string, secrets: readonly string[]): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    const start = JSON.stringify(redact(text, secrets).slice(0, 200));
-    throw new ProxyError("bad_gateway", `Upstream answered with invalid JSON: ${start}`);
-  }
 }

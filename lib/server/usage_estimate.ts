@@ -3,7 +3,8 @@
  * the text that went to the caller. Only then; real upstream usage is never replaced.
  */
 import type { StreamEncoder } from "../ir/codec.ts";
-import type { Dialect, Request, Response, StreamEvent, Usage } from "../ir/types.ts";
+import type { ImagePricing } from "../ir/endpoint.ts";
+import type { Request, Response, StreamEvent, Usage } from "../ir/types.ts";
 import { estimateRequestTokens, textTokens } from "../tokens/estimate.ts";
 
 /** Output text kept for counting, at most (the count of a longer answer is scaled up). */
@@ -15,12 +16,12 @@ export function usageMissing(usage: Usage): boolean {
     usage.cacheWriteTokens === 0;
 }
 
-/** An estimate from the request (its images priced as `images`' provider does) and the answer. */
+/** An estimate from the request (its images priced by `images`) and the answer. */
 export function estimateUsage(
   request: Request,
   outputText: string,
   outputLength: number,
-  images: Dialect = "anthropic",
+  images: ImagePricing,
 ): Usage {
   const kept = textTokens(outputText);
   const output = outputText.length >= outputLength
@@ -53,7 +54,7 @@ export function responseText(response: Response): string {
 export function estimatingEncoder(
   out: StreamEncoder,
   request: Request,
-  images: Dialect = "anthropic",
+  images: ImagePricing,
 ): { encoder: StreamEncoder; estimated(): Usage | undefined } {
   let kept = "";
   let length = 0;

@@ -1,10 +1,11 @@
 /**
  * A local token count for upstreams without a counter of their own. It counts everything the
  * model sees: system, messages, tool definitions, tool calls and results, thinking, and images
- * (priced as the upstream's provider prices them, lib/tokens/image_tokens.ts).
+ * (priced as the upstream's provider prices them: its codec's `imageTokens`).
  */
-import type { Dialect, Part, Request, ToolDefinition } from "../ir/types.ts";
-import { isShared } from "../shared_json.ts";
+import type { ImagePricing } from "../ir/endpoint.ts";
+import type { Part, Request, ToolDefinition } from "../ir/types.ts";
+import { isShared } from "../json/remembered_tools.ts";
 import { unreachable } from "../ir/types.ts";
 import { webSearchText } from "../ir/web_search.ts";
 import { imageTokens } from "./image_tokens.ts";
@@ -22,18 +23,18 @@ export interface TokenBreakdown {
 }
 
 /**
- * Estimated input tokens of a request for an upstream of dialect `images` (whose provider's way
- * of pricing images applies). System and tool definitions get a margin so they are never under
+ * Estimated input tokens of a request for an upstream whose provider prices images as `images`
+ * does (its codec's `imageTokens`). System and tool definitions get a margin so they are never under
  * the real count (a client that compacts by this number must not overflow).
  */
-export function estimateRequestTokens(request: Request, images: Dialect = "anthropic"): number {
+export function estimateRequestTokens(request: Request, images: ImagePricing): number {
   return estimateRequestBreakdown(request, images).total;
 }
 
 /** The estimate by part of the request, margins included. */
 export function estimateRequestBreakdown(
   request: Request,
-  images: Dialect = "anthropic",
+  images: ImagePricing,
 ): TokenBreakdown {
   const raw = countRequestTokens(request, textTokens, images);
   const system = Math.ceil(raw.system * FIXED_PART_MARGIN);
@@ -51,7 +52,7 @@ export const FIXED_PART_MARGIN = 1.08;
 export function countRequestTokens(
   request: Request,
   count: (text: string) => number,
-  images: Dialect = "anthropic",
+  images: ImagePricing,
 ): TokenBreakdown {
   let system = 0;
   for (const part of request.system) system += count(part.text);
@@ -81,7 +82,11 @@ export function toolTokens(tool: ToolDefinition, count: (text: string) => number
   return tokens;
 }
 
-function partTokens(part: Part, count: (text: string) => number, images: Dialect): number {
+function partTokens(
+  part: Part,
+  count: (text: string) => number,
+  images: ImagePricing,
+): number {
   switch (part.type) {
     case "text":
       return count(part.text);

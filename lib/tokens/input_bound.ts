@@ -4,8 +4,9 @@
  * count their estimate, made once. When input at this bound and the output cap fit the context
  * window, the estimate itself (0.2–0.7 ms for a Claude Code request) need not be made.
  */
-import type { Dialect, Request } from "../ir/types.ts";
-import { isShared } from "../shared_json.ts";
+import type { ImagePricing } from "../ir/endpoint.ts";
+import type { Request } from "../ir/types.ts";
+import { isShared } from "../json/remembered_tools.ts";
 import { countRequestTokens, FIXED_PART_MARGIN, textTokens, toolTokens } from "./estimate.ts";
 
 /** At least `textTokens(text)`, for any text: no character costs the estimate more than 1.6. */
@@ -14,7 +15,7 @@ export function tokensAtMost(text: string): number {
 }
 
 /** A number never below `estimateRequestTokens(request, images)`. */
-export function inputTokensAtMost(request: Request, images: Dialect = "anthropic"): number {
+export function inputTokensAtMost(request: Request, images: ImagePricing): number {
   const rest = countRequestTokens({ ...request, tools: [] }, tokensAtMost, images);
   let tools = 0;
   for (const tool of request.tools) {

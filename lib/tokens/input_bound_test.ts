@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { decodeRequest } from "../anthropic/decode_request.ts";
+import { CODECS } from "../dialects.ts";
 import { estimateRequestTokens, textTokens } from "./estimate.ts";
 import { inputTokensAtMost, tokensAtMost } from "./input_bound.ts";
 
@@ -40,8 +41,8 @@ Deno.test("inputTokensAtMost() bounds the estimate of Claude Code's request", ()
     ),
   );
   const request = decodeRequest(body).value;
-  const estimate = estimateRequestTokens(request);
-  const bound = inputTokensAtMost(request);
+  const estimate = estimateRequestTokens(request, CODECS.anthropic.imageTokens);
+  const bound = inputTokensAtMost(request, CODECS.anthropic.imageTokens);
   assert.ok(bound >= estimate, `${bound} < ${estimate}`);
   assert.ok(bound < 12 * estimate, `${bound} is too loose for ${estimate}`);
 });

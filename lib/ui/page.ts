@@ -14,7 +14,7 @@ export function modelView(m: ModelEntry): Record<string, unknown> {
     model_id: m.modelId,
     aliases: m.aliases,
     api_base: publicUrl(m.apiBase),
-    format: m.format,
+    format: m.dialect,
     model_name: m.modelName,
     price: m.price
       ? {

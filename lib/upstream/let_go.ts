@@ -5,7 +5,7 @@
  * the upstream still sends is read and dropped for a moment; a body still open after that (an
  * upstream that never ends its stream) is cancelled.
  */
-import type { ChunkSource } from "./client.ts";
+import type { ChunkSource } from "../bytes/chunk_source.ts";
 
 /** How long an ended stream's body may take to close by itself. */
 const GRACE_MS = 1000;

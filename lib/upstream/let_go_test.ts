@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { ChunkSource } from "./client.ts";
+import type { ChunkSource } from "../bytes/chunk_source.ts";
 import { letGo } from "./let_go.ts";
 
 /** A body of `chunks` ("hang": a read that waits until cancelled), recording what happened. */

@@ -36,6 +36,7 @@ export interface Quirk {
   /** How the caller asks; from `body.stream` when unset. */
   mode?: Mode;
   headers?: Record<string, string>;
+  /** models.yaml keys for the upstream's model entry. */
   models?: Record<string, unknown>;
   answer: UpstreamAnswer | ((received: Received) => UpstreamAnswer);
   checkUpstream?(body: any, received: Received): void;
@@ -68,6 +69,7 @@ export async function runQuirk(q: Quirk): Promise<void> {
     (received) =>
       respond(typeof q.answer === "function" ? q.answer(received) : q.answer, q.upstream, received),
     q.models,
+    q.upstream,
   );
   if (q.checkUpstream) {
     if (result.received.length === 0) {
@@ -101,14 +103,15 @@ export async function runQuirks(t: Deno.TestContext, quirks: Quirk[]): Promise<v
 /** The one user message most cases send, in Anthropic's and OpenAI's shape. */
 export const USER_HI = [{ role: "user", content: "Hi" }];
 
-/** An upstream answer with the text "Hello.". */
-export const HELLO: UpstreamAnswer = {
-  reply: {
-    blocks: [{ type: "text", text: "Hello." }],
-    stop: "end",
-    usage: { input: 10, output: 5 },
-  },
+/** A reply with the text "Hello.". */
+export const HELLO_REPLY: Reply = {
+  blocks: [{ type: "text", text: "Hello." }],
+  stop: "end",
+  usage: { input: 10, output: 5 },
 };
+
+/** An upstream answer with the text "Hello.", in the form the request asked for. */
+export const HELLO: UpstreamAnswer = { reply: HELLO_REPLY };
 
 /** The caller got a 200. */
 export const ok = (got: Got) => assert.equal(got.status, 200, got.text);

@@ -4,11 +4,10 @@
  * content parts where `prompt_cache` asks for it and nowhere else.
  */
 import assert from "node:assert/strict";
-import type { Dialect } from "../../lib/ir/types.ts";
-import { json, startMock, startProxy } from "../_harness.ts";
-import { TEXT_ANSWERS } from "./_answers.ts";
-import type { Case } from "./_runner.ts";
-import { runCases } from "./_runner.ts";
+import { json } from "../_harness.ts";
+import { exchange, KEY, MODEL } from "./_exchange.ts";
+import { HELLO, HELLO_REPLY, type Quirk, runQuirks } from "./_quirk.ts";
+import { KITS } from "./wire/kits.ts";
 
 const billingLine = (nonce: string) =>
   `x-anthropic-billing-header: cc_version=2.1.241.a3f; cc_entrypoint=cli; cch=${nonce};`;
@@ -18,7 +17,7 @@ const billingLine = (nonce: string) =>
 // ---------------------------------------------------------------------------------------------
 
 /** The system text an upstream of each dialect received. */
-function systemText(dialect: Dialect, body: any): string {
+function systemText(dialect: "openai" | "gemini" | "anthropic", body: any): string {
   switch (dialect) {
     case "openai":
       return JSON.stringify(body.messages.filter((m: any) => m.role === "system"));
@@ -48,41 +47,35 @@ function claudeCodeTurn(nonce: string): Record<string, unknown> {
 
 for (const upstream of ["openai", "gemini"] as const) {
   Deno.test(`the billing line never reaches ${upstream}: system text is byte-identical across nonces`, async () => {
-    const mock = startMock(() => json(TEXT_ANSWERS[upstream].json));
-    const base = upstream === "gemini" ? `${mock.url}/v1beta` : mock.url;
-    const proxy = startProxy(`- {model_id: m, api_base: "${base}", format: ${upstream}}\n`);
-    try {
-      for (const nonce of ["9b27c", "3f0a1"]) {
-        const response = await fetch(`${proxy.url}/anthropic/v1/messages`, {
-          method: "POST",
-          headers: { "x-api-key": "sk-test-0000", "content-type": "application/json" },
-          body: JSON.stringify(claudeCodeTurn(nonce)),
-        });
-        assert.equal(response.status, 200, await response.text());
-      }
-      const [first, second] = mock.received.map((r) => r.body);
-      for (const wire of [first, second]) {
-        assert.ok(!wire.includes("x-anthropic-billing-header"), wire);
-        assert.ok(!wire.includes("cch="), wire);
-      }
-      const [a, b] = mock.received.map((r) => systemText(upstream, r.json));
-      assert.match(a, /You are Claude Code/);
-      assert.equal(a, b);
-    } finally {
-      await proxy.close();
-      await mock.close();
+    const sent: Array<{ body: string; json: any }> = [];
+    for (const nonce of ["9b27c", "3f0a1"]) {
+      const call = KITS.anthropic.caller.call(claudeCodeTurn(nonce), {
+        model: MODEL[upstream],
+        mode: "whole",
+        key: KEY,
+      });
+      const result = await exchange(call, () => json(KITS[upstream].upstream.json(HELLO_REPLY)));
+      assert.equal(result.status, 200, result.text);
+      sent.push(result.received[0]);
     }
+    for (const { body } of sent) {
+      assert.ok(!body.includes("x-anthropic-billing-header"), body);
+      assert.ok(!body.includes("cch="), body);
+    }
+    const [a, b] = sent.map((r) => systemText(upstream, r.json));
+    assert.match(a, /You are Claude Code/);
+    assert.equal(a, b);
   });
 }
 
-const billing: Case[] = [{
+const billing: Quirk[] = [{
   name: "Claude on an Anthropic upstream still receives the billing line",
   caller: "anthropic",
   upstream: "anthropic",
-  request: claudeCodeTurn("9b27c"),
-  answer: TEXT_ANSWERS.anthropic,
+  body: claudeCodeTurn("9b27c"),
+  answer: HELLO,
   checkUpstream: (body) => assert.equal(body.system[0].text, billingLine("9b27c")),
-  check: (result) => assert.equal(result.status, 200),
+  check: (got) => assert.equal(got.status, 200),
 }];
 
 // ---------------------------------------------------------------------------------------------
@@ -118,14 +111,14 @@ const CACHED_TURN = {
   ],
 };
 
-const promptCache: Case[] = [
+const promptCache: Quirk[] = [
   {
     name: "prompt_cache: cache_control breakpoints go onto the matching content parts",
     caller: "anthropic",
     upstream: "openai",
-    request: CACHED_TURN,
-    model: { prompt_cache: true },
-    answer: TEXT_ANSWERS.openai,
+    body: CACHED_TURN,
+    models: { prompt_cache: true },
+    answer: HELLO,
     checkUpstream: (body) => {
       assert.deepEqual(body.messages, [
         {
@@ -159,14 +152,14 @@ const promptCache: Case[] = [
         },
       ]);
     },
-    check: (result) => assert.equal(result.status, 200, result.text),
+    check: (got) => assert.equal(got.status, 200, got.text),
   },
   {
     name: "without prompt_cache no cache_control reaches an OpenAI-dialect upstream",
     caller: "anthropic",
     upstream: "openai",
-    request: CACHED_TURN,
-    answer: TEXT_ANSWERS.openai,
+    body: CACHED_TURN,
+    answer: HELLO,
     checkUpstream: (body, req) => {
       assert.ok(!req.body.includes("cache_control"), req.body);
       assert.deepEqual(body.messages[0], {
@@ -174,23 +167,23 @@ const promptCache: Case[] = [
         content: "You are Claude Code.\n\nBe helpful.",
       });
     },
-    check: (result) => assert.equal(result.status, 200, result.text),
+    check: (got) => assert.equal(got.status, 200, got.text),
   },
   {
     name: "no cache_control reaches a Gemini upstream",
     caller: "anthropic",
     upstream: "gemini",
-    request: CACHED_TURN,
-    answer: TEXT_ANSWERS.gemini,
+    body: CACHED_TURN,
+    answer: HELLO,
     checkUpstream: (_body, req) => assert.ok(!req.body.includes("cache_control"), req.body),
-    check: (result) => assert.equal(result.status, 200, result.text),
+    check: (got) => assert.equal(got.status, 200, got.text),
   },
 ];
 
 Deno.test("conformance: Claude Code's billing line", async (t) => {
-  await runCases(t, billing);
+  await runQuirks(t, billing);
 });
 
 Deno.test("conformance: prompt_cache", async (t) => {
-  await runCases(t, promptCache);
+  await runQuirks(t, promptCache);
 });

@@ -7,14 +7,8 @@
  * Anthropic upstream every field goes through.
  */
 import assert from "node:assert/strict";
-import {
-  assertAnthropicStream,
-  type CallerResult,
-  type Case,
-  fixture,
-  fixtureJson,
-  runCases,
-} from "./_runner.ts";
+import { fixture, fixtureJson } from "./_fixtures.ts";
+import { type Got, type Quirk, runQuirks } from "./_quirk.ts";
 
 const REQUEST = fixtureJson("requests/claude_code_new_fields_request.json");
 const NEW_FIELDS = [
@@ -32,17 +26,18 @@ function assertNoNewField(wire: string): void {
   for (const field of NEW_FIELDS) assert.ok(!wire.includes(`"${field}"`), `${field} went upstream`);
 }
 
-function assertStreamOk(result: CallerResult): void {
-  assert.equal(result.status, 200, result.text);
-  assertAnthropicStream(result.events!);
+/** A 200 stream, complete: the caller's kit checked Anthropic's stream rules as it read it. */
+function assertStreamOk(got: Got): void {
+  assert.equal(got.status, 200, got.text);
+  assert.ok(got.finished, got.text);
 }
 
-const cases: Case[] = [
+const cases: Quirk[] = [
   {
     name: "Claude Code's newest fields on an OpenAI-dialect upstream: a 200, fields dropped",
     caller: "anthropic",
     upstream: "openai",
-    request: REQUEST,
+    body: REQUEST,
     answer: { sse: fixture("streams/openai_text_only.sse") },
     checkUpstream: (body, req) => {
       assertNoNewField(req.body);
@@ -57,8 +52,8 @@ const cases: Case[] = [
     name: "the same on DeepSeek's thinking style keeps effort xhigh as DeepSeek's high",
     caller: "anthropic",
     upstream: "openai",
-    request: REQUEST,
-    model: { thinking_style: "deepseek", vision: false, prompt_cache: true },
+    body: REQUEST,
+    models: { thinking_style: "deepseek", vision: false, prompt_cache: true },
     answer: { sse: fixture("streams/openai_text_only.sse") },
     checkUpstream: (body, req) => {
       assertNoNewField(req.body);
@@ -72,7 +67,7 @@ const cases: Case[] = [
     name: "Claude Code's newest fields on a Gemini upstream: a 200, fields dropped",
     caller: "anthropic",
     upstream: "gemini",
-    request: REQUEST,
+    body: REQUEST,
     answer: { sse: fixture("streams/gemini_text.sse") },
     checkUpstream: (body, req) => {
       assertNoNewField(req.body);
@@ -88,8 +83,8 @@ const cases: Case[] = [
     name: "Claude Code's newest fields reach an Anthropic upstream untouched",
     caller: "anthropic",
     upstream: "anthropic",
-    request: REQUEST,
-    model: { max_tokens: "64K" },
+    body: REQUEST,
+    models: { max_tokens: "64K" },
     answer: { sse: fixture("streams/anthropic_thinking_tools.sse") },
     checkUpstream: (body) => {
       assert.deepEqual({ ...body, model: REQUEST.model }, REQUEST);
@@ -99,5 +94,5 @@ const cases: Case[] = [
 ];
 
 Deno.test("conformance: a current Claude Code request with every new field", async (t) => {
-  await runCases(t, cases);
+  await runQuirks(t, cases);
 });

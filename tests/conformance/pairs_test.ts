@@ -34,10 +34,6 @@ export const SKIPS: Skip[] = [{
   reason: "pass-through answers as the upstream wrote it",
   scenarios: ["whitespace-only text beside tool calls"],
   when: passThrough,
-}, {
-  reason: "pass-through does not apply can_stream: false (reported: the spec says it should)",
-  scenarios: ["can_stream: false, a streaming caller still gets a stream"],
-  when: passThrough,
 }];
 
 function skipOf(s: Scenario, caller: Dialect, upstream: Dialect, mode: Mode): string | undefined {

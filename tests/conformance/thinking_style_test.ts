@@ -4,9 +4,7 @@
  * off), converted and passed through; then the fields `drop_params` keeps from an upstream.
  */
 import assert from "node:assert/strict";
-import { TEXT_ANSWERS } from "./_answers.ts";
-import type { Case } from "./_runner.ts";
-import { runCases } from "./_runner.ts";
+import { HELLO, type Quirk, runQuirks } from "./_quirk.ts";
 
 /** What Claude Code sends about thinking, by name. */
 const CLAUDE_CODE_THINKING: Record<string, Record<string, unknown>> = {
@@ -34,20 +32,20 @@ function rows(
   upstream: "openai" | "anthropic",
   style: string | undefined,
   expected: Array<Record<string, unknown>>,
-): Case[] {
+): Quirk[] {
   return Object.entries(CLAUDE_CODE_THINKING).map(([name, thinking], i) => ({
     name: `thinking_style ${style ?? "(default)"}, ${name}`,
     caller: "anthropic",
     upstream,
-    request: { max_tokens: 32000, messages: [{ role: "user", content: "Hi" }], ...thinking },
-    model: { max_tokens: "64K", ...(style ? { thinking_style: style } : {}) },
-    answer: upstream === "openai" ? TEXT_ANSWERS.openai : TEXT_ANSWERS.anthropic,
+    body: { max_tokens: 32000, messages: [{ role: "user", content: "Hi" }], ...thinking },
+    models: { max_tokens: "64K", ...(style ? { thinking_style: style } : {}) },
+    answer: HELLO,
     checkUpstream: (body) => assert.deepEqual(thinkingOf(body), expected[i]),
-    check: (result) => assert.equal(result.status, 200, result.text),
+    check: (got) => assert.equal(got.status, 200, got.text),
   }));
 }
 
-const openaiStyles: Case[] = [
+const openaiStyles: Quirk[] = [
   ...rows("openai", undefined, [{ reasoning_effort: "high" }, { reasoning_effort: "high" }, {}]),
   ...rows("openai", "deepseek", [
     { thinking: { type: "enabled" }, reasoning_effort: "max" },
@@ -67,7 +65,7 @@ const openaiStyles: Case[] = [
   ...rows("openai", "none", [{}, {}, {}]),
 ];
 
-const anthropicStyles: Case[] = [
+const anthropicStyles: Quirk[] = [
   // Claude Code on Claude is a pass-through: the default style sends what Claude Code sent.
   ...rows("anthropic", undefined, [
     { thinking: { type: "adaptive" }, output_config: { effort: "max" } },
@@ -86,40 +84,40 @@ const anthropicStyles: Case[] = [
     ["gemini", { generationConfig: { thinkingConfig: { thinkingBudget: 31999 } } }, {
       effort: "high",
     }],
-  ] as const).map(([caller, thinking, config]): Case => ({
+  ] as const).map(([caller, thinking, config]): Quirk => ({
     name: `thinking_style adaptive, converted: ${JSON.stringify(thinking)}`,
     caller,
     upstream: "anthropic",
-    request: caller === "openai"
+    body: caller === "openai"
       ? { messages: [{ role: "user", content: "Hi" }], ...thinking }
       : { contents: [{ role: "user", parts: [{ text: "Hi" }] }], ...thinking },
-    model: { thinking_style: "adaptive" },
-    answer: TEXT_ANSWERS.anthropic,
+    models: { thinking_style: "adaptive" },
+    answer: HELLO,
     checkUpstream: (body) => {
       assert.deepEqual(thinkingOf(body), { thinking: { type: "adaptive" }, output_config: config });
     },
-    check: (result) => assert.equal(result.status, 200, result.text),
+    check: (got) => assert.equal(got.status, 200, got.text),
   })),
   {
     name: "thinking_style adaptive, converted: thinking off sends no thinking at all",
     caller: "openai",
     upstream: "anthropic",
-    request: { messages: [{ role: "user", content: "Hi" }], reasoning_effort: "none" },
-    model: { thinking_style: "adaptive" },
-    answer: TEXT_ANSWERS.anthropic,
+    body: { messages: [{ role: "user", content: "Hi" }], reasoning_effort: "none" },
+    models: { thinking_style: "adaptive" },
+    answer: HELLO,
     checkUpstream: (body) => assert.deepEqual(thinkingOf(body), {}),
-    check: (result) => assert.equal(result.status, 200, result.text),
+    check: (got) => assert.equal(got.status, 200, got.text),
   },
 ];
 
 const SAMPLING = ["temperature", "top_p", "top_k"];
 
-const dropParams: Case[] = [
+const dropParams: Quirk[] = [
   {
     name: "drop_params takes temperature, top_p and top_k out of a pass-through body",
     caller: "anthropic",
     upstream: "anthropic",
-    request: {
+    body: {
       max_tokens: 1000,
       messages: [{ role: "user", content: "Hi" }],
       temperature: 1,
@@ -127,50 +125,50 @@ const dropParams: Case[] = [
       top_k: 40,
       thinking: { type: "adaptive" },
     },
-    model: { thinking_style: "adaptive", drop_params: SAMPLING },
-    answer: TEXT_ANSWERS.anthropic,
+    models: { thinking_style: "adaptive", drop_params: SAMPLING },
+    answer: HELLO,
     checkUpstream: (body) => {
       for (const key of SAMPLING) assert.equal(body[key], undefined, key);
       assert.deepEqual(body.thinking, { type: "adaptive" });
       assert.equal(body.max_tokens, 1000);
     },
-    check: (result) => {
-      assert.equal(result.status, 200);
-      assert.match(result.headers.get("x-proxy-warnings") ?? "", /Dropped "temperature"/);
+    check: (got) => {
+      assert.equal(got.status, 200);
+      assert.match(got.warnings, /Dropped "temperature"/);
     },
   },
   {
     name: "drop_params applies to a converted body and to extra_body alike",
     caller: "openai",
     upstream: "anthropic",
-    request: { messages: [{ role: "user", content: "Hi" }], temperature: 0.5 },
-    model: { drop_params: ["temperature", "top_k"], extra_body: { top_k: 5 } },
-    answer: TEXT_ANSWERS.anthropic,
+    body: { messages: [{ role: "user", content: "Hi" }], temperature: 0.5 },
+    models: { drop_params: ["temperature", "top_k"], extra_body: { top_k: 5 } },
+    answer: HELLO,
     checkUpstream: (body) => {
       assert.equal(body.temperature, undefined);
       assert.equal(body.top_k, undefined);
     },
-    check: (result) => assert.equal(result.status, 200, result.text),
+    check: (got) => assert.equal(got.status, 200, got.text),
   },
   {
     name: "without drop_params the same fields go upstream",
     caller: "openai",
     upstream: "anthropic",
-    request: { messages: [{ role: "user", content: "Hi" }], temperature: 0.5 },
-    answer: TEXT_ANSWERS.anthropic,
+    body: { messages: [{ role: "user", content: "Hi" }], temperature: 0.5 },
+    answer: HELLO,
     checkUpstream: (body) => assert.equal(body.temperature, 0.5),
-    check: (result) => assert.equal(result.status, 200, result.text),
+    check: (got) => assert.equal(got.status, 200, got.text),
   },
 ];
 
 Deno.test("conformance: thinking_style on OpenAI-dialect upstreams", async (t) => {
-  await runCases(t, openaiStyles);
+  await runQuirks(t, openaiStyles);
 });
 
 Deno.test("conformance: thinking_style on Anthropic upstreams, converted and passed through", async (t) => {
-  await runCases(t, anthropicStyles);
+  await runQuirks(t, anthropicStyles);
 });
 
 Deno.test("conformance: drop_params", async (t) => {
-  await runCases(t, dropParams);
+  await runQuirks(t, dropParams);
 });

@@ -4,10 +4,7 @@
  * caller is warned.
  */
 import assert from "node:assert/strict";
-import type { Dialect } from "../../lib/ir/types.ts";
-import { TEXT_ANSWERS } from "./_answers.ts";
-import type { Case } from "./_runner.ts";
-import { runCases } from "./_runner.ts";
+import { HELLO, type Quirk, runQuirks } from "./_quirk.ts";
 
 /** A PNG of 1024 × 768 pixels (its header, and bytes enough to look like one). */
 const PNG = btoa(String.fromCharCode(
@@ -17,6 +14,9 @@ const PNG = btoa(String.fromCharCode(
 ));
 const PDF = btoa("%PDF-1.7 a document the model cannot read");
 const IMAGE_TEXT = "[image omitted: image/png, 1024×768 — this model cannot read images]";
+
+/** The dialects this file writes an image request in. */
+type Dialect = "anthropic" | "openai" | "gemini";
 
 const IMAGE_REQUESTS: Record<Dialect, Record<string, unknown>> = {
   anthropic: {
@@ -91,14 +91,14 @@ const IMAGE_REQUESTS: Record<Dialect, Record<string, unknown>> = {
   },
 };
 
-const vision: Case[] = (["anthropic", "openai", "gemini"] as const).flatMap((caller) =>
-  (["openai", "anthropic", "gemini"] as const).map((upstream): Case => ({
+const vision: Quirk[] = (["anthropic", "openai", "gemini"] as const).flatMap((caller) =>
+  (["openai", "anthropic", "gemini"] as const).map((upstream): Quirk => ({
     name: "vision: false sends no image or document, only placeholders, and warns",
     caller,
     upstream,
-    request: IMAGE_REQUESTS[caller],
-    model: { vision: false },
-    answer: TEXT_ANSWERS[upstream],
+    body: IMAGE_REQUESTS[caller],
+    models: { vision: false },
+    answer: HELLO,
     checkUpstream: (_body, req) => {
       assert.ok(!req.body.includes(PNG), "image bytes went upstream");
       assert.ok(!req.body.includes(PDF), "document bytes went upstream");
@@ -108,29 +108,26 @@ const vision: Case[] = (["anthropic", "openai", "gemini"] as const).flatMap((cal
       assert.ok(req.body.includes(IMAGE_TEXT), req.body);
       assert.ok(req.body.includes("[document omitted: "), req.body);
     },
-    check: (result) => {
-      assert.equal(result.status, 200, result.text);
-      assert.match(
-        result.headers.get("x-proxy-warnings") ?? "",
-        /image or document part.*vision: false/,
-      );
+    check: (got) => {
+      assert.equal(got.status, 200, got.text);
+      assert.match(got.warnings, /image or document part.*vision: false/);
     },
   }))
 );
 
-const visionDefault: Case[] = (["openai", "anthropic", "gemini"] as const).map((upstream) => ({
+const visionDefault: Quirk[] = (["openai", "anthropic", "gemini"] as const).map((upstream) => ({
   name: "without vision: false the image goes upstream as an image",
   caller: "anthropic",
   upstream,
-  request: IMAGE_REQUESTS.anthropic,
-  answer: TEXT_ANSWERS[upstream],
+  body: IMAGE_REQUESTS.anthropic,
+  answer: HELLO,
   checkUpstream: (_body, req) => {
     assert.ok(req.body.includes(PNG));
     assert.ok(!req.body.includes("image omitted"));
   },
-  check: (result) => assert.equal(result.status, 200, result.text),
+  check: (got) => assert.equal(got.status, 200, got.text),
 }));
 
 Deno.test("conformance: vision: false, from every caller to every upstream", async (t) => {
-  await runCases(t, [...vision, ...visionDefault]);
+  await runQuirks(t, [...vision, ...visionDefault]);
 });

@@ -193,7 +193,7 @@ function searchesOf(metadata: any): SearchBlock[] {
  * proxy, or the upstream's own line ends in pass-through); returns the chunks.
  */
 function sseChunks(text: string): any[] {
-  assert.match(text, /\n\r?\n$/, "the stream must end with a blank line");
+  assert.match(text, /\n\r?\n$/, "the stream must end with a blank line: " + JSON.stringify(text));
   const events: string[][] = [[]];
   for (const line of text.split(/\r?\n/)) {
     if (line !== "") events.at(-1)!.push(line);
