@@ -24,13 +24,14 @@ export interface SetupOptions {
 }
 
 /**
- * Claude Code as ccproxy runs it: `-p` with a stream-json transcript, the Bash tool allowed,
+ * Claude Code as ccproxy runs it: `-p` with a stream-json transcript, the Bash tool (or `tool`) allowed,
  * every model slot on the proxy's model, and its non-essential traffic off. `keyVariable` is
  * `ANTHROPIC_API_KEY` (sent as x-api-key) or `ANTHROPIC_AUTH_TOKEN` (sent as a bearer token).
  */
 export function claudeCode(
   options: SetupOptions,
   keyVariable: "ANTHROPIC_API_KEY" | "ANTHROPIC_AUTH_TOKEN",
+  tool = "Bash",
 ): ClientSetup {
   const { proxy, key, model, prompt } = options;
   return {
@@ -56,7 +57,7 @@ export function claudeCode(
       "stream-json",
       "--verbose",
       "--allowedTools",
-      "Bash",
+      tool,
       "--max-turns",
       "4",
     ],

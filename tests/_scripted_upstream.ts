@@ -20,10 +20,15 @@ export interface Script {
   finalText: string;
   /** The reasoning sent with the tool call. */
   thinking: string;
+  /**
+   * Gemini: what a request declaring Google Search (a client's web search) is answered with,
+   * the query's pages as grounding metadata.
+   */
+  search?: { query: string; pages: Array<{ uri: string; title: string }>; text: string };
 }
 
-/** Which of the three kinds of request the mock was sent. */
-export type Turn = "call" | "final" | "other";
+/** Which kind of request the mock was sent (`search`: one asking Gemini for Google Search). */
+export type Turn = "call" | "final" | "search" | "other";
 
 /** Thought signature the Gemini mock puts on its call (base64 of "mock-sig"). */
 export const GEMINI_SIGNATURE = "bW9jay1zaWc=";
@@ -74,6 +79,7 @@ export function declaredTools(dialect: Dialect, body: any): string[] {
 
 /** Which turn of the round trip a request is. */
 export function turnOf(dialect: Dialect, req: Received, tool: string): Turn {
+  if (dialect === "gemini" && req.json?.tools?.some((t: any) => t.googleSearch)) return "search";
   if (!declaredTools(dialect, req.json).includes(tool)) return "other";
   return toolResultOf(dialect, req.json) === undefined ? "call" : "final";
 }
@@ -226,11 +232,19 @@ function geminiAnswer(stream: boolean, turn: Turn, text: string, script: Script)
         thoughtSignature: GEMINI_SIGNATURE,
       },
     ]
-    : [{ text }];
+    : [{ text: turn === "search" && script.search ? script.search.text : text }];
+  const grounding = turn === "search" && script.search
+    ? {
+      groundingMetadata: {
+        webSearchQueries: [script.search.query],
+        groundingChunks: script.search.pages.map((web) => ({ web })),
+      },
+    }
+    : {};
   const candidate = (p: unknown[], finish?: string) => ({
     content: { role: "model", parts: p },
     index: 0,
-    ...(finish ? { finishReason: finish } : {}),
+    ...(finish ? { finishReason: finish, ...grounding } : {}),
   });
   const modelVersion = "mock-gemini";
   if (!stream) {

@@ -141,6 +141,45 @@ Deno.test("Codex CLI runs the calls the Responses encoder writes and sends them 
   });
 
   await t.step({
+    name: "a model that searched the web: Codex keeps the search and sends it back",
+    ignore: skip !== undefined,
+    fn: async () => {
+      const endpoint = startEndpoint([
+        (a) => {
+          a.webSearchCall("srvtoolu_g1", "zebra stripes purpose");
+          a.webSearchResult("srvtoolu_g1", [{ url: "https://zebra.example/stripes", title: "Z" }]);
+          call(a, "call_lookup", "mcp__stub__lookup_word", { word: "zebra" });
+        },
+        (a) => answer(a, "Stripes confuse flies, and the dictionary agrees."),
+      ]);
+      try {
+        const run = await runCodex({
+          baseUrl: `${endpoint.url}/openai/v1`,
+          key: KEY,
+          model: "deepseek-chat",
+          prompt: "Why do zebras have stripes? Check the stub dictionary too.",
+          extraConfig: mcpStubConfig(),
+          streamMaxRetries: 0,
+        });
+        assert.equal(run.exitCode, 0, context(run));
+        assert.match(run.stdout, /Stripes confuse flies/, context(run));
+        assert.equal(endpoint.decoded.length, 2, context(run));
+        const [first, second] = endpoint.decoded;
+        assert.deepEqual(first.request.webSearch, {}, "Codex's web_search tool is served");
+        const replayed = second.request.messages.flatMap((m) => m.content)
+          .filter((p) => p.type === "web_search_call" || p.type === "web_search_result");
+        assert.deepEqual(replayed.map((p) => p.type === "web_search_call" ? p.query : p.type), [
+          "zebra stripes purpose",
+          "web_search_result",
+        ]);
+        assert.deepEqual(second.warnings, []);
+      } finally {
+        await endpoint.close();
+      }
+    },
+  });
+
+  await t.step({
     name: "a call the upstream cut short is never run: Codex retries instead",
     ignore: skip !== undefined,
     fn: async () => {
@@ -225,12 +264,7 @@ Deno.test("Codex CLI runs the calls the Responses encoder writes and sends them 
           text: "The dictionary tool is deferred: search for it.",
           signature: { origin: "anthropic", value: "EqQBsig" },
         });
-        assert.deepEqual(endpoint.decoded.map((d) => d.warnings), [
-          ["Dropped built-in tool(s) web_search: the upstream cannot run them"],
-          ["Dropped built-in tool(s) web_search: the upstream cannot run them"],
-          ["Dropped built-in tool(s) web_search: the upstream cannot run them"],
-          ["Dropped built-in tool(s) web_search: the upstream cannot run them"],
-        ]);
+        assert.deepEqual(endpoint.decoded.map((d) => d.warnings), [[], [], [], []]);
       } finally {
         await endpoint.close();
         await Deno.remove(cwd, { recursive: true }).catch(() => {});

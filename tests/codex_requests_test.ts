@@ -108,8 +108,10 @@ Deno.test("Codex's namespaced, freeform and search tools are plain functions ups
         return body.tools.map((t: any) => t.function.name);
       case "gemini":
         return body.tools[0].functionDeclarations.map((t: any) => t.name);
-      default:
-        return body.tools.map((t: any) => t.name);
+      default: // the function tools: Anthropic's server tools and Responses' built-ins have a type
+        return body.tools.filter((t: any) => !t.type || t.type === "function").map((t: any) =>
+          t.name
+        );
     }
   };
   for (const { dialect, body } of upstreamBodies(capture("codex_request_tool_search.json"))) {
@@ -119,6 +121,16 @@ Deno.test("Codex's namespaced, freeform and search tools are plain functions ups
     }
     assert.ok(!declared.some((n) => n === "web_search" || n === "lookup_word"), dialect);
   }
+  // its live web_search tool is each upstream's own search, where there is one
+  const searchTool = (t: any) => t.googleSearch || (t.type && t.type !== "function");
+  const searches = upstreamBodies(capture("codex_request_tool_search.json"))
+    .map(({ dialect, body }) => [dialect, body.tools.filter(searchTool)]);
+  assert.deepEqual(Object.fromEntries(searches), {
+    openai: [],
+    anthropic: [{ type: "web_search_20250305", name: "web_search" }],
+    gemini: [], // "upstream-model" is no Gemini 3, which alone searches beside functions
+    responses: [{ type: "web_search" }],
+  });
   const anthropic = upstreamBodies(capture("codex_request_turn3.json"))[1].body;
   const patch = anthropic.messages.flatMap((m: any) => m.content)
     .find((b: any) => b.type === "tool_use" && b.name === "apply_patch");

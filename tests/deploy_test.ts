@@ -110,7 +110,8 @@ async function v8Flags(name: string): Promise<string[]> {
 }
 
 Deno.test("deno.json's start, serve and compile tasks pass the same V8 flags", async () => {
-  // Which flags is the user's choice (README: Start-up); the three ways to run must not differ.
+  // Which flags is the user's choice (docs/operations.md, Start-up); the three ways to run must
+  // not differ.
   const start = await v8Flags("start");
   assert.deepEqual(await v8Flags("serve"), start);
   assert.deepEqual(await v8Flags("compile"), start);

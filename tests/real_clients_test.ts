@@ -24,7 +24,7 @@ import {
   summary,
   turns,
 } from "./_round_trip_checks.ts";
-import { ANTHROPIC_SIGNATURE, GEMINI_SIGNATURE, USAGE } from "./_scripted_upstream.ts";
+import { ANTHROPIC_SIGNATURE, GEMINI_SIGNATURE, turnOf, USAGE } from "./_scripted_upstream.ts";
 
 const installed: Record<ClientName, Installed> = {
   claude: await installClient("claude"),
@@ -142,6 +142,61 @@ clientTest(
     assert.equal(callPart.functionCall.name, "Bash");
     assert.equal(callPart.thoughtSignature, GEMINI_SIGNATURE);
     assert.deepEqual(emptyTexts(final.contents), []);
+  },
+);
+
+clientTest(
+  "claude",
+  "Claude Code → proxy → Gemini upstream: WebSearch served by Google Search, its pages in the result",
+  async (found) => {
+    const nonce = crypto.randomUUID().slice(0, 8);
+    const page = { uri: `https://grounding.example/redirect/${nonce}`, title: "deno.com" };
+    const query = `deno release ${nonce}`;
+    const trip = await roundTrip(
+      found,
+      "gemini",
+      {
+        script: {
+          tool: "WebSearch",
+          input: { query },
+          finalText: `Deno's release notes are at deno.com (${nonce}).`,
+          thinking: "Search the web for the release.",
+          search: { query, pages: [page], text: `Deno ${nonce} is out.` },
+        },
+        expectedResult: page.uri,
+      },
+      { model: "gemini-3-pro", modelName: "gemini-3-pro-preview", aliases: ["claude-*"] },
+      (o) => {
+        const setup = claudeCode(o, "ANTHROPIC_API_KEY", "WebSearch");
+        // with tool search on, WebSearch is deferred: the model would have to find it first
+        setup.env.ENABLE_TOOL_SEARCH = "false";
+        return setup;
+      },
+    );
+    assertCleanRun(trip);
+    const result = claudeResult(trip.run.stdout);
+    assert.equal(result?.is_error, false, describeRun(trip.run));
+    assert.equal(result.result, trip.script.finalText);
+    // Claude Code's own search request, with its server tool, went to Gemini as Google Search
+    const searches = trip.client.filter((req) =>
+      (req.json?.tools ?? []).some((t: any) => /^web_search_/.test(t.type ?? ""))
+    );
+    assert.equal(searches.length, 1, summary(trip.client));
+    const { final } = turns(trip, "gemini");
+    const search = trip.upstream.filter((req) => turnOf("gemini", req, "WebSearch") === "search");
+    assert.equal(search.length, 1, summary(trip.upstream));
+    assert.deepEqual(search[0].json.tools, [{ googleSearch: {} }]);
+    // the page the grounding named reached the model in WebSearch's result
+    assertToolResult(trip, "gemini", final);
+    assert.ok(JSON.stringify(final).includes(query));
+    // what Claude Code shows ("Did 1 search") and counts
+    const used = claudeEvents(trip.run.stdout).flatMap((event) =>
+      event.tool_use_result ? [event.tool_use_result] : []
+    );
+    assert.equal(used.length, 1, describeRun(trip.run));
+    assert.equal(used[0].searchCount, 1);
+    assert.deepEqual(used[0].results.at(-1).content, [{ title: page.title, url: page.uri }]);
+    assert.equal(result.modelUsage["gemini-3-pro"].webSearchRequests, 1);
   },
 );
 

@@ -186,3 +186,34 @@ Deno.test("The openai SDK sees a failure mid-stream as a failed response, never 
   assert.equal(seen.at(-1), "response.failed");
   assert.ok(!seen.includes("response.completed"));
 });
+
+Deno.test("The openai SDK assembles a streamed answer that searched the web", async () => {
+  const sse = streamOf(answerEvents((a) => {
+    a.webSearchCall("srvtoolu_1", "deno 2.9");
+    a.webSearchResult("srvtoolu_1", [{ url: "https://deno.com/blog", title: "Deno blog" }]);
+    a.text("Deno 2.9 is out.");
+    a.finish("end_turn");
+  }));
+  const stream = client(sse, "text/event-stream").responses.stream({
+    model: "codex-x",
+    input: "x",
+  });
+  const searching: string[] = [];
+  stream.on("response.web_search_call.searching", (e) => searching.push(e.item_id));
+  const final = await stream.finalResponse();
+  assert.equal(final.status, "completed");
+  assert.equal(final.output_text, "Deno 2.9 is out.");
+  const [search, message] = final.output;
+  assert.deepEqual(searching, [search.id]);
+  assert.deepEqual(search, {
+    id: search.id,
+    type: "web_search_call",
+    status: "completed",
+    action: {
+      type: "search",
+      query: "deno 2.9",
+      sources: [{ type: "url", url: "https://deno.com/blog" }],
+    },
+  });
+  assert.equal(message.type, "message");
+});

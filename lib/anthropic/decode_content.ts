@@ -1,7 +1,8 @@
 /**
  * Reads an Anthropic caller's `messages` into internal messages: validates every block (a 400
- * naming the path for a wrong shape or an unknown block type), drops empty text, and drops
- * Anthropic-only server blocks with a warning since no other dialect can carry them.
+ * naming the path for a wrong shape or an unknown block type), drops empty text, keeps web
+ * searches (`server_tool_use` + `web_search_tool_result`, which Claude Code sends back), and
+ * drops other Anthropic-only server blocks with a warning since no other dialect can carry them.
  */
 import { invalidRequest } from "../errors.ts";
 import { splitSignedCallId } from "../ir/ids.ts";
@@ -17,6 +18,7 @@ import type {
   ToolCallPart,
   ToolResultPart,
 } from "../ir/types.ts";
+import { searchCallOf, searchResultOf } from "./web_search.ts";
 import {
   expectObject,
   isObject,
@@ -97,6 +99,12 @@ function decodeBlock(value: unknown, path: string, walk: Walk): Part | undefined
       return decodeToolUse(block, path, walk);
     case "tool_result":
       return decodeToolResult(block, path, walk);
+    case "server_tool_use":
+    case "web_search_tool_result": {
+      const part = type === "server_tool_use" ? searchCallOf(block) : searchResultOf(block);
+      if (part) return part;
+      break;
+    }
   }
   if (isServerBlock(type)) {
     walk.warnings.push(`Dropped a "${type}" block (${path}): only Anthropic can carry it`);

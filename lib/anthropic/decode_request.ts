@@ -28,6 +28,7 @@ import {
   requiredString,
 } from "../json/fields.ts";
 import { perTool } from "../json/remembered_tools.ts";
+import { webSearchToolOf } from "./web_search.ts";
 
 /** Validates and decodes a caller's body; throws a 400 ProxyError for bad input. */
 export function decodeRequest(body: unknown): Converted<Request> {
@@ -46,6 +47,7 @@ export function decodeRequest(body: unknown): Converted<Request> {
     messages: decodeMessages(rawMessages, warnings),
     tools: tools.custom,
     ...(tools.server.length ? { serverTools: tools.server } : {}),
+    ...defined("webSearch", webSearchToolOf(tools.server)),
     ...decodeToolChoice(optionalObject(body, "tool_choice", "")),
     ...defined("maxTokens", optionalNumber(body, "max_tokens", "")),
     ...defined("temperature", optionalNumber(body, "temperature", "")),

@@ -234,27 +234,87 @@ Deno.test("decodeRequest() reads images and documents, plain-text documents as t
   ]);
 });
 
-Deno.test("decodeRequest() drops server blocks with a warning and keeps server tools raw", () => {
-  const webSearch = { type: "web_search_20250305", name: "web_search", max_uses: 3 };
+Deno.test("decodeRequest() reads a web search tool and its blocks, and keeps server tools raw", () => {
+  const webSearch = {
+    type: "web_search_20250305",
+    name: "web_search",
+    max_uses: 3,
+    allowed_domains: ["deno.com"],
+    user_location: { type: "approximate", city: "Oslo", country: "NO" },
+  };
+  const fetch = { type: "web_fetch_20250910", name: "web_fetch" };
   const { value, warnings } = decodeRequest({
     model: "m",
-    tools: [webSearch],
+    tools: [webSearch, fetch],
     messages: [{
       role: "assistant",
       content: [
         { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "q" } },
-        { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] },
+        {
+          type: "web_search_tool_result",
+          tool_use_id: "srvtoolu_1",
+          content: [{
+            type: "web_search_result",
+            url: "https://deno.com",
+            title: "Deno",
+            encrypted_content: "EqgfCioI",
+            page_age: "2 days ago",
+          }, { type: "web_search_result", title: "no url" }],
+        },
+        { type: "server_tool_use", id: "srvtoolu_2", name: "web_search", input: { query: "r" } },
+        {
+          type: "web_search_tool_result",
+          tool_use_id: "srvtoolu_2",
+          content: { type: "web_search_tool_result_error", error_code: "max_uses_exceeded" },
+        },
+        { type: "server_tool_use", id: "srvtoolu_3", name: "web_fetch", input: { url: "u" } },
+        { type: "web_fetch_tool_result", tool_use_id: "srvtoolu_3", content: {} },
         { type: "text", text: "Found it" },
       ],
     }],
   });
-  assert.deepEqual(value.messages[0].content, [{ type: "text", text: "Found it" }]);
-  assert.deepEqual(value.tools, []);
-  assert.deepEqual(value.serverTools, [webSearch]);
-  assert.deepEqual(warnings, [
-    `Dropped a "server_tool_use" block (messages[0].content[0]): only Anthropic can carry it`,
-    `Dropped a "web_search_tool_result" block (messages[0].content[1]): only Anthropic can carry it`,
+  assert.deepEqual(value.messages[0].content, [
+    { type: "web_search_call", id: "srvtoolu_1", query: "q" },
+    {
+      type: "web_search_result",
+      callId: "srvtoolu_1",
+      sources: [{
+        url: "https://deno.com",
+        title: "Deno",
+        pageAge: "2 days ago",
+        encryptedContent: "EqgfCioI",
+      }],
+    },
+    { type: "web_search_call", id: "srvtoolu_2", query: "r" },
+    {
+      type: "web_search_result",
+      callId: "srvtoolu_2",
+      sources: [],
+      errorCode: "max_uses_exceeded",
+    },
+    { type: "text", text: "Found it" },
   ]);
+  assert.deepEqual(value.tools, []);
+  assert.deepEqual(value.serverTools, [webSearch, fetch]);
+  assert.deepEqual(value.webSearch, {
+    maxUses: 3,
+    allowedDomains: ["deno.com"],
+    userLocation: { city: "Oslo", country: "NO" },
+  });
+  assert.deepEqual(warnings, [
+    `Dropped a "server_tool_use" block (messages[0].content[4]): only Anthropic can carry it`,
+    `Dropped a "web_fetch_tool_result" block (messages[0].content[5]): only Anthropic can carry it`,
+  ]);
+});
+
+Deno.test("decodeRequest() asks for no web search without the server tool (Claude Code's client tool)", () => {
+  const { value } = decodeRequest({
+    model: "m",
+    tools: [{ name: "WebSearch", input_schema: { type: "object" } }],
+    messages: [{ role: "user", content: "hi" }],
+  });
+  assert.equal(value.webSearch, undefined);
+  assert.equal(value.serverTools, undefined);
 });
 
 Deno.test("decodeRequest() drops empty text and the messages it leaves empty", () => {

@@ -69,19 +69,41 @@ Deno.test("decodeResponse() reads thinking, text and tool calls with the caller'
   });
 });
 
-Deno.test("decodeResponse() drops server-tool blocks with a warning", () => {
+Deno.test("decodeResponse() reads web searches and their count; drops other server blocks", () => {
   const { value, warnings } = decodeResponse({
     content: [
-      { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: {} },
-      { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] },
+      { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "deno" } },
+      {
+        type: "web_search_tool_result",
+        tool_use_id: "srvtoolu_1",
+        content: [{
+          type: "web_search_result",
+          url: "https://deno.com",
+          title: "Deno",
+          encrypted_content: "EqcB",
+          page_age: null,
+        }],
+      },
+      { type: "server_tool_use", id: "srvtoolu_2", name: "code_execution", input: {} },
+      { type: "code_execution_tool_result", tool_use_id: "srvtoolu_2", content: {} },
       { type: "text", text: "Deno 2.9 is out." },
     ],
     stop_reason: "end_turn",
+    usage: { input_tokens: 9, output_tokens: 3, server_tool_use: { web_search_requests: 1 } },
   }, context());
-  assert.deepEqual(value.content, [{ type: "text", text: "Deno 2.9 is out." }]);
+  assert.deepEqual(value.content, [
+    { type: "web_search_call", id: "srvtoolu_1", query: "deno" },
+    {
+      type: "web_search_result",
+      callId: "srvtoolu_1",
+      sources: [{ url: "https://deno.com", title: "Deno", encryptedContent: "EqcB" }],
+    },
+    { type: "text", text: "Deno 2.9 is out." },
+  ]);
+  assert.deepEqual(value.usage.serverToolUse, { webSearchRequests: 1 });
   assert.deepEqual(warnings, [
     `Dropped a "server_tool_use" block from Anthropic's answer: the caller cannot show it`,
-    `Dropped a "web_search_tool_result" block from Anthropic's answer: the caller cannot show it`,
+    `Dropped a "code_execution_tool_result" block from Anthropic's answer: the caller cannot show it`,
   ]);
 });
 
@@ -117,4 +139,29 @@ Deno.test("decodeResponse() maps stop reasons and survives a body with nothing i
       reasoningTokens: 0,
     },
   });
+});
+
+Deno.test("decodeResponse() reads a text block's web citations as citing the whole block", () => {
+  const { value } = decodeResponse({
+    content: [{
+      type: "text",
+      text: "Deno 2.9 is out.",
+      citations: [
+        {
+          type: "web_search_result_location",
+          url: "https://deno.com",
+          title: "Deno",
+          cited_text: "Deno 2.9 was released today",
+          encrypted_index: "Eo8B",
+        },
+        { type: "char_location", cited_text: "x", document_index: 0 },
+      ],
+    }],
+    stop_reason: "end_turn",
+  }, context());
+  assert.deepEqual(value.content, [{
+    type: "text",
+    text: "Deno 2.9 is out.",
+    citations: [{ url: "https://deno.com", title: "Deno", start: 0, end: 16 }],
+  }]);
 });

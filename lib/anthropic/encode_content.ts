@@ -1,11 +1,14 @@
 /**
  * Writes internal messages as Anthropic `messages` for an Anthropic upstream. Anthropic rejects
  * empty or blank text, foreign thinking signatures and ids outside `[A-Za-z0-9_-]`, so those are
- * dropped or fitted here; a mid-conversation system message stays in place as `role: "system"`.
+ * dropped or fitted here; a search another upstream ran goes as text; a mid-conversation system
+ * message stays in place as `role: "system"`.
  */
 import { fitIdentifier } from "../ir/ids.ts";
 import type { MediaSource, Message, Part } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
+import { webSearchText } from "../ir/web_search.ts";
+import { serverToolUseBlock, webSearchResultBlock } from "./web_search.ts";
 import type {
   AnthropicContentBlock,
   AnthropicDocumentBlock,
@@ -34,12 +37,13 @@ export function encodeMessages(
   const out: AnthropicMessage[] = [];
   for (const message of messages) {
     const content: AnthropicContentBlock[] = [];
+    const searches = anthropicSearches(message.content);
     for (const part of message.content) {
       if (message.role === "system" && part.type !== "text") {
         warnings.push(`Dropped a ${part.type} part from a system message`);
         continue;
       }
-      const block = encodePart(part, nameOf, warnings);
+      const block = encodePart(part, nameOf, warnings, searches);
       if (block) content.push(block);
     }
     if (content.length === 0) continue;
@@ -88,10 +92,26 @@ function answerEveryCall(messages: AnthropicMessage[], warnings: string[]): Anth
   return out;
 }
 
+/**
+ * The searches of a message that Anthropic ran: only those go back as search blocks (Anthropic
+ * reads its encrypted pages again); another upstream's search goes back as text.
+ */
+function anthropicSearches(parts: Part[]): Set<string> {
+  const ids = new Set<string>();
+  for (const part of parts) {
+    if (
+      part.type === "web_search_result" && part.errorCode === undefined &&
+      part.sources.length > 0 && part.sources.every((s) => s.encryptedContent)
+    ) ids.add(part.callId);
+  }
+  return ids;
+}
+
 function encodePart(
   part: Part,
   nameOf: NameOf,
   warnings: string[],
+  searches: Set<string>,
 ): AnthropicContentBlock | undefined {
   switch (part.type) {
     case "text":
@@ -118,6 +138,14 @@ function encodePart(
       };
     case "tool_result":
       return encodeToolResult(part);
+    case "web_search_call":
+      return searches.has(part.id)
+        ? serverToolUseBlock(part.id, part.query)
+        : { type: "text", text: webSearchText(part) };
+    case "web_search_result":
+      return searches.has(part.callId)
+        ? webSearchResultBlock(part)
+        : { type: "text", text: webSearchText(part) };
     default:
       return unreachable(part);
   }

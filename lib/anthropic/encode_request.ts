@@ -8,6 +8,8 @@ import type { Converted, Request, ToolChoice } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { encodeMessages, type NameOf } from "./encode_content.ts";
 import { encodeThinking } from "./encode_thinking.ts";
+import { isWebSearchServerTool } from "../ir/web_search.ts";
+import { encodeWebSearchTool } from "./web_search.ts";
 import type { AnthropicRequestBody, AnthropicTextBlock, AnthropicToolChoice } from "./types.ts";
 import { perTool } from "../json/remembered_tools.ts";
 
@@ -86,6 +88,10 @@ function encodeSystem(request: Request): AnthropicTextBlock[] {
 function encodeTools(request: Request, body: AnthropicRequestBody, nameOf: NameOf): void {
   const tools: unknown[] = request.tools.map((tool) => encodeTool(tool, nameOf(tool.name)));
   for (const tool of request.serverTools ?? []) tools.push(tool);
+  // another dialect's caller asked for a search: Anthropic runs it as its server tool
+  if (request.webSearch && !request.serverTools?.some(isWebSearchServerTool)) {
+    tools.push(encodeWebSearchTool(request.webSearch));
+  }
   let choice = request.toolChoice;
   if (tools.length === 0) {
     const called = new Set(

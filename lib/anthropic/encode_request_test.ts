@@ -404,3 +404,74 @@ Deno.test("encodeRequest() answers a call left unanswered with an error result",
   });
   assert.ok(warnings.some((w) => w.includes("unanswered")));
 });
+
+Deno.test("encodeRequest() asks Anthropic for another caller's web search as its server tool", () => {
+  const { value } = encodeRequest(
+    request({
+      webSearch: {
+        maxUses: 2,
+        blockedDomains: ["spam.example"],
+        userLocation: { city: "Oslo", timezone: "Europe/Oslo" },
+      },
+    }),
+    target,
+  );
+  assert.deepEqual(value.body.tools, [{
+    type: "web_search_20250305",
+    name: "web_search",
+    max_uses: 2,
+    blocked_domains: ["spam.example"],
+    user_location: { type: "approximate", city: "Oslo", timezone: "Europe/Oslo" },
+  }]);
+  // an Anthropic caller's own declaration goes as it wrote it, not twice
+  const own = { type: "web_search_20260209", name: "web_search", cache_control: { type: "x" } };
+  const again = encodeRequest(request({ serverTools: [own], webSearch: {} }), target);
+  assert.deepEqual(again.value.body.tools, [own]);
+});
+
+Deno.test("encodeRequest() replays Anthropic's own searches as blocks, others' as text", () => {
+  const anthropic = { url: "https://a.example", title: "A", encryptedContent: "EqcB" };
+  const { value } = encodeRequest(
+    request({
+      messages: [
+        { role: "user", content: [{ type: "text", text: "news?" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "web_search_call", id: "srvtoolu_1", query: "news" },
+            { type: "web_search_result", callId: "srvtoolu_1", sources: [anthropic] },
+            { type: "web_search_call", id: "srvtoolu_g1", query: "more news" },
+            {
+              type: "web_search_result",
+              callId: "srvtoolu_g1",
+              sources: [{ url: "https://g.example", title: "G" }],
+            },
+            { type: "text", text: "Here." },
+          ],
+        },
+      ],
+      webSearch: {},
+    }),
+    target,
+  );
+  assert.deepEqual((value.body.messages as unknown[])[1], {
+    role: "assistant",
+    content: [
+      { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "news" } },
+      {
+        type: "web_search_tool_result",
+        tool_use_id: "srvtoolu_1",
+        content: [{
+          type: "web_search_result",
+          url: "https://a.example",
+          title: "A",
+          encrypted_content: "EqcB",
+          page_age: null,
+        }],
+      },
+      { type: "text", text: 'Searched the web for "more news".' },
+      { type: "text", text: "Web search results:\n- G: https://g.example" },
+      { type: "text", text: "Here." },
+    ],
+  });
+});

@@ -9,6 +9,7 @@ import type { Response, Signature } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { usageToWire } from "./usage.ts";
 import type { AnthropicMessageResponse, AnthropicResponseBlock } from "./types.ts";
+import { serverToolUseBlock, webSearchResultBlock } from "./web_search.ts";
 
 /** The signature a thinking block gets when its upstream gave none (proxy-made). */
 export const PROXY_SIGNATURE: Signature = { origin: "proxy", value: "" };
@@ -39,6 +40,12 @@ export function encodeResponse(response: Response): AnthropicMessageResponse {
           name: part.name,
           input: part.input,
         });
+        break;
+      case "web_search_call":
+        content.push(serverToolUseBlock(part.id, part.query));
+        break;
+      case "web_search_result":
+        content.push(webSearchResultBlock(part));
         break;
       default:
         unreachable(part);

@@ -134,3 +134,81 @@ Deno.test("encodeResponse() leaves out whitespace-only text blocks", () => {
   });
   assert.deepEqual(body.content, [{ type: "tool_use", id: "toolu_1", name: "f", input: {} }]);
 });
+
+Deno.test("encodeResponse() writes a search as Anthropic does, with the searches in its usage", () => {
+  const response: Response = {
+    id: "msg_s",
+    model: "m",
+    content: [
+      { type: "web_search_call", id: "gs_1", query: "deno 2.9" },
+      {
+        type: "web_search_result",
+        callId: "gs_1",
+        sources: [
+          { url: "https://deno.com/blog", title: "Deno blog" },
+          { url: "https://a.example", title: "A", pageAge: "3 weeks ago", encryptedContent: "Eq1" },
+        ],
+      },
+      { type: "web_search_call", id: "srvtoolu_2", query: "more" },
+      { type: "web_search_result", callId: "srvtoolu_2", sources: [], errorCode: "unavailable" },
+      { type: "text", text: "Deno 2.9 is out." },
+    ],
+    stopReason: "end_turn",
+    usage: { ...usage, serverToolUse: { webSearchRequests: 2 } },
+  };
+  const { content, usage: wire } = encodeResponse(response);
+  assert.deepEqual(content, [
+    {
+      type: "server_tool_use",
+      id: "srvtoolu_gs_1",
+      name: "web_search",
+      input: { query: "deno 2.9" },
+    },
+    {
+      type: "web_search_tool_result",
+      tool_use_id: "srvtoolu_gs_1",
+      content: [
+        {
+          type: "web_search_result",
+          url: "https://deno.com/blog",
+          title: "Deno blog",
+          encrypted_content: "",
+          page_age: null,
+        },
+        {
+          type: "web_search_result",
+          url: "https://a.example",
+          title: "A",
+          encrypted_content: "Eq1",
+          page_age: "3 weeks ago",
+        },
+      ],
+    },
+    { type: "server_tool_use", id: "srvtoolu_2", name: "web_search", input: { query: "more" } },
+    {
+      type: "web_search_tool_result",
+      tool_use_id: "srvtoolu_2",
+      content: { type: "web_search_tool_result_error", error_code: "unavailable" },
+    },
+    { type: "text", text: "Deno 2.9 is out." },
+  ]);
+  assert.deepEqual(wire.server_tool_use, { web_search_requests: 2 });
+});
+
+Deno.test("encodeResponse() writes search blocks that its own decoder reads back", () => {
+  const content: Response["content"] = [
+    { type: "web_search_call", id: "srvtoolu_1", query: "q" },
+    {
+      type: "web_search_result",
+      callId: "srvtoolu_1",
+      sources: [{ url: "https://u", title: "T" }],
+    },
+    { type: "text", text: "ok" },
+  ];
+  const message = encodeResponse({ id: "m", model: "m", content, stopReason: "end_turn", usage });
+  const { value } = decodeRequest({
+    model: "m",
+    messages: [{ role: "assistant", content: message.content }],
+  });
+  assert.deepEqual(value.messages[0].content, content);
+});

@@ -1,7 +1,8 @@
 /**
  * Reads an Anthropic upstream's SSE stream and tells the Assembler what arrives. Lenient: unknown
- * events and block types are skipped (server-tool blocks too, with their deltas), `ping` is
- * ignored, and an `error` event or unparsable data ends the stream as an error for the caller.
+ * events and block types are skipped (server-tool blocks other than a web search too, with their
+ * deltas), `ping` is ignored, and an `error` event or unparsable data ends the stream as an error
+ * for the caller. A web search is told once its block ends, when its query is whole.
  */
 import { ProxyError } from "../errors.ts";
 import type { Assembler } from "../ir/assembler.ts";
@@ -11,7 +12,8 @@ import { idOf, stringOf } from "../ir/lenient.ts";
 import { kindOfErrorType } from "./errors.ts";
 import { stopReasonFromWire } from "./stop_reason.ts";
 import { usageFromWire } from "./usage.ts";
-import { isObject } from "../json/fields.ts";
+import { isObject, type JsonObject } from "../json/fields.ts";
+import { searchCallOf, searchResultOf } from "./web_search.ts";
 import type { InboundBlock, InboundDelta, InboundStreamEvent } from "./types.ts";
 
 /** A decoder for one upstream stream, driving `assembler`. */
@@ -20,13 +22,15 @@ export function createStreamDecoder(assembler: Assembler, context: DecodeContext
 }
 
 /** Block kinds the decoder passes on; others (server tools) are skipped with their deltas. */
-type Kind = "text" | "thinking" | "tool_use" | "skipped";
+type Kind = "text" | "thinking" | "tool_use" | "web_search" | "skipped";
 
 class AnthropicStreamDecoder implements StreamDecoder {
   #assembler: Assembler;
   #context: DecodeContext;
   /** What each upstream block index holds, so its deltas go to the right place. */
   #kinds = new Map<number, Kind>();
+  /** The search whose block is open: its query arrives as input deltas. */
+  #search: { index: number; id: string; json: string } | undefined;
   #ended = false;
 
   constructor(assembler: Assembler, context: DecodeContext) {
@@ -65,6 +69,9 @@ class AnthropicStreamDecoder implements StreamDecoder {
       case "content_block_delta":
         this.#blockDelta(data.index ?? 0, data.delta ?? {});
         return;
+      case "content_block_stop":
+        if (this.#search && this.#search.index === (data.index ?? 0)) this.#searchDone();
+        return;
       case "message_delta":
         if (data.delta) {
           a.finish(
@@ -86,7 +93,7 @@ class AnthropicStreamDecoder implements StreamDecoder {
         );
         return;
     }
-    // ping, content_block_stop and unknown events carry nothing to pass on
+    // ping and unknown events carry nothing to pass on
   }
 
   end(): void {}
@@ -123,9 +130,42 @@ class AnthropicStreamDecoder implements StreamDecoder {
         }
         return;
       }
+      case "server_tool_use":
+      case "web_search_tool_result":
+        this.#kinds.set(index, "skipped");
+        this.#serverBlock(index, block as JsonObject);
+        return;
       default:
         this.#kinds.set(index, "skipped");
     }
+  }
+
+  #serverBlock(index: number, block: JsonObject): void {
+    if (block.type === "web_search_tool_result") {
+      const result = searchResultOf(block);
+      if (result) this.#assembler.webSearchResult(result.callId, result.sources, result.errorCode);
+      return;
+    }
+    const call = searchCallOf(block);
+    if (!call) return;
+    this.#kinds.set(index, "web_search");
+    const input = isObject(block.input) && Object.keys(block.input).length > 0
+      ? JSON.stringify(block.input)
+      : "";
+    this.#search = { index, id: call.id, json: input };
+  }
+
+  #searchDone(): void {
+    const search = this.#search!;
+    this.#search = undefined;
+    let query = "";
+    try {
+      const input: unknown = JSON.parse(search.json || "{}");
+      if (isObject(input) && typeof input.query === "string") query = input.query;
+    } catch {
+      this.#assembler.warn("A web search's query was not JSON: it went without one");
+    }
+    this.#assembler.webSearchCall(search.id, query);
   }
 
   #blockDelta(index: number, delta: InboundDelta): void {
@@ -147,6 +187,7 @@ class AnthropicStreamDecoder implements StreamDecoder {
       case "input_json_delta": {
         const json = stringOf(delta.partial_json);
         if (kind === "tool_use" && json) a.toolCall(String(index), { args: json });
+        if (kind === "web_search" && json && this.#search) this.#search.json += json;
         return;
       }
     }

@@ -138,7 +138,7 @@ Deno.test("createStreamDecoder() drives the Assembler through a recorded Anthrop
   ]);
 });
 
-Deno.test("createStreamDecoder() passes redacted thinking and skips server-tool blocks", () => {
+Deno.test("createStreamDecoder() passes redacted thinking and web searches, whole once their query is", () => {
   const events = run([
     sse("message_start", {
       message: { id: "msg_2", usage: { input_tokens: 5, output_tokens: 1 } },
@@ -159,14 +159,30 @@ Deno.test("createStreamDecoder() passes redacted thinking and skips server-tool 
     sse("content_block_stop", { index: 1 }),
     sse("content_block_start", {
       index: 2,
-      content_block: { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [] },
+      content_block: {
+        type: "web_search_tool_result",
+        tool_use_id: "srvtoolu_1",
+        content: [{ type: "web_search_result", url: "https://deno.com", title: "Deno" }],
+      },
     }),
     sse("content_block_stop", { index: 2 }),
+    sse("content_block_start", {
+      index: 4,
+      content_block: { type: "server_tool_use", id: "srvtoolu_2", name: "web_fetch", input: {} },
+    }),
+    sse("content_block_delta", {
+      index: 4,
+      delta: { type: "input_json_delta", partial_json: '{"url":"https://deno.com"}' },
+    }),
+    sse("content_block_stop", { index: 4 }),
     sse("content_block_start", { index: 3, content_block: { type: "text", text: "Deno " } }),
     sse("content_block_delta", { index: 3, delta: { type: "text_delta", text: "2.9" } }),
     sse("content_block_delta", { index: 3, delta: { type: "citations_delta", citation: {} } }),
     sse("content_block_stop", { index: 3 }),
-    sse("message_delta", { delta: { stop_reason: "end_turn" }, usage: { output_tokens: 7 } }),
+    sse("message_delta", {
+      delta: { stop_reason: "end_turn" },
+      usage: { output_tokens: 7, server_tool_use: { web_search_requests: 1 } },
+    }),
     sse("message_stop", {}),
   ].join(""));
   const usage = {
@@ -180,11 +196,31 @@ Deno.test("createStreamDecoder() passes redacted thinking and skips server-tool 
     { type: "message_start", id: "msg_2", model: "caller-model", usage },
     { type: "block_start", index: 0, block: { type: "redacted_thinking", data: "EmwK" } },
     { type: "block_stop", index: 0 },
-    { type: "block_start", index: 1, block: { type: "text" } },
-    { type: "block_delta", index: 1, delta: { type: "text", text: "Deno " } },
-    { type: "block_delta", index: 1, delta: { type: "text", text: "2.9" } },
+    {
+      type: "block_start",
+      index: 1,
+      block: { type: "web_search_call", id: "srvtoolu_1", query: "deno" },
+    },
     { type: "block_stop", index: 1 },
-    { type: "message_delta", stopReason: "end_turn", usage: { ...usage, outputTokens: 7 } },
+    {
+      type: "block_start",
+      index: 2,
+      block: {
+        type: "web_search_result",
+        callId: "srvtoolu_1",
+        sources: [{ url: "https://deno.com", title: "Deno" }],
+      },
+    },
+    { type: "block_stop", index: 2 },
+    { type: "block_start", index: 3, block: { type: "text" } },
+    { type: "block_delta", index: 3, delta: { type: "text", text: "Deno " } },
+    { type: "block_delta", index: 3, delta: { type: "text", text: "2.9" } },
+    { type: "block_stop", index: 3 },
+    {
+      type: "message_delta",
+      stopReason: "end_turn",
+      usage: { ...usage, outputTokens: 7, serverToolUse: { webSearchRequests: 1 } },
+    },
     { type: "message_stop" },
   ]);
 });

@@ -11,7 +11,8 @@ import { encodeSse } from "../sse/encoder.ts";
 import { errorTypeOfKind } from "./errors.ts";
 import { callerCallId } from "../ir/ids.ts";
 import { messageId } from "./encode_response.ts";
-import { usageToWire } from "./usage.ts";
+import { serverToolUse, usageToWire } from "./usage.ts";
+import { serverToolUseBlock, webSearchResultBlock } from "./web_search.ts";
 
 /** The Anthropic SSE text for each event. */
 export function createStreamEncoder(): StreamEncoder {
@@ -42,6 +43,7 @@ export function encodeEvent(event: StreamEvent): string {
         },
       });
     case "block_start":
+      if (event.block.type === "web_search_call") return searchStart(event.index, event.block);
       return sse("content_block_start", {
         index: event.index,
         content_block: startBlock(event.block),
@@ -58,6 +60,7 @@ export function encodeEvent(event: StreamEvent): string {
           output_tokens: event.usage.outputTokens,
           cache_read_input_tokens: event.usage.cacheReadTokens,
           cache_creation_input_tokens: event.usage.cacheWriteTokens,
+          ...serverToolUse(event.usage),
         },
       });
     case "message_stop":
@@ -71,7 +74,22 @@ export function encodeEvent(event: StreamEvent): string {
   }
 }
 
-function startBlock(block: BlockStart): Record<string, unknown> {
+/**
+ * A search starts as Anthropic starts one: a `server_tool_use` with an empty input, then the
+ * query as one `input_json_delta` (the SDK's stream helper assembles the input from it).
+ */
+function searchStart(index: number, block: { id: string; query: string }): string {
+  const { input, ...start } = serverToolUseBlock(block.id, block.query);
+  return sse("content_block_start", { index, content_block: { ...start, input: {} } }) +
+    sse("content_block_delta", {
+      index,
+      delta: { type: "input_json_delta", partial_json: JSON.stringify(input) },
+    });
+}
+
+function startBlock(
+  block: Exclude<BlockStart, { type: "web_search_call" }>,
+): Record<string, unknown> {
   switch (block.type) {
     case "text":
       return { type: "text", text: "" };
@@ -86,6 +104,8 @@ function startBlock(block: BlockStart): Record<string, unknown> {
         name: block.name,
         input: {},
       };
+    case "web_search_result":
+      return { ...webSearchResultBlock(block) };
     default:
       return unreachable(block);
   }

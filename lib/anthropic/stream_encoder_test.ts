@@ -125,3 +125,68 @@ Deno.test("createStreamEncoder() output is assembled by @anthropic-ai/sdk's Mess
     { type: "redacted_thinking", data: "EmwK" },
   ]);
 });
+
+/** A searched answer: the search, what it found, then the text, with the searches counted. */
+const SEARCH: StreamEvent[] = [
+  { type: "message_start", id: "msg_s", model: "m", usage: start },
+  { type: "block_start", index: 0, block: { type: "web_search_call", id: "gs_1", query: "deno" } },
+  { type: "block_stop", index: 0 },
+  {
+    type: "block_start",
+    index: 1,
+    block: {
+      type: "web_search_result",
+      callId: "gs_1",
+      sources: [{ url: "https://deno.com", title: "Deno" }],
+    },
+  },
+  { type: "block_stop", index: 1 },
+  { type: "block_start", index: 2, block: { type: "text" } },
+  { type: "block_delta", index: 2, delta: { type: "text", text: "Deno is a runtime." } },
+  { type: "block_stop", index: 2 },
+  {
+    type: "message_delta",
+    stopReason: "end_turn",
+    usage: { ...end, serverToolUse: { webSearchRequests: 1 } },
+  },
+  { type: "message_stop" },
+];
+
+Deno.test("createStreamEncoder() streams a search as Anthropic does: query as an input delta", () => {
+  const encoder = createStreamEncoder();
+  assert.deepEqual(SEARCH.slice(1, 5).map((e) => encoder.encode(e)), [
+    `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"server_tool_use","id":"srvtoolu_gs_1","name":"web_search","input":{}}}\n\n` +
+    `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"{\\"query\\":\\"deno\\"}"}}\n\n`,
+    `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n`,
+    `event: content_block_start\ndata: {"type":"content_block_start","index":1,"content_block":{"type":"web_search_tool_result","tool_use_id":"srvtoolu_gs_1","content":[{"type":"web_search_result","url":"https://deno.com","title":"Deno","encrypted_content":"","page_age":null}]}}\n\n`,
+    `event: content_block_stop\ndata: {"type":"content_block_stop","index":1}\n\n`,
+  ]);
+  assert.equal(
+    encoder.encode(SEARCH[8]),
+    `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"input_tokens":25,"output_tokens":42,"cache_read_input_tokens":100,"cache_creation_input_tokens":0,"server_tool_use":{"web_search_requests":1}}}\n\n`,
+  );
+});
+
+Deno.test("createStreamEncoder() search blocks are assembled by @anthropic-ai/sdk's MessageStream", async () => {
+  const encoder = createStreamEncoder();
+  const sse = SEARCH.map((e) => encoder.encode(e)).join("");
+  const response = new Response(sse, { headers: { "content-type": "text/event-stream" } });
+  const events = Stream.fromSSEResponse(response, new AbortController());
+  const message = await MessageStream.fromReadableStream(events.toReadableStream()).finalMessage();
+  assert.deepEqual(JSON.parse(JSON.stringify(message.content)), [
+    { type: "server_tool_use", id: "srvtoolu_gs_1", name: "web_search", input: { query: "deno" } },
+    {
+      type: "web_search_tool_result",
+      tool_use_id: "srvtoolu_gs_1",
+      content: [{
+        type: "web_search_result",
+        url: "https://deno.com",
+        title: "Deno",
+        encrypted_content: "",
+        page_age: null,
+      }],
+    },
+    { type: "text", text: "Deno is a runtime." },
+  ]);
+  assert.deepEqual(message.usage.server_tool_use, { web_search_requests: 1 });
+});

@@ -56,6 +56,32 @@ export interface AnthropicToolResultBlock {
   cache_control?: unknown;
 }
 
+/** A search Anthropic ran (or the proxy tells as one), with the query as its whole input. */
+export interface AnthropicServerToolUseBlock {
+  type: "server_tool_use";
+  id: string;
+  name: "web_search";
+  input: { query: string };
+}
+
+export interface AnthropicWebSearchResult {
+  type: "web_search_result";
+  url: string;
+  title: string;
+  /** Anthropic's encrypted page; "" for a page another upstream found. */
+  encrypted_content: string;
+  page_age: string | null;
+}
+
+export interface AnthropicWebSearchToolResultBlock {
+  type: "web_search_tool_result";
+  tool_use_id: string;
+  content: AnthropicWebSearchResult[] | {
+    type: "web_search_tool_result_error";
+    error_code: string;
+  };
+}
+
 export type AnthropicContentBlock =
   | AnthropicTextBlock
   | AnthropicImageBlock
@@ -63,7 +89,9 @@ export type AnthropicContentBlock =
   | AnthropicThinkingBlock
   | AnthropicRedactedThinkingBlock
   | AnthropicToolUseBlock
-  | AnthropicToolResultBlock;
+  | AnthropicToolResultBlock
+  | AnthropicServerToolUseBlock
+  | AnthropicWebSearchToolResultBlock;
 
 export interface AnthropicMessage {
   role: "user" | "assistant" | "system";
@@ -128,13 +156,17 @@ export interface AnthropicUsage {
   output_tokens: number;
   cache_creation_input_tokens: number;
   cache_read_input_tokens: number;
+  /** Only when the answer searched. */
+  server_tool_use?: { web_search_requests: number };
 }
 
 export type AnthropicResponseBlock =
   | AnthropicTextBlock
   | AnthropicThinkingBlock
   | AnthropicRedactedThinkingBlock
-  | AnthropicToolUseBlock;
+  | AnthropicToolUseBlock
+  | AnthropicServerToolUseBlock
+  | AnthropicWebSearchToolResultBlock;
 
 export interface AnthropicMessageResponse {
   id: string;
@@ -167,6 +199,7 @@ export interface InboundUsage {
   cache_creation_input_tokens?: number | null;
   cache_read_input_tokens?: number | null;
   output_tokens_details?: { thinking_tokens?: number | null } | null;
+  server_tool_use?: { web_search_requests?: number | null } | null;
 }
 
 export interface InboundBlock {
@@ -178,6 +211,11 @@ export interface InboundBlock {
   id?: string | null;
   name?: string | null;
   input?: unknown;
+  /** `web_search_tool_result`: the search it answers, and its results or error. */
+  tool_use_id?: string | null;
+  content?: unknown;
+  /** `text`: the pages that support it. */
+  citations?: unknown;
 }
 
 export interface InboundMessage {

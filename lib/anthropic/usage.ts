@@ -14,7 +14,7 @@ export function usageFromWire(
 ): Partial<Usage> {
   const out: Partial<Usage> = {};
   if (!isObject(usage)) return out;
-  const set = (key: keyof Usage, value: unknown, field: string) => {
+  const set = (key: Exclude<keyof Usage, "serverToolUse">, value: unknown, field: string) => {
     const n = tokenCount(value, field, warn);
     if (n !== undefined) out[key] = n;
   };
@@ -24,15 +24,25 @@ export function usageFromWire(
   set("cacheWriteTokens", usage.cache_creation_input_tokens, "cache_creation_input_tokens");
   const details = isObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
   set("reasoningTokens", details.thinking_tokens, "thinking_tokens");
+  const server = isObject(usage.server_tool_use) ? usage.server_tool_use : {};
+  const searches = tokenCount(server.web_search_requests, "web_search_requests", warn);
+  if (searches !== undefined) out.serverToolUse = { webSearchRequests: searches };
   return out;
 }
 
-/** The usage object an Anthropic caller receives. */
+/** The usage object an Anthropic caller receives; the searches only when there were some. */
 export function usageToWire(usage: Usage): AnthropicUsage {
   return {
     input_tokens: usage.inputTokens,
     output_tokens: usage.outputTokens,
     cache_creation_input_tokens: usage.cacheWriteTokens,
     cache_read_input_tokens: usage.cacheReadTokens,
+    ...serverToolUse(usage),
   };
+}
+
+/** `server_tool_use` for a usage that counts searches, else nothing. */
+export function serverToolUse(usage: Usage): Pick<AnthropicUsage, "server_tool_use"> {
+  const searches = usage.serverToolUse?.webSearchRequests;
+  return searches ? { server_tool_use: { web_search_requests: searches } } : {};
 }

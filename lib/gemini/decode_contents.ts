@@ -160,6 +160,11 @@ function decodePart(part: unknown, ctx: PartContext): Part | undefined {
     ctx.warnings.push("Dropped code execution parts: only Gemini can run code");
     return undefined;
   }
+  if (field(part, "toolCall") !== undefined || field(part, "toolResponse") !== undefined) {
+    // Gemini 3's own searches (includeServerSideToolInvocations), replayed
+    ctx.warnings.push("Dropped server-side tool parts: only Gemini reads them back");
+    return undefined;
+  }
   if (field(part, "thoughtSignature") !== undefined) return undefined; // a bare signature
   throw invalidRequest(`${ctx.path}: unsupported part (keys: ${Object.keys(part).join(", ")})`);
 }

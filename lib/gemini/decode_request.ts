@@ -1,7 +1,7 @@
 /**
  * Caller side: a Gemini client's `generateContent` body into the internal Request. The model
  * and whether to stream come from the URL (`models/{model}:streamGenerateContent`), not the
- * body.
+ * body. A `googleSearch` tool is the request's web search.
  */
 import { invalidRequest } from "../errors.ts";
 import type { CallerOptions } from "../ir/codec.ts";
@@ -13,6 +13,7 @@ import type {
   ThinkingConfig,
   ToolChoice,
   ToolDefinition,
+  WebSearchTool,
 } from "../ir/types.ts";
 import { isObject, type JsonObject } from "../json/fields.ts";
 import {
@@ -45,6 +46,8 @@ export function decodeRequest(input: unknown, options: CallerOptions): Converted
     messages: decodeContents(contents, warnings),
     tools: decodeTools(optArray(body, "tools", "") ?? [], warnings),
   };
+  const webSearch = decodeGoogleSearch(optArray(body, "tools", "") ?? [], warnings);
+  if (webSearch) request.webSearch = webSearch;
   const toolChoice = decodeToolConfig(optObject(body, "toolConfig", ""), warnings);
   if (toolChoice) request.toolChoice = toolChoice;
   const config = optObject(body, "generationConfig", "");
@@ -61,9 +64,9 @@ function decodeTools(tools: unknown[], warnings: string[]): ToolDefinition[] {
     const path = `tools[${i}]`;
     if (!isObject(tool)) throw invalidRequest(`${path} must be an object`);
     for (const key of Object.keys(tool)) {
-      if (key !== "functionDeclarations" && key !== "function_declarations") {
-        warnings.push(`Dropped the "${key}" tool: this model takes only function declarations`);
-      }
+      if (key === "functionDeclarations" || key === "function_declarations") continue;
+      if (SEARCH_TOOLS.has(key)) continue; // the request's web search (decodeGoogleSearch)
+      warnings.push(`Dropped the "${key}" tool: this model takes only function declarations`);
     }
     const declarations = optArray(tool, "functionDeclarations", path) ?? [];
     declarations.forEach((declaration, j) => {
@@ -74,6 +77,34 @@ function decodeTools(tools: unknown[], warnings: string[]): ToolDefinition[] {
   return out;
 }
 
+/** Grounding with Google Search, in each spelling (`googleSearchRetrieval` is Gemini 1.5's). */
+const SEARCH_TOOLS = new Set([
+  "googleSearch",
+  "google_search",
+  "googleSearchRetrieval",
+  "google_search_retrieval",
+]);
+
+/**
+ * Google Search grounding as the request's web search, served where the upstream can search;
+ * Vertex's `excludeDomains` are its blocked domains, a time range has no counterpart.
+ */
+function decodeGoogleSearch(tools: unknown[], warnings: string[]): WebSearchTool | undefined {
+  for (const tool of tools) {
+    if (!isObject(tool)) continue;
+    const key = Object.keys(tool).find((k) => SEARCH_TOOLS.has(k));
+    if (key === undefined) continue;
+    const options = isObject(tool[key]) ? tool[key] : {};
+    const search: WebSearchTool = {};
+    const excluded = optStringArray(options, "excludeDomains", key);
+    if (excluded?.length) search.blockedDomains = excluded;
+    if (field(options, "timeRangeFilter") !== undefined) {
+      warnings.push("Dropped googleSearch.timeRangeFilter: only Gemini filters by time");
+    }
+    return search;
+  }
+  return undefined;
+}
 /** `decodeDeclaration`, made once per tool of a remembered list. */
 const rememberedDeclaration = perTool((declaration: unknown, _key, path: string) =>
   decodeDeclaration(declaration, path)

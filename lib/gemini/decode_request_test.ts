@@ -287,7 +287,7 @@ Deno.test("decodeRequest() reads generation settings and JSON output with upper-
   assert.deepEqual(plain.value.responseFormat, { type: "json_object" });
 });
 
-Deno.test("decodeRequest() lower-cases OpenAPI types in parameters and drops built-in tools", () => {
+Deno.test("decodeRequest() lower-cases OpenAPI types in parameters and drops built-in tools but search", () => {
   const { value, warnings } = decode({
     contents: [],
     tools: [
@@ -317,9 +317,55 @@ Deno.test("decodeRequest() lower-cases OpenAPI types in parameters and drops bui
     },
     { name: "g", inputSchema: { type: "object", properties: {} } },
   ]);
+  assert.deepEqual(value.webSearch, {});
   assert.deepEqual(warnings, [
-    'Dropped the "googleSearch" tool: this model takes only function declarations',
     'Dropped the "codeExecution" tool: this model takes only function declarations',
+  ]);
+});
+
+Deno.test("decodeRequest() reads googleSearch as the web search, in each spelling", () => {
+  for (const key of ["googleSearch", "google_search", "googleSearchRetrieval"]) {
+    assert.deepEqual(decode({ contents: [], tools: [{ [key]: {} }] }).value.webSearch, {}, key);
+  }
+  const { value, warnings } = decode({
+    contents: [],
+    tools: [{
+      googleSearch: {
+        excludeDomains: ["spam.example"],
+        timeRangeFilter: { startTime: "2026-01-01T00:00:00Z", endTime: "2026-02-01T00:00:00Z" },
+      },
+    }],
+  });
+  assert.deepEqual(value.webSearch, { blockedDomains: ["spam.example"] });
+  assert.deepEqual(value.tools, []);
+  assert.deepEqual(warnings, ["Dropped googleSearch.timeRangeFilter: only Gemini filters by time"]);
+  assert.equal(
+    decode({ contents: [], tools: [{ functionDeclarations: [] }] }).value.webSearch,
+    undefined,
+  );
+});
+
+Deno.test("decodeRequest() drops Gemini 3's replayed server-side tool parts with a warning", () => {
+  const { value, warnings } = decode({
+    contents: [
+      { role: "user", parts: [{ text: "news?" }] },
+      {
+        role: "model",
+        parts: [
+          { toolCall: { id: "t1", toolType: "GOOGLE_SEARCH_WEB", args: { queries: ["news"] } } },
+          { toolResponse: { id: "t1", toolType: "GOOGLE_SEARCH_WEB", response: {} } },
+          { text: "Here." },
+        ],
+      },
+    ],
+  });
+  assert.deepEqual(value.messages[1], {
+    role: "assistant",
+    content: [{ type: "text", text: "Here." }],
+  });
+  assert.deepEqual(warnings, [
+    "Dropped server-side tool parts: only Gemini reads them back",
+    "Dropped server-side tool parts: only Gemini reads them back",
   ]);
 });
 

@@ -1,4 +1,7 @@
-/** Upstream side: a Gemini `generateContent` answer into the internal Response. */
+/**
+ * Upstream side: a Gemini `generateContent` answer into the internal Response, its Google Search
+ * grounding as searches before the answer's text.
+ */
 import { ProxyError } from "../errors.ts";
 import type { DecodeContext } from "../ir/codec.ts";
 import type { Converted, Response, Signature } from "../ir/types.ts";
@@ -6,6 +9,7 @@ import { emptyUsage } from "../ir/types.ts";
 import { idOf } from "../ir/lenient.ts";
 import { isObject } from "../json/fields.ts";
 import { errorFromGemini } from "./errors.ts";
+import { citeSupports, GroundingReader } from "./grounding.ts";
 import { stopReasonOf } from "./finish_reason.ts";
 import type { GeminiPart, GeminiResponse } from "./types.ts";
 import { usageFromGemini } from "./usage.ts";
@@ -25,15 +29,27 @@ export function decodeResponse(body: unknown, ctx: DecodeContext): Converted<Res
   const content = decodeParts(parts, ctx, warnings);
   const sawCall = content.some((p) => p.type === "tool_call");
   const blocked = !candidate && response.promptFeedback?.blockReason !== undefined;
+  const usage = isObject(response.usageMetadata)
+    ? usageFromGemini(response.usageMetadata, (w) => warnings.push(w))
+    : emptyUsage();
+  citeSupports(candidate?.groundingMetadata, content);
+  const searches = new GroundingReader(ctx.newId);
+  const found = searches.read(candidate?.groundingMetadata);
+  const unanswered = searches.finish();
+  if (unanswered) found.push(unanswered);
+  if (found.length > 0) {
+    // before the answer, as Anthropic places its searches: after the thinking that led to them
+    const at = content.findIndex((p) => p.type !== "thinking");
+    content.splice(at < 0 ? content.length : at, 0, ...found);
+    usage.serverToolUse = { webSearchRequests: searches.searches };
+  }
   return {
     value: {
       id: idOf(response.responseId) ?? ctx.newId("msg"),
       model: response.modelVersion ?? "",
       content,
       stopReason: blocked ? "refusal" : stopReasonOf(candidate?.finishReason, sawCall),
-      usage: isObject(response.usageMetadata)
-        ? usageFromGemini(response.usageMetadata, (w) => warnings.push(w))
-        : emptyUsage(),
+      usage,
     },
     warnings,
   };

@@ -98,3 +98,80 @@ Deno.test("decodeResponse() throws an error body as a ProxyError with its status
     (e: unknown) => e instanceof ProxyError && e.status === 429 && e.message === "Quota exceeded",
   );
 });
+
+Deno.test("decodeResponse() puts the searches of a grounding before the text, and counts them", () => {
+  const body = {
+    candidates: [{
+      content: {
+        role: "model",
+        parts: [{ text: "Weighing sources.", thought: true }, { text: "Deno 2.9 is out." }],
+      },
+      finishReason: "STOP",
+      groundingMetadata: {
+        webSearchQueries: ["deno release", "deno 2.9"],
+        groundingChunks: [
+          { web: { uri: "https://grounding.example/r/1", title: "deno.com" } },
+          { web: { uri: "https://grounding.example/r/1", title: "deno.com" } },
+          { web: { title: "no uri" } },
+        ],
+        searchEntryPoint: { renderedContent: "<div></div>" },
+      },
+    }],
+    usageMetadata: { promptTokenCount: 40, candidatesTokenCount: 8 },
+  };
+  const { value } = decodeResponse(body, context());
+  assert.deepEqual(value.content, [
+    { type: "thinking", text: "Weighing sources." },
+    { type: "web_search_call", id: "srvtoolu__1", query: "deno release" },
+    { type: "web_search_call", id: "srvtoolu__2", query: "deno 2.9" },
+    {
+      type: "web_search_result",
+      callId: "srvtoolu__2",
+      sources: [{ url: "https://grounding.example/r/1", title: "deno.com" }],
+    },
+    { type: "text", text: "Deno 2.9 is out." },
+  ]);
+  assert.deepEqual(value.usage.serverToolUse, { webSearchRequests: 2 });
+  assert.equal(value.stopReason, "end_turn");
+});
+
+Deno.test("decodeResponse() reads an answer without grounding as before: no search, no count", () => {
+  const { value } = decodeResponse({
+    candidates: [{ content: { parts: [{ text: "Hi" }] }, finishReason: "STOP" }],
+  }, context());
+  assert.deepEqual(value.content, [{ type: "text", text: "Hi" }]);
+  assert.equal(value.usage.serverToolUse, undefined);
+});
+
+Deno.test("decodeResponse() cites the text each grounding support covers, found in order", () => {
+  const { value } = decodeResponse({
+    candidates: [{
+      content: { parts: [{ text: "Deno 2.9 is out. It is fast. Deno 2.9 is out." }] },
+      finishReason: "STOP",
+      groundingMetadata: {
+        webSearchQueries: ["deno"],
+        groundingChunks: [
+          { web: { uri: "https://a.example", title: "a.example" } },
+          { web: { uri: "https://b.example", title: "b.example" } },
+        ],
+        groundingSupports: [
+          {
+            segment: { startIndex: 0, endIndex: 16, text: "Deno 2.9 is out." },
+            groundingChunkIndices: [0],
+          },
+          { segment: { text: "It is fast." }, groundingChunkIndices: [1, 0, 7] },
+          { segment: { text: "Deno 2.9 is out." }, groundingChunkIndices: [1] },
+          { segment: { text: "not in the answer" }, groundingChunkIndices: [0] },
+        ],
+      },
+    }],
+  }, context());
+  const text = value.content.at(-1);
+  assert.ok(text?.type === "text");
+  assert.deepEqual(text.citations, [
+    { url: "https://a.example", title: "a.example", start: 0, end: 16 },
+    { url: "https://b.example", title: "b.example", start: 17, end: 28 },
+    { url: "https://a.example", title: "a.example", start: 17, end: 28 },
+    { url: "https://b.example", title: "b.example", start: 29, end: 45 },
+  ]);
+});

@@ -6,6 +6,7 @@
 import { fitIdentifier, splitSignedCallId } from "../ir/ids.ts";
 import type { Message, Part, Request, ToolCallPart, ToolResultPart } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
+import { webSearchText } from "../ir/web_search.ts";
 import { mediaPart } from "./media.ts";
 import type { GeminiContent, GeminiPart } from "./types.ts";
 
@@ -230,6 +231,10 @@ function commonPart(part: Part, state: EncodeState): GeminiPart | undefined {
     case "redacted_thinking":
       state.droppedThinking++;
       return undefined;
+    case "web_search_call":
+    case "web_search_result":
+      // Gemini takes no search back (its grounding is no part): the model reads it as text
+      return { text: webSearchText(part) };
     case "thinking":
     case "tool_call":
     case "tool_result":

@@ -1,11 +1,12 @@
 /**
  * Upstream side: the internal Request as a Gemini `generateContent` body (the model and
- * streaming go in the URL, so neither is in the body).
+ * streaming go in the URL, so neither is in the body); a web search as Google Search grounding.
  */
-import type { Converted, Request, ToolChoice } from "../ir/types.ts";
+import type { Converted, Request, ToolChoice, WebSearchTool } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import type { UpstreamRequest, UpstreamTarget } from "../ir/codec.ts";
 import { fitToolNames } from "../ir/ids.ts";
+import { otherServerTools } from "../ir/web_search.ts";
 import type { JsonObject } from "../json/fields.ts";
 import { encodeContents } from "./encode_contents.ts";
 import { cleanSchema } from "./schema.ts";
@@ -37,8 +38,9 @@ export function encodeRequest(
   );
   const body: GeminiRequest = { contents };
   if (system.length > 0) body.systemInstruction = { parts: system };
-  if (request.serverTools?.length) {
-    warnings.push(`Dropped ${request.serverTools.length} server tool(s): only Anthropic runs them`);
+  const otherServer = otherServerTools(request);
+  if (otherServer.length) {
+    warnings.push(`Dropped ${otherServer.length} server tool(s): only Anthropic runs them`);
   }
   if (request.tools.length > 0) {
     const budget = new SchemaBudget();
@@ -52,9 +54,44 @@ export function encodeRequest(
     body.tools = [{ functionDeclarations }];
     if (request.toolChoice) body.toolConfig = toolConfig(request.toolChoice, toUpstream);
   }
+  if (request.webSearch) encodeGoogleSearch(request.webSearch, body, target, warnings);
   const generationConfig = encodeGenerationConfig(request, target, warnings);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
   return { value: { body: body as unknown as JsonObject, toolNames: toCaller }, warnings };
+}
+
+/**
+ * A web search as Google Search grounding. Gemini 3 searches beside function declarations only
+ * when asked to return its server-side tool calls too; Gemini 2.5 and earlier refuse the two
+ * together, so there the functions win (a Claude Code search request declares no function).
+ * The Gemini API's `googleSearch` takes none of the caller's limits.
+ */
+function encodeGoogleSearch(
+  search: WebSearchTool,
+  body: GeminiRequest,
+  target: UpstreamTarget,
+  warnings: string[],
+): void {
+  const tools = body.tools ?? [];
+  if (tools.length > 0) {
+    if ((geminiGeneration(target.modelName) ?? 0) < 3) {
+      warnings.push(
+        "Dropped the web search: Gemini before 3 cannot search and call functions in one request",
+      );
+      return;
+    }
+    body.toolConfig = { ...body.toolConfig, includeServerSideToolInvocations: true };
+  }
+  body.tools = [...tools, { googleSearch: {} }];
+  const unsupported = [
+    search.maxUses !== undefined && "max_uses",
+    search.allowedDomains && "allowed_domains",
+    search.blockedDomains && "blocked_domains",
+    search.userLocation && "user_location",
+  ].filter((name) => name);
+  if (unsupported.length > 0) {
+    warnings.push(`Gemini's Google Search takes no ${unsupported.join(", ")}: searched without`);
+  }
 }
 
 function toolConfig(choice: ToolChoice, names: Map<string, string>): GeminiToolConfig {

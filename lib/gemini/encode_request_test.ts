@@ -3,6 +3,7 @@ import type { UpstreamTarget } from "../ir/codec.ts";
 import { callIdWithSignature } from "../ir/ids.ts";
 import type { Message, Request } from "../ir/types.ts";
 import { encodeRequest } from "./encode_request.ts";
+import type { GeminiRequest } from "./types.ts";
 
 const target: UpstreamTarget = { modelName: "gemini-3-pro-preview", maxTokens: 8192, stream: true };
 
@@ -242,7 +243,7 @@ Deno.test("encodeRequest() declares cleaned tools and maps the tool choice", () 
           additionalProperties: false,
         },
       }],
-      serverTools: [{ type: "web_search_20250305", name: "web_search" }],
+      serverTools: [{ type: "code_execution_20250825", name: "code_execution" }],
       toolChoice: { type: "tool", name: "WebFetch" },
     }),
     target,
@@ -379,4 +380,79 @@ Deno.test("encodeRequest() answers calls an interrupted turn left unanswered", (
     error: "(no result: the call was not answered)",
   });
   assert.ok(warnings.some((w) => w.includes("1 unanswered function call")));
+});
+
+Deno.test("encodeRequest() sends a search in the history as model text, never as a part Gemini lacks", () => {
+  const { value } = encodeRequest(
+    request([
+      { role: "user", content: [{ type: "text", text: "News?" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "web_search_call", id: "srvtoolu_1", query: "news" },
+          {
+            type: "web_search_result",
+            callId: "srvtoolu_1",
+            sources: [{ url: "https://n.example", title: "N" }],
+          },
+          { type: "text", text: "Here is the news." },
+        ],
+      },
+    ]),
+    target,
+  );
+  const body = value.body as unknown as GeminiRequest;
+  assert.deepEqual(body.contents[1], {
+    role: "model",
+    parts: [
+      { text: 'Searched the web for "news".' },
+      { text: "Web search results:\n- N: https://n.example" },
+      { text: "Here is the news." },
+    ],
+  });
+});
+
+const SEARCH_REQUEST: Message[] = [
+  { role: "user", content: [{ type: "text", text: "Perform a web search for the query: deno" }] },
+];
+const WEB_SEARCH = { type: "web_search_20250305", name: "web_search", max_uses: 8 };
+
+Deno.test("encodeRequest() asks Google Search for Claude Code's web search", () => {
+  const { value, warnings } = encodeRequest(
+    request(SEARCH_REQUEST, { serverTools: [WEB_SEARCH], webSearch: { maxUses: 8 } }),
+    { ...target, modelName: "gemini-2.5-flash" },
+  );
+  const body = value.body as unknown as GeminiRequest;
+  assert.deepEqual(body.tools, [{ googleSearch: {} }]);
+  assert.equal(body.toolConfig, undefined);
+  assert.deepEqual(warnings, ["Gemini's Google Search takes no max_uses: searched without"]);
+});
+
+Deno.test("encodeRequest() searches beside functions on Gemini 3 only, which must be told", () => {
+  const tools = [{ name: "Read", inputSchema: { type: "object", properties: {} } }];
+  const withSearch = request(SEARCH_REQUEST, {
+    tools,
+    toolChoice: { type: "auto" },
+    webSearch: { allowedDomains: ["deno.com"], userLocation: { country: "NO" } },
+  });
+  const three = encodeRequest(withSearch, target);
+  const body = three.value.body as unknown as GeminiRequest;
+  assert.deepEqual(body.tools, [
+    { functionDeclarations: [{ name: "Read" }] },
+    { googleSearch: {} },
+  ]);
+  assert.deepEqual(body.toolConfig, {
+    functionCallingConfig: { mode: "AUTO" },
+    includeServerSideToolInvocations: true,
+  });
+  assert.deepEqual(three.warnings, [
+    "Gemini's Google Search takes no allowed_domains, user_location: searched without",
+  ]);
+  const older = encodeRequest(withSearch, { ...target, modelName: "gemini-2.5-pro" });
+  const olderBody = older.value.body as unknown as GeminiRequest;
+  assert.deepEqual(olderBody.tools, [{ functionDeclarations: [{ name: "Read" }] }]);
+  assert.deepEqual(olderBody.toolConfig, { functionCallingConfig: { mode: "AUTO" } });
+  assert.deepEqual(older.warnings, [
+    "Dropped the web search: Gemini before 3 cannot search and call functions in one request",
+  ]);
 });

@@ -1,8 +1,12 @@
-/** Caller side: the internal Response as a Gemini `generateContent` answer. */
+/**
+ * Caller side: the internal Response as a Gemini `generateContent` answer; its searches as the
+ * candidate's `groundingMetadata`, as Gemini reports its own.
+ */
 import type { Response, Signature } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { ThinkingCarrier } from "./carried_thinking.ts";
 import { finishReasonOf } from "./finish_reason.ts";
+import { type CitedText, groundingMetadataOf, type SearchPart } from "./grounding.ts";
 import type { GeminiPart, GeminiResponse } from "./types.ts";
 import { usageToGemini } from "./usage.ts";
 
@@ -10,10 +14,14 @@ import { usageToGemini } from "./usage.ts";
 export function encodeResponse(response: Response): GeminiResponse {
   const parts: GeminiPart[] = [];
   const carrier = new ThinkingCarrier();
+  const searches: SearchPart[] = [];
+  const texts: CitedText[] = [];
   for (const part of response.content) {
     switch (part.type) {
       case "text":
-        if (part.text) parts.push({ text: part.text });
+        if (!part.text) break;
+        if (part.citations?.length) texts.push({ partIndex: parts.length, part });
+        parts.push({ text: part.text });
         break;
       case "thinking":
         if (part.text || part.signature?.origin === "gemini") {
@@ -27,15 +35,21 @@ export function encodeResponse(response: Response): GeminiResponse {
       case "tool_call":
         parts.push(functionCallPart(part.id, part.name, part.input, part.signature, carrier));
         break;
+      case "web_search_call":
+      case "web_search_result":
+        searches.push(part); // told in the candidate's groundingMetadata
+        break;
       default:
         unreachable(part);
     }
   }
+  const grounding = groundingMetadataOf(searches, texts);
   return {
     candidates: [{
       content: { role: "model", parts },
       finishReason: finishReasonOf(response.stopReason),
       index: 0,
+      ...(grounding ? { groundingMetadata: grounding } : {}),
     }],
     usageMetadata: usageToGemini(response.usage),
     modelVersion: response.model,

@@ -78,3 +78,80 @@ Deno.test("encodeResponse() maps stop reasons to finish reasons and leaves out z
     totalTokenCount: 5,
   });
 });
+
+Deno.test("encodeResponse() tells an answer's searches as the candidate's groundingMetadata", () => {
+  const body = encodeResponse({
+    id: "msg_1",
+    model: "m",
+    content: [
+      { type: "web_search_call", id: "srvtoolu_1", query: "deno 2.9" },
+      {
+        type: "web_search_result",
+        callId: "srvtoolu_1",
+        sources: [
+          { url: "https://deno.com", title: "Deno", encryptedContent: "Eq" },
+          { url: "https://github.com/denoland", title: "GitHub" },
+        ],
+      },
+      { type: "web_search_call", id: "srvtoolu_2", query: "deno 2.9" },
+      {
+        type: "web_search_result",
+        callId: "srvtoolu_2",
+        sources: [{ url: "https://deno.com", title: "Deno" }],
+      },
+      { type: "text", text: "Deno 2.9 is out." },
+    ],
+    stopReason: "end_turn",
+    usage: {
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+      serverToolUse: { webSearchRequests: 2 },
+    },
+  });
+  assert.deepEqual(body.candidates?.[0], {
+    content: { role: "model", parts: [{ text: "Deno 2.9 is out." }] },
+    finishReason: "STOP",
+    index: 0,
+    groundingMetadata: {
+      webSearchQueries: ["deno 2.9"],
+      groundingChunks: [
+        { web: { uri: "https://deno.com", title: "Deno" } },
+        { web: { uri: "https://github.com/denoland", title: "GitHub" } },
+      ],
+    },
+  });
+});
+
+Deno.test("encodeResponse() tells cited text as grounding supports, offsets in UTF-8 bytes", () => {
+  const body = encodeResponse({
+    id: "msg_1",
+    model: "m",
+    content: [
+      { type: "thinking", text: "hmm", signature: { origin: "gemini", value: "s" } },
+      {
+        type: "text",
+        text: "Ünïcode first. Deno 2.9 is out.",
+        citations: [{ url: "https://deno.com", title: "Deno", start: 15, end: 31 }],
+      },
+    ],
+    stopReason: "end_turn",
+    usage: {
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      reasoningTokens: 0,
+    },
+  });
+  assert.deepEqual(body.candidates?.[0].groundingMetadata, {
+    webSearchQueries: [],
+    groundingChunks: [{ web: { uri: "https://deno.com", title: "Deno" } }],
+    groundingSupports: [{
+      segment: { partIndex: 1, startIndex: 17, endIndex: 33, text: "Deno 2.9 is out." },
+      groundingChunkIndices: [0],
+    }],
+  });
+});

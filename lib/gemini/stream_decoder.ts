@@ -2,7 +2,9 @@
  * Upstream side: Gemini's `streamGenerateContent?alt=sse`, one GenerateContentResponse per
  * `data:` line. Parts arrive whole (a `functionCall` is complete in its chunk); there are no
  * block boundaries, so the Assembler opens and closes blocks by part kind. `finishReason` and
- * the final `usageMetadata` come on the last chunk.
+ * the final `usageMetadata` come on the last chunk. Grounding metadata (a Google Search) becomes
+ * searches where it arrives: before the text when it comes first, else right after the text
+ * sent so far, since text is never held back.
  */
 import { ProxyError } from "../errors.ts";
 import type { Assembler } from "../ir/assembler.ts";
@@ -11,6 +13,7 @@ import type { SseEvent } from "../sse/parser.ts";
 import { idOf } from "../ir/lenient.ts";
 import { isObject } from "../json/fields.ts";
 import { errorFromGemini } from "./errors.ts";
+import { GroundingReader } from "./grounding.ts";
 import { stopReasonOf } from "./finish_reason.ts";
 import type { GeminiPart, GeminiResponse } from "./types.ts";
 import { usageFromGemini } from "./usage.ts";
@@ -25,10 +28,12 @@ class GeminiStreamDecoder implements StreamDecoder {
   #ctx: DecodeContext;
   #calls = 0;
   #ended = false;
+  #searches: GroundingReader;
 
   constructor(assembler: Assembler, ctx: DecodeContext) {
     this.#assembler = assembler;
     this.#ctx = ctx;
+    this.#searches = new GroundingReader(ctx.newId);
   }
 
   /** A chunk with a `finishReason` and `usageMetadata` has arrived. */
@@ -58,7 +63,25 @@ class GeminiStreamDecoder implements StreamDecoder {
   }
 
   end(): void {
-    // Nothing is buffered: every part went to the assembler as it arrived.
+    this.#answerSearches();
+  }
+
+  /** Every search gets a result, even one no page came for. */
+  #answerSearches(): void {
+    const unanswered = this.#searches.finish();
+    if (unanswered) this.#assembler.webSearchResult(unanswered.callId, unanswered.sources);
+  }
+
+  #grounding(metadata: unknown): void {
+    const a = this.#assembler;
+    const found = this.#searches.read(metadata);
+    for (const part of found) {
+      if (part.type === "web_search_call") a.webSearchCall(part.id, part.query);
+      else a.webSearchResult(part.callId, part.sources);
+    }
+    if (found.length > 0) {
+      a.addUsage({ serverToolUse: { webSearchRequests: this.#searches.searches } });
+    }
   }
 
   #chunk(chunk: GeminiResponse): void {
@@ -76,6 +99,11 @@ class GeminiStreamDecoder implements StreamDecoder {
       ...(usage ? { usage } : {}),
     });
     const candidate = Array.isArray(chunk.candidates) ? chunk.candidates[0] : undefined;
+    // searches before the text of their chunk; after text that earlier chunks already sent
+    if (candidate?.groundingMetadata !== undefined) {
+      this.#grounding(candidate.groundingMetadata);
+      if (candidate.finishReason) this.#answerSearches(); // the last grounding
+    }
     const parts = candidate?.content?.parts;
     if (Array.isArray(parts)) { for (const part of parts) if (isObject(part)) this.#part(part); }
     if (usage) assembler.addUsage(usage);

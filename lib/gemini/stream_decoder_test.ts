@@ -144,3 +144,124 @@ Deno.test("createStreamDecoder() keeps each signed run of thoughts in a block of
     { type: "signature", signature: { origin: "gemini", value: "s2" } },
   ]);
 });
+
+const GROUNDING = {
+  webSearchQueries: ["deno 2.9 release"],
+  groundingChunks: [
+    { web: { uri: "https://grounding.example/r/1", title: "deno.com" } },
+    { web: { uri: "https://grounding.example/r/2", title: "github.com" } },
+  ],
+  groundingSupports: [{ segment: { startIndex: 0, endIndex: 10 }, groundingChunkIndices: [0] }],
+};
+
+Deno.test("createStreamDecoder() tells a grounding that comes first as searches before the text", () => {
+  const sse = [
+    `data: ${
+      JSON.stringify({
+        candidates: [{
+          content: { parts: [{ text: "Deno 2.9" }], role: "model" },
+          groundingMetadata: GROUNDING,
+        }],
+      })
+    }`,
+    `data: {"candidates":[{"content":{"parts":[{"text":" is out."}],"role":"model"},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":5}}`,
+  ].join("\n\n") + "\n\n";
+  const events = run(sse);
+  assert.deepEqual(events.slice(1, -2), [
+    {
+      type: "block_start",
+      index: 0,
+      block: { type: "web_search_call", id: "srvtoolu__1", query: "deno 2.9 release" },
+    },
+    { type: "block_stop", index: 0 },
+    {
+      type: "block_start",
+      index: 1,
+      block: {
+        type: "web_search_result",
+        callId: "srvtoolu__1",
+        sources: [
+          { url: "https://grounding.example/r/1", title: "deno.com" },
+          { url: "https://grounding.example/r/2", title: "github.com" },
+        ],
+      },
+    },
+    { type: "block_stop", index: 1 },
+    { type: "block_start", index: 2, block: { type: "text" } },
+    { type: "block_delta", index: 2, delta: { type: "text", text: "Deno 2.9" } },
+    { type: "block_delta", index: 2, delta: { type: "text", text: " is out." } },
+    { type: "block_stop", index: 2 },
+  ]);
+  const end = events.at(-2);
+  assert.ok(end?.type === "message_delta");
+  assert.deepEqual(end.usage.serverToolUse, { webSearchRequests: 1 });
+  assert.equal(end.stopReason, "end_turn");
+});
+
+Deno.test("createStreamDecoder() sends grounding that comes after the text right after it, once", () => {
+  // the last chunk repeats what an earlier one said, and adds a page and a query
+  const later = {
+    webSearchQueries: ["deno 2.9 release", "deno changelog"],
+    groundingChunks: [
+      ...GROUNDING.groundingChunks,
+      { web: { uri: "https://grounding.example/r/3" } },
+      { retrievedContext: { uri: "gs://bucket/doc" } },
+    ],
+  };
+  const sse = [
+    `data: {"candidates":[{"content":{"parts":[{"text":"Deno 2.9 is out."}],"role":"model"}}]}`,
+    `data: ${JSON.stringify({ candidates: [{ groundingMetadata: GROUNDING }] })}`,
+    `data: ${
+      JSON.stringify({
+        candidates: [{ finishReason: "STOP", groundingMetadata: later }],
+        usageMetadata: { promptTokenCount: 10, candidatesTokenCount: 5 },
+      })
+    }`,
+  ].join("\n\n") + "\n\n";
+  const blocks = run(sse).flatMap((e) => e.type === "block_start" ? [e.block] : []);
+  assert.deepEqual(blocks, [
+    { type: "text" },
+    { type: "web_search_call", id: "srvtoolu__1", query: "deno 2.9 release" },
+    {
+      type: "web_search_result",
+      callId: "srvtoolu__1",
+      sources: [
+        { url: "https://grounding.example/r/1", title: "deno.com" },
+        { url: "https://grounding.example/r/2", title: "github.com" },
+      ],
+    },
+    { type: "web_search_call", id: "srvtoolu__2", query: "deno changelog" },
+    {
+      type: "web_search_result",
+      callId: "srvtoolu__2",
+      sources: [{ url: "https://grounding.example/r/3", title: "" }],
+    },
+  ]);
+});
+
+Deno.test("createStreamDecoder() gives a search no page came for an empty result", () => {
+  const sse = `data: ${
+    JSON.stringify({
+      candidates: [{
+        content: { parts: [{ text: "Nothing found." }] },
+        finishReason: "STOP",
+        groundingMetadata: { webSearchQueries: ["zzqx"] },
+      }],
+      usageMetadata: { promptTokenCount: 3, candidatesTokenCount: 2 },
+    })
+  }\n\n`;
+  const blocks = run(sse).flatMap((e) => e.type === "block_start" ? [e.block] : []);
+  assert.deepEqual(blocks, [
+    { type: "web_search_call", id: "srvtoolu__1", query: "zzqx" },
+    { type: "web_search_result", callId: "srvtoolu__1", sources: [] },
+    { type: "text" },
+  ]);
+  // pages may still come in a later chunk: the result waits for them until the stream ends
+  const early = `data: ${
+    JSON.stringify({ candidates: [{ groundingMetadata: { webSearchQueries: ["zzqx"] } }] })
+  }\n\ndata: {"candidates":[{"content":{"parts":[{"text":"No."}]},"finishReason":"STOP"}]}\n\n`;
+  assert.deepEqual(
+    run(early).flatMap((e) => e.type === "block_start" ? [e.block.type] : []),
+    ["web_search_call", "text", "web_search_result"],
+  );
+});

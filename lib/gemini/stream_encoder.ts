@@ -3,7 +3,7 @@
  * (`?alt=sse`: exactly `data: <one-line JSON>` and a blank line per chunk, nothing else, since
  * Gemini CLI rejects anything else) or one JSON array written as it grows. Text and thoughts go
  * out as they arrive; a call goes out whole when its block ends; the last chunk carries
- * `finishReason` and `usageMetadata`.
+ * `finishReason`, `usageMetadata` and, for an answer that searched, `groundingMetadata`.
  */
 import type { ProxyError } from "../errors.ts";
 import type { StreamEncoder, StreamEncoderOptions } from "../ir/codec.ts";
@@ -12,6 +12,7 @@ import { unreachable } from "../ir/types.ts";
 import { ThinkingCarrier } from "./carried_thinking.ts";
 import { errorBody } from "./errors.ts";
 import { finishReasonOf } from "./finish_reason.ts";
+import { groundingMetadataOf, type SearchPart } from "./grounding.ts";
 import { functionCallPart, signatureField } from "./encode_response.ts";
 import type { GeminiPart } from "./types.ts";
 import { usageToGemini } from "./usage.ts";
@@ -40,6 +41,8 @@ class GeminiStreamEncoder implements StreamEncoder {
   #done = false;
   #call: PendingCall | undefined;
   #carrier = new ThinkingCarrier();
+  /** The answer's searches, told on the last chunk as Gemini tells its grounding. */
+  #searches: SearchPart[] = [];
 
   constructor(request: Request, options: StreamEncoderOptions) {
     this.#sse = options.sse !== false;
@@ -55,25 +58,34 @@ class GeminiStreamEncoder implements StreamEncoder {
         this.#id = event.id || this.#id;
         this.#model = event.model || this.#model;
         return "";
-      case "block_start":
-        if (event.block.type === "tool_call") {
-          const { id, name, signature } = event.block;
+      case "block_start": {
+        const block = event.block;
+        if (block.type === "tool_call") {
+          const { id, name, signature } = block;
           this.#call = { id, name, json: "", ...(signature ? { signature } : {}) };
+        } else if (block.type === "web_search_call") {
+          this.#searches.push({ type: "web_search_call", id: block.id, query: block.query });
+        } else if (block.type === "web_search_result") {
+          this.#searches.push({ ...block, type: "web_search_result" });
         }
         return "";
+      }
       case "block_delta":
         return this.#delta(event.delta);
       case "block_stop":
         return this.#flushCall();
-      case "message_delta":
+      case "message_delta": {
+        const grounding = groundingMetadataOf(this.#searches);
         return this.#write({
           candidates: [{
             content: { role: "model", parts: [] },
             finishReason: finishReasonOf(event.stopReason),
             index: 0,
+            ...(grounding ? { groundingMetadata: grounding } : {}),
           }],
           usageMetadata: usageToGemini(event.usage),
         });
+      }
       case "message_stop":
         this.#done = true;
         return this.#sse ? "" : this.#chunks === 0 ? "[]" : "]";

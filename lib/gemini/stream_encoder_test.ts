@@ -115,3 +115,34 @@ Deno.test("createStreamEncoder() passes a Gemini signature on as a thought part"
     `data: {"candidates":[{"content":{"role":"model","parts":[{"text":"","thought":true,"thoughtSignature":"sig"}]},"index":0}],${TAIL}\n\n`,
   );
 });
+
+Deno.test("createStreamEncoder() tells the searches on the last chunk, as Gemini's grounding", () => {
+  const out = encodeAll([
+    { type: "message_start", id: "msg_1", model: "gemini-2.5-pro", usage },
+    { type: "block_start", index: 0, block: { type: "text" } },
+    { type: "block_delta", index: 0, delta: { type: "text", text: "Deno 2.9 is out." } },
+    { type: "block_stop", index: 0 },
+    { type: "block_start", index: 1, block: { type: "web_search_call", id: "s1", query: "deno" } },
+    { type: "block_stop", index: 1 },
+    {
+      type: "block_start",
+      index: 2,
+      block: {
+        type: "web_search_result",
+        callId: "s1",
+        sources: [{ url: "https://deno.com", title: "Deno" }],
+      },
+    },
+    { type: "block_stop", index: 2 },
+    { type: "message_delta", stopReason: "end_turn", usage },
+    { type: "message_stop" },
+  ], true);
+  assert.deepEqual(out.slice(3, 8), ["", "", "", "", ""], "a search is no part of the content");
+  assert.equal(
+    out[8],
+    `data: {"candidates":[{"content":{"role":"model","parts":[]},"finishReason":"STOP","index":0,` +
+      `"groundingMetadata":{"webSearchQueries":["deno"],"groundingChunks":[{"web":{"uri":` +
+      `"https://deno.com","title":"Deno"}}]}}],"usageMetadata":{"promptTokenCount":10,` +
+      `"candidatesTokenCount":5,"thoughtsTokenCount":2,"totalTokenCount":17},${TAIL}\n\n`,
+  );
+});

@@ -37,6 +37,9 @@ export interface GeminiPart {
   functionResponse?: GeminiFunctionResponse;
   executableCode?: unknown;
   codeExecutionResult?: unknown;
+  /** Gemini 3's server-side tool calls (a search), with `includeServerSideToolInvocations`. */
+  toolCall?: unknown;
+  toolResponse?: unknown;
 }
 
 export interface GeminiContent {
@@ -53,6 +56,8 @@ export interface GeminiFunctionDeclaration {
 
 export interface GeminiTool {
   functionDeclarations?: GeminiFunctionDeclaration[];
+  /** Grounding with Google Search; the Gemini API takes no option the proxy could fill. */
+  googleSearch?: Record<string, never>;
 }
 
 export type GeminiFunctionCallingMode = "AUTO" | "ANY" | "NONE" | "VALIDATED";
@@ -62,6 +67,8 @@ export interface GeminiToolConfig {
     mode?: GeminiFunctionCallingMode;
     allowedFunctionNames?: string[];
   };
+  /** Gemini 3 needs it to search and call functions in one request. */
+  includeServerSideToolInvocations?: boolean;
 }
 
 export type GeminiThinkingLevel = "MINIMAL" | "LOW" | "MEDIUM" | "HIGH";
@@ -106,10 +113,29 @@ export interface GeminiUsageMetadata {
   totalTokenCount?: number;
 }
 
+export interface GeminiGroundingChunk {
+  web?: { uri?: string; title?: string };
+}
+
+export interface GeminiGroundingSupport {
+  segment?: { startIndex?: number; endIndex?: number; partIndex?: number; text?: string };
+  groundingChunkIndices?: number[];
+  confidenceScores?: number[];
+}
+
+/** What a Google Search grounding found and which parts of the answer it supports. */
+export interface GeminiGroundingMetadata {
+  webSearchQueries?: string[];
+  groundingChunks?: GeminiGroundingChunk[];
+  groundingSupports?: GeminiGroundingSupport[];
+  searchEntryPoint?: unknown;
+}
+
 export interface GeminiCandidate {
   content?: GeminiContent;
   finishReason?: string;
   index?: number;
+  groundingMetadata?: GeminiGroundingMetadata;
 }
 
 /** One answer, or one chunk of a streamed answer. */

@@ -8,7 +8,14 @@
  */
 import { ProxyError } from "../errors.ts";
 import { argsClosing, type CallState, newCall, unsentArgs } from "./call_state.ts";
-import type { Signature, StopReason, StreamEvent, Usage } from "./types.ts";
+import type {
+  BlockStart,
+  Signature,
+  StopReason,
+  StreamEvent,
+  Usage,
+  WebSearchSource,
+} from "./types.ts";
 import { emptyUsage } from "./types.ts";
 import { WarningTally } from "./warning_tally.ts";
 
@@ -132,13 +139,22 @@ export class Assembler {
   }
 
   redactedThinking(data: string): void {
-    if (this.#done) return;
-    this.#startMessage();
-    this.#closeOpenBlock();
-    this.#blank = "";
-    const index = this.#nextIndex++;
-    this.#out.push({ type: "block_start", index, block: { type: "redacted_thinking", data } });
-    this.#out.push({ type: "block_stop", index });
+    this.#wholeBlock({ type: "redacted_thinking", data });
+  }
+
+  /** A web search the upstream ran: a block of its own, after whatever came before it. */
+  webSearchCall(id: string, query: string): void {
+    this.#wholeBlock({ type: "web_search_call", id, query });
+  }
+
+  /** What the search `callId` found (or the error code it failed with). */
+  webSearchResult(callId: string, sources: WebSearchSource[], errorCode?: string): void {
+    this.#wholeBlock({
+      type: "web_search_result",
+      callId,
+      sources,
+      ...(errorCode !== undefined ? { errorCode } : {}),
+    });
   }
 
   /**
@@ -204,8 +220,15 @@ export class Assembler {
 
   /** Usage figures as they arrive; later figures replace earlier ones field by field. */
   addUsage(usage: Partial<Usage>): void {
-    for (const [k, v] of Object.entries(usage) as Array<[keyof Usage, number | undefined]>) {
-      if (typeof v === "number" && Number.isFinite(v)) this.#usage[k] = v;
+    for (const [k, v] of Object.entries(usage)) {
+      if (k === "serverToolUse") {
+        const searches = (v as Usage["serverToolUse"])?.webSearchRequests;
+        if (typeof searches === "number" && Number.isFinite(searches)) {
+          this.#usage.serverToolUse = { webSearchRequests: searches };
+        }
+      } else if (typeof v === "number" && Number.isFinite(v)) {
+        this.#usage[k as Exclude<keyof Usage, "serverToolUse">] = v;
+      }
     }
   }
 
@@ -248,6 +271,17 @@ export class Assembler {
 
   #startMessage(): void {
     if (!this.#started) this.start();
+  }
+
+  /** A block that arrives whole: it opens and closes at once, after the open block closes. */
+  #wholeBlock(block: BlockStart): void {
+    if (this.#done) return;
+    this.#startMessage();
+    this.#closeOpenBlock();
+    this.#blank = "";
+    const index = this.#nextIndex++;
+    this.#out.push({ type: "block_start", index, block });
+    this.#out.push({ type: "block_stop", index });
   }
 
   #ensureBlock(kind: "text" | "thinking"): number {

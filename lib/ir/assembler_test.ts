@@ -281,3 +281,58 @@ Deno.test("Assembler closes arguments that are not JSON into an object keeping t
     'Tool call "write" had arguments that are not a JSON object',
   ]);
 });
+
+Deno.test("Assembler gives a web search and its results blocks of their own, after the text so far", () => {
+  const a = assembler();
+  a.text("Let me look. ");
+  a.text("\n\n");
+  a.webSearchCall("srvtoolu_1", "deno release");
+  a.webSearchResult("srvtoolu_1", [{ url: "https://deno.com", title: "Deno" }]);
+  a.text("Deno 2.9 is out.");
+  a.finish("end_turn");
+  a.addUsage({ outputTokens: 3, serverToolUse: { webSearchRequests: 1 } });
+  a.end();
+  const events = checkStrict(a.drain());
+  const blocks = events.flatMap((e) => e.type === "block_start" ? [e.block] : []);
+  assert.deepEqual(blocks, [
+    { type: "text" },
+    { type: "web_search_call", id: "srvtoolu_1", query: "deno release" },
+    {
+      type: "web_search_result",
+      callId: "srvtoolu_1",
+      sources: [{ url: "https://deno.com", title: "Deno" }],
+    },
+    { type: "text" },
+  ]);
+  const texts = events.flatMap((e) =>
+    e.type === "block_delta" && e.delta.type === "text" ? [e.delta.text] : []
+  );
+  // whitespace that follows open text stays in that block; the search closes it
+  assert.deepEqual(texts, ["Let me look. ", "\n\n", "Deno 2.9 is out."]);
+  const end = events.find((e) => e.type === "message_delta");
+  assert.ok(end?.type === "message_delta");
+  assert.equal(end.stopReason, "end_turn", "a search is no tool call of the caller's");
+  assert.deepEqual(end.usage.serverToolUse, { webSearchRequests: 1 });
+});
+
+Deno.test("Assembler keeps a search's error code, and later usage replaces the search count", () => {
+  const a = assembler();
+  a.webSearchCall("s1", "q");
+  a.webSearchResult("s1", [], "max_uses_exceeded");
+  a.addUsage({ serverToolUse: { webSearchRequests: 1 } });
+  a.addUsage({ serverToolUse: { webSearchRequests: 2 }, outputTokens: 4 });
+  a.finish("end_turn");
+  a.end();
+  const events = checkStrict(a.drain());
+  const result = events.find((e) => e.type === "block_start" && e.index === 1);
+  assert.deepEqual(result?.type === "block_start" && result.block, {
+    type: "web_search_result",
+    callId: "s1",
+    sources: [],
+    errorCode: "max_uses_exceeded",
+  });
+  const end = events.find((e) => e.type === "message_delta");
+  assert.ok(end?.type === "message_delta");
+  assert.deepEqual(end.usage.serverToolUse, { webSearchRequests: 2 });
+  assert.equal(end.usage.outputTokens, 4);
+});

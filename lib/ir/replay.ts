@@ -23,6 +23,12 @@ export function responseToEvents(response: Response, newCallId: () => string): S
       case "redacted_thinking":
         assembler.redactedThinking(part.data);
         break;
+      case "web_search_call":
+        assembler.webSearchCall(part.id, part.query);
+        break;
+      case "web_search_result":
+        assembler.webSearchResult(part.callId, part.sources, part.errorCode);
+        break;
       case "tool_call":
         assembler.toolCall(`replay-${i}`, {
           id: part.id,

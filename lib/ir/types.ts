@@ -28,6 +28,16 @@ export interface TextPart {
   text: string;
   /** Anthropic `cache_control`, kept so an Anthropic upstream still receives it. */
   cacheControl?: unknown;
+  /** Pages a search found that support parts of this text (whole answers only). */
+  citations?: Citation[];
+}
+
+/** A page that supports `text.slice(start, end)` of the text part it is on. */
+export interface Citation {
+  url: string;
+  title: string;
+  start: number;
+  end: number;
 }
 
 export interface ImagePart {
@@ -76,6 +86,36 @@ export interface ToolResultPart {
   cacheControl?: unknown;
 }
 
+/** One page a web search found. */
+export interface WebSearchSource {
+  url: string;
+  title: string;
+  /** How old the page is, in the search engine's words ("3 weeks ago"). */
+  pageAge?: string;
+  /** Anthropic's encrypted copy of the page: only an Anthropic upstream can read it back. */
+  encryptedContent?: string;
+}
+
+/**
+ * A web search the upstream ran for the model (Anthropic `server_tool_use`, a Responses
+ * `web_search_call`, a query in Gemini's grounding metadata).
+ */
+export interface WebSearchCallPart {
+  type: "web_search_call";
+  id: string;
+  query: string;
+}
+
+/** What a web search found (Anthropic `web_search_tool_result`), or why it failed. */
+export interface WebSearchResultPart {
+  type: "web_search_result";
+  /** The id of the search it answers. */
+  callId: string;
+  sources: WebSearchSource[];
+  /** Anthropic's error code (`max_uses_exceeded`, `unavailable`…) for a search that failed. */
+  errorCode?: string;
+}
+
 export type Part =
   | TextPart
   | ImagePart
@@ -83,7 +123,9 @@ export type Part =
   | ThinkingPart
   | RedactedThinkingPart
   | ToolCallPart
-  | ToolResultPart;
+  | ToolResultPart
+  | WebSearchCallPart
+  | WebSearchResultPart;
 
 /**
  * One turn. `system` is a system message in the middle of the conversation (Claude Code sends
@@ -119,6 +161,18 @@ export interface ThinkingConfig {
   effort?: Effort;
 }
 
+/**
+ * The web search a caller lets the model run on the upstream's side (Anthropic's
+ * `web_search_20250305` server tool, a Responses `web_search` tool, Gemini's `googleSearch`),
+ * with the limits the caller set; each upstream honours what it can.
+ */
+export interface WebSearchTool {
+  maxUses?: number;
+  allowedDomains?: string[];
+  blockedDomains?: string[];
+  userLocation?: { city?: string; region?: string; country?: string; timezone?: string };
+}
+
 export type ResponseFormat =
   | { type: "json_object" }
   | { type: "json_schema"; name?: string; schema: Record<string, unknown>; strict?: boolean };
@@ -132,8 +186,13 @@ export interface Request {
   system: TextPart[];
   messages: Message[];
   tools: ToolDefinition[];
-  /** Anthropic server tools (`{type: "web_search_20250305", …}`), raw; only Anthropic takes them. */
+  /**
+   * Anthropic server tools (`{type: "web_search_20250305", …}`), raw, as an Anthropic upstream
+   * takes them; other upstreams serve only the web search among them (`webSearch`).
+   */
   serverTools?: unknown[];
+  /** The caller allows a web search, whichever dialect it asked in. */
+  webSearch?: WebSearchTool;
   toolChoice?: ToolChoice;
   /** false when the caller forbids parallel tool calls. */
   parallelToolCalls?: boolean;
@@ -175,6 +234,8 @@ export interface Usage {
   cacheWriteTokens: number;
   /** Reasoning tokens, already counted inside `outputTokens`. */
   reasoningTokens: number;
+  /** Searches the upstream ran (and bills apart from tokens), when it ran any. */
+  serverToolUse?: { webSearchRequests: number };
 }
 
 /** A whole (non-streamed) answer. */
@@ -182,7 +243,14 @@ export interface Response {
   id: string;
   /** The model name to show the caller (the name it sent). */
   model: string;
-  content: Array<TextPart | ThinkingPart | RedactedThinkingPart | ToolCallPart>;
+  content: Array<
+    | TextPart
+    | ThinkingPart
+    | RedactedThinkingPart
+    | ToolCallPart
+    | WebSearchCallPart
+    | WebSearchResultPart
+  >;
   stopReason: StopReason;
   stopSequence?: string;
   usage: Usage;
@@ -199,7 +267,11 @@ export type BlockStart =
   | { type: "text" }
   | { type: "thinking" }
   | { type: "redacted_thinking"; data: string }
-  | { type: "tool_call"; id: string; name: string; signature?: Signature };
+  | { type: "tool_call"; id: string; name: string; signature?: Signature }
+  /** A search, whole at its start (its block has no deltas). */
+  | { type: "web_search_call"; id: string; query: string }
+  /** What a search found, whole at its start. */
+  | { type: "web_search_result"; callId: string; sources: WebSearchSource[]; errorCode?: string };
 
 export type BlockDelta =
   | { type: "text"; text: string }

@@ -63,6 +63,11 @@ export function decodeRequest(body: unknown): Converted<Request> {
   set("user", optionalString(body, "user", ""));
   set("includeUsage", decodeIncludeUsage(body.stream_options));
   if (body.logprobs === true) warnings.push(`"logprobs" is not supported and was ignored`);
+  if (body.web_search_options !== undefined && body.web_search_options !== null) {
+    // OpenAI's search-preview models always search and take no tools: there is no search tool
+    // here to serve on another upstream, nor a way to show the searches in the answer
+    warnings.push(`"web_search_options" is not supported and was ignored: no web search was run`);
+  }
   return { value: request, warnings };
 }
 

@@ -319,3 +319,15 @@ Deno.test("decodeRequest() keeps cache_control marks on content parts", () => {
     { type: "text", text: "Long prompt", cacheControl: { type: "ephemeral" } },
   ]);
 });
+
+Deno.test("decodeRequest() runs no web search for web_search_options, and says so", () => {
+  const { value, warnings } = decodeRequest({
+    model: "gpt-x",
+    messages: [{ role: "user", content: "news?" }],
+    web_search_options: { search_context_size: "low" },
+  });
+  assert.equal(value.webSearch, undefined);
+  assert.deepEqual(warnings, [
+    `"web_search_options" is not supported and was ignored: no web search was run`,
+  ]);
+});

@@ -16,6 +16,7 @@ import type {
   ToolResultPart,
 } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
+import { webSearchText } from "../ir/web_search.ts";
 import { urlOfSource } from "./_media.ts";
 import { cacheControlOf, textContent, textPartOut } from "./cache_control.ts";
 import type { ChatContentPartOut, ChatMessageOut, ChatToolCallOut } from "./types.ts";
@@ -164,6 +165,8 @@ function encodeAssistant(
           ? { extra_content: { google: { thought_signature: part.signature.value } } }
           : {}),
       });
+    } else if (part.type === "web_search_call" || part.type === "web_search_result") {
+      texts.push({ type: "text", text: webSearchText(part) });
     } else if (part.type === "redacted_thinking") {
       warnings.push("Dropped a redacted thinking block: OpenAI-dialect upstreams cannot read it");
     } else warnings.push(`Dropped a ${part.type} part from an assistant message`);

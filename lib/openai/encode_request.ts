@@ -9,6 +9,7 @@ import { fitIdentifier, fitToolNames } from "../ir/ids.ts";
 import type { Converted, Request, ResponseFormat, ToolChoice } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { encodeMessages } from "./encode_messages.ts";
+import { otherServerTools } from "../ir/web_search.ts";
 import { thinkingFields } from "./thinking_style.ts";
 
 /** OpenAI's reasoning models (o1, o3, o4-mini, gpt-5…) reject `max_tokens`. */
@@ -37,10 +38,13 @@ export function encodeRequest(
   };
   const hasTools = request.tools.length > 0;
   if (hasTools) body.tools = request.tools.map((t) => encodeTool(t, toolName(t.name)));
-  if (request.serverTools?.length) {
-    warnings.push(
-      `Dropped ${request.serverTools.length} server tool(s): only Anthropic upstreams run them`,
-    );
+  const server = otherServerTools(request);
+  if (server.length) {
+    warnings.push(`Dropped ${server.length} server tool(s): only Anthropic upstreams run them`);
+  }
+  if (request.webSearch) {
+    // Chat Completions has no search tool (search-preview models search always, with no tools)
+    warnings.push("Dropped the web search: OpenAI-dialect upstreams cannot search");
   }
   if (hasTools && request.toolChoice) {
     body.tool_choice = encodeToolChoice(request.toolChoice, toolName);

@@ -69,7 +69,11 @@ Deno.test("encodeRequest() turns a Claude Code turn into DeepSeek messages", () 
         { name: "Read", description: "Reads", inputSchema: { type: "object" } },
         { name: LONG_NAME, inputSchema: { type: "object", properties: {} } },
       ],
-      serverTools: [{ type: "web_search_20250305", name: "web_search" }],
+      serverTools: [
+        { type: "web_search_20250305", name: "web_search" },
+        { type: "web_fetch_20250910", name: "web_fetch" },
+      ],
+      webSearch: {},
       toolChoice: { type: "auto" },
       maxTokens: 32000,
       temperature: 1,
@@ -140,6 +144,7 @@ Deno.test("encodeRequest() turns a Claude Code turn into DeepSeek messages", () 
   assert.deepEqual(value.toolNames, new Map([[shortName, LONG_NAME]]));
   assert.deepEqual(warnings, [
     `Dropped 1 server tool(s): only Anthropic upstreams run them`,
+    "Dropped the web search: OpenAI-dialect upstreams cannot search",
     `Dropped "top_k": OpenAI-dialect upstreams have none`,
   ]);
 });
@@ -390,4 +395,33 @@ Deno.test("encodeRequest() sends max_completion_tokens to OpenAI's reasoning mod
     assert.equal(body.max_tokens, 500, modelName);
     assert.equal(body.max_completion_tokens, undefined, modelName);
   }
+});
+
+Deno.test("encodeRequest() sends a search in the history as assistant text", () => {
+  const { value, warnings } = encodeRequest(
+    request({
+      messages: [
+        { role: "user", content: [{ type: "text", text: "News?" }] },
+        {
+          role: "assistant",
+          content: [
+            { type: "web_search_call", id: "srvtoolu_1", query: "news" },
+            {
+              type: "web_search_result",
+              callId: "srvtoolu_1",
+              sources: [{ url: "https://n.example", title: "N", encryptedContent: "Eq" }],
+            },
+            { type: "text", text: "Here is the news." },
+          ],
+        },
+      ],
+    }),
+    TARGET,
+  );
+  assert.deepEqual((value.body.messages as unknown[])[1], {
+    role: "assistant",
+    content: 'Searched the web for "news".\n\nWeb search results:\n- N: https://n.example\n\n' +
+      "Here is the news.",
+  });
+  assert.deepEqual(warnings, []);
 });

@@ -116,3 +116,18 @@ Deno.test("encodeResponse() maps every stop reason to its finish_reason", () => 
   assert.equal(finish("tool_use"), "tool_calls");
   assert.equal(finish("refusal"), "content_filter");
 });
+
+Deno.test("encodeResponse() leaves searches out: Chat Completions has no form for them", () => {
+  const body = encodeResponse({
+    id: "msg_s",
+    model: "m",
+    content: [
+      { type: "web_search_call", id: "s1", query: "q" },
+      { type: "web_search_result", callId: "s1", sources: [{ url: "https://u", title: "T" }] },
+      { type: "text", text: "Answer." },
+    ],
+    stopReason: "end_turn",
+    usage: USAGE,
+  }, OPTIONS) as { choices: Array<{ message: unknown }> };
+  assert.deepEqual(body.choices[0].message, { role: "assistant", content: "Answer." });
+});

@@ -125,3 +125,24 @@ Deno.test("createStreamEncoder() ends with one error line and writes nothing aft
   );
   assert.equal(encoder.encode({ type: "message_stop" }), "");
 });
+
+Deno.test("createStreamEncoder() writes nothing for a search's blocks", () => {
+  const text = encodeAll([
+    { type: "message_start", id: "msg_1", model: "gpt-x", usage: USAGE },
+    { type: "block_start", index: 0, block: { type: "web_search_call", id: "s1", query: "q" } },
+    { type: "block_stop", index: 0 },
+    {
+      type: "block_start",
+      index: 1,
+      block: { type: "web_search_result", callId: "s1", sources: [] },
+    },
+    { type: "block_stop", index: 1 },
+    { type: "block_start", index: 2, block: { type: "text" } },
+    { type: "block_delta", index: 2, delta: { type: "text", text: "Answer." } },
+    { type: "block_stop", index: 2 },
+    { type: "message_delta", stopReason: "end_turn", usage: USAGE },
+    { type: "message_stop" },
+  ]);
+  assert.ok(!text.includes("search"), text);
+  assert.ok(text.includes('"content":"Answer."'), text);
+});

@@ -6,7 +6,8 @@
  * `call_id` alone: item ids are never read (Codex sends them back, `msg_…`, `rs_…`, `fc_…`,
  * `fco_<uuid>`…, and an id must never reach an upstream as a call id). Codex's client-run
  * `tool_search` is a call of the function `tool_search`, its `tool_search_output` the call's
- * result, and the tools that output loaded join the request's tools.
+ * result, and the tools that output loaded join the request's tools. A `web_search_call` is a
+ * search the model ran, with the pages it lists.
  */
 import { invalidRequest } from "../errors.ts";
 import { splitSignedCallId } from "../ir/ids.ts";
@@ -26,6 +27,7 @@ import { type ContentPart, decodeContent, decodeTextContent } from "./decode_con
 import { reasoningPart } from "./reasoning_proof.ts";
 import type { ToolList } from "./decode_tools.ts";
 import { qualifiedToolName, TOOL_SEARCH } from "./tool_routes.ts";
+import { searchOfItem } from "./web_search.ts";
 
 export interface DecodedInput {
   system: TextPart[];
@@ -86,6 +88,8 @@ class Conversation {
       case "tool_search_output":
         if (item.execution !== "client") break;
         return this.#toolSearchOutput(item, path);
+      case "web_search_call":
+        return this.#webSearch(item, path);
       case "additional_tools": {
         const tools = optionalArray(item, "tools", path) ?? [];
         this.decoded.toolLists.push({ tools, path: joinPath(path, "tools") });
@@ -153,6 +157,12 @@ class Conversation {
     };
     this.#callNames.set(id, name);
     this.#append("assistant", [part]);
+  }
+
+  /** A web search the model ran (a search that opened a page, or found none, says nothing). */
+  #webSearch(item: JsonObject, path: string): void {
+    const search = searchOfItem(item, () => `ws_${path.replace(/\D+/g, "")}`);
+    if (search) this.#append("assistant", search);
   }
 
   /** A search Codex ran for the model: its `arguments` are the object the function took. */

@@ -20,7 +20,7 @@ import {
   optionalString,
 } from "../json/fields.ts";
 import { decodeInput } from "./decode_input.ts";
-import { decodeToolChoice, decodeTools } from "./decode_tools.ts";
+import { decodeToolChoice, decodeTools, decodeWebSearch } from "./decode_tools.ts";
 
 /** Decodes and validates a Responses request body (also an `input_tokens` body). */
 export function decodeRequest(body: unknown, options: CallerOptions = {}): Converted<Request> {
@@ -39,6 +39,8 @@ export function decodeRequest(body: unknown, options: CallerOptions = {}): Conve
     messages: input.messages,
     tools: decodeTools([{ tools, path: "tools" }, ...input.toolLists], warnings),
   };
+  const webSearch = decodeWebSearch([{ tools, path: "tools" }, ...input.toolLists], warnings);
+  if (webSearch) request.webSearch = webSearch;
   const set = <K extends keyof Request>(key: K, value: Request[K] | undefined) => {
     if (value !== undefined) request[key] = value;
   };

@@ -22,8 +22,6 @@ const MCP = capture("codex_request_mcp.json");
 const SEARCH = capture("codex_request_tool_search.json");
 const ALL = { FIRST, TURN2, TURN3, MCP, SEARCH };
 
-const WEB_SEARCH_DROPPED = "Dropped built-in tool(s) web_search: the upstream cannot run them";
-
 const text = (t: string) => ({ type: "text" as const, text: t });
 const texts = (item: any) => item.content.map((part: any) => text(part.text));
 const parts = (request: Request): Part[] => request.messages.flatMap((m) => m.content);
@@ -72,7 +70,9 @@ Deno.test("decodeRequest() reads Codex's tools for a model in its catalog", () =
     description: search.description,
     inputSchema: search.parameters,
   });
-  assert.deepEqual(warnings, [WEB_SEARCH_DROPPED]);
+  assert.deepEqual(warnings, []);
+  // Codex's web_search tool (live access) is served where the upstream can search
+  assert.deepEqual(value.webSearch, {});
   assert.deepEqual(value.thinking, { mode: "enabled", effort: "medium" });
   assert.deepEqual(value.toolChoice, { type: "auto" });
   assert.equal(value.parallelToolCalls, true);
@@ -94,7 +94,7 @@ Deno.test("decodeRequest() reads Codex's tools for a model it does not know: nam
   ]);
   assert.ok(!names.includes("apply_patch") && !names.includes("tool_search"));
   assert.equal(value.tools.length, 16);
-  assert.deepEqual(warnings, [WEB_SEARCH_DROPPED]);
+  assert.deepEqual(warnings, []);
   assert.equal(value.thinking, undefined, `reasoning {summary: "auto"} asks for no level`);
   const routes = toolRoutes(value.callerSettings?.tools);
   assert.deepEqual(routes.get("mcp__stub__lookup_word"), {
@@ -188,7 +188,7 @@ Deno.test("decodeRequest() reads Codex's replayed reasoning, shell call and appl
       }],
     },
   ]);
-  assert.deepEqual(warnings, [WEB_SEARCH_DROPPED]);
+  assert.deepEqual(warnings, []);
 });
 
 Deno.test("decodeRequest() reads a namespaced MCP call and its output parts", () => {
@@ -286,5 +286,5 @@ Deno.test("decodeRequest() reads Codex's tool_search round trip and the tools it
     name: "lookup_word",
     namespace: "mcp__stub",
   });
-  assert.deepEqual(warnings, [WEB_SEARCH_DROPPED]);
+  assert.deepEqual(warnings, []);
 });

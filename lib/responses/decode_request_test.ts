@@ -147,7 +147,11 @@ Deno.test("decodeRequest() reads a whole Codex request into the internal model",
   assert.deepEqual(value.toolChoice, { type: "auto" });
   assert.equal(value.parallelToolCalls, true);
   assert.equal(value.responseFormat, undefined);
-  assert.deepEqual(warnings, ["Dropped built-in tool(s) web_search: the upstream cannot run them"]);
+  assert.equal(value.webSearch, undefined);
+  assert.deepEqual(warnings, [
+    "Dropped the web_search tool: it asks for cached results only " +
+    "(external_web_access: false), which no other upstream serves",
+  ]);
 });
 
 Deno.test("decodeRequest() makes the freeform apply_patch tool a one-string function with its grammar", () => {
@@ -274,7 +278,7 @@ Deno.test("decodeRequest() drops items with no counterpart and outputs without a
       { role: "user", content: "go" },
       { type: "local_shell_call", call_id: "ls1", status: "completed", action: { type: "exec" } },
       { type: "local_shell_call_output", call_id: "ls1", output: "ok" },
-      { type: "web_search_call", id: "ws_1", status: "completed" },
+      { type: "image_generation_call", id: "ig_1", status: "completed" },
       { type: "local_shell_call", call_id: "ls2", status: "completed", action: { type: "exec" } },
       { type: "function_call_output", call_id: "call_gone", output: "stale" },
       { type: "compaction", encrypted_content: "x" },
@@ -284,7 +288,7 @@ Deno.test("decodeRequest() drops items with no counterpart and outputs without a
   assert.deepEqual(warnings, [
     "Dropped 2 input item(s) of type local_shell_call: the upstream has no such item",
     "Dropped 1 input item(s) of type local_shell_call_output: the upstream has no such item",
-    "Dropped 1 input item(s) of type web_search_call: the upstream has no such item",
+    "Dropped 1 input item(s) of type image_generation_call: the upstream has no such item",
     "Dropped 1 input item(s) of type compaction: the upstream has no such item",
     `Dropped the output of call "call_gone": no call with that call_id`,
   ]);
@@ -514,4 +518,71 @@ Deno.test("decodeRequest() takes 200,000 parts, items or tools without overflowi
   }).value;
   assert.equal(decoded.system.length, n);
   assert.equal(decoded.messages.at(-1)?.content.length, n + 1);
+});
+
+Deno.test("decodeRequest() reads a replayed web_search_call as the search the model ran", () => {
+  const { value, warnings } = decode({
+    input: [
+      { role: "user", content: "news?" },
+      {
+        type: "web_search_call",
+        status: "completed",
+        action: {
+          type: "search",
+          query: "news",
+          sources: [{ type: "url", url: "https://n.example/a" }],
+        },
+      },
+      {
+        type: "web_search_call",
+        status: "completed",
+        action: { type: "open_page", url: "https://n.example/a" },
+      },
+      { role: "assistant", content: [{ type: "output_text", text: "Here." }] },
+    ],
+  });
+  assert.deepEqual(value.messages[1], {
+    role: "assistant",
+    content: [
+      { type: "web_search_call", id: "ws_1", query: "news" },
+      {
+        type: "web_search_result",
+        callId: "ws_1",
+        sources: [{ url: "https://n.example/a", title: "n.example" }],
+      },
+      text("Here."),
+    ],
+  });
+  assert.deepEqual(warnings, []);
+});
+
+Deno.test("decodeRequest() keeps a live web_search tool, drops Codex's cached-only one", () => {
+  const live = decode({
+    input: "hi",
+    tools: [{
+      type: "web_search",
+      external_web_access: true,
+      filters: { allowed_domains: ["deno.com"] },
+      user_location: { type: "approximate", country: "NO", city: null },
+      search_context_size: "high",
+    }],
+  });
+  assert.deepEqual(live.value.webSearch, {
+    allowedDomains: ["deno.com"],
+    userLocation: { country: "NO" },
+  });
+  assert.deepEqual(live.warnings, []);
+  assert.deepEqual(
+    decode({ input: "hi", tools: [{ type: "web_search_preview" }] }).value.webSearch,
+    {},
+  );
+  const cached = decode({
+    input: "hi",
+    tools: [{ type: "web_search", external_web_access: false }],
+  });
+  assert.equal(cached.value.webSearch, undefined);
+  assert.deepEqual(cached.warnings, [
+    "Dropped the web_search tool: it asks for cached results only " +
+    "(external_web_access: false), which no other upstream serves",
+  ]);
 });

@@ -1,12 +1,19 @@
 /**
  * A Responses upstream's non-streamed answer as an internal Response: reasoning items become
  * thinking signed with their `encrypted_content` (origin `responses`, so it goes back only to a
- * Responses upstream), message items text, `function_call` items tool calls keyed by `call_id`.
- * Built-in tool items, which the proxy never asks for, are skipped with a warning.
+ * Responses upstream), message items text, `function_call` items tool calls keyed by `call_id`,
+ * `web_search_call` items searches (with the pages the answer's citations name). Other built-in
+ * tool items, which the proxy never asks for, are skipped with a warning.
  */
 import type { DecodeContext } from "../ir/codec.ts";
 import { ProxyError } from "../errors.ts";
-import type { Converted, Response, StopReason, ToolCallPart } from "../ir/types.ts";
+import type {
+  Converted,
+  Response,
+  StopReason,
+  ToolCallPart,
+  WebSearchSource,
+} from "../ir/types.ts";
 import { emptyUsage } from "../ir/types.ts";
 import { idOf } from "../ir/lenient.ts";
 import { argumentsOf } from "../openai/decode_response.ts";
@@ -15,6 +22,7 @@ import { upstreamFailure } from "./errors.ts";
 import { stopReasonOfIncomplete } from "./status.ts";
 import type { OutputItemIn, ResponseIn } from "./types.ts";
 import { usageOfResponses } from "./usage.ts";
+import { addCited, citationsOf, citedSources, searchOfItem } from "./web_search.ts";
 
 /** Decodes `output` and `usage`; a failed response is its own error, a non-object a 502. */
 export function decodeResponse(body: unknown, context: DecodeContext): Converted<Response> {
@@ -29,10 +37,15 @@ export function decodeResponse(body: unknown, context: DecodeContext): Converted
   const warnings: string[] = [];
   const content: Response["content"] = [];
   let refused = false;
+  const cited: WebSearchSource[] = [];
   for (const item of answer.output) {
     if (!isObject(item)) continue;
     refused = decodeItem(item as OutputItemIn, content, context, warnings) || refused;
+    if (item.type === "message") cited.push(...citedSources(item as OutputItemIn));
   }
+  const searches = content.filter((p) => p.type === "web_search_result");
+  // pages only the answer's citations name were found by the searches before it
+  if (searches.length > 0) addCited(searches.at(-1)!, cited);
   let stopReason: StopReason = answer.status === "incomplete"
     ? stopReasonOfIncomplete(answer.incomplete_details?.reason)
     : "end_turn";
@@ -49,6 +62,7 @@ export function decodeResponse(body: unknown, context: DecodeContext): Converted
       usage: {
         ...emptyUsage(),
         ...usageOfResponses(isObject(answer.usage) ? answer.usage : {}, (w) => warnings.push(w)),
+        ...(searches.length > 0 ? { serverToolUse: { webSearchRequests: searches.length } } : {}),
       },
     },
     warnings,
@@ -80,7 +94,9 @@ function decodeItem(
       for (const part of item.content ?? []) {
         const text = part?.type === "refusal" ? stringOf(part.refusal) : stringOf(part?.text);
         if (part?.type === "refusal") refused = true;
-        if (text?.trim()) content.push({ type: "text", text });
+        if (!text?.trim()) continue;
+        const citations = citationsOf(part?.annotations, text.length);
+        content.push({ type: "text", text, ...(citations.length ? { citations } : {}) });
       }
       return refused;
     }
@@ -88,6 +104,14 @@ function decodeItem(
     case "custom_tool_call":
       content.push(toolCallOf(item, context, warnings));
       return false;
+    case "web_search_call": {
+      const search = searchOfItem(item, context.newId);
+      if (search) {
+        content.push(...search);
+        return false;
+      }
+      break;
+    }
   }
   warnings.push(`Skipped an output item of type ${JSON.stringify(item.type)}`);
   return false;

@@ -41,7 +41,7 @@ Deno.test("decodeResponse() reads reasoning, text and calls, usage included", ()
         arguments: '{"url":"https://x.test"}',
       },
       { id: "fc_2", type: "function_call", call_id: "call_b", name: "Bash", arguments: '{"cmd":' },
-      { id: "ws_1", type: "web_search_call", status: "completed" },
+      { id: "ig_1", type: "image_generation_call", status: "completed" },
     ],
     usage: {
       input_tokens: 4523,
@@ -75,7 +75,7 @@ Deno.test("decodeResponse() reads reasoning, text and calls, usage included", ()
   });
   assert.deepEqual(warnings, [
     `Tool call "Bash" had arguments that are not a JSON object`,
-    `Skipped an output item of type "web_search_call"`,
+    `Skipped an output item of type "image_generation_call"`,
   ]);
 });
 
@@ -126,4 +126,77 @@ Deno.test("decodeResponse() turns a failed response into its error, keeping the 
   );
   assert.throws(() => decodeResponse([], CONTEXT), /not a JSON object/);
   assert.throws(() => decodeResponse({ id: "r" }, CONTEXT), /has no output/);
+});
+
+Deno.test("decodeResponse() reads web_search_call items as searches, cited pages joining them", () => {
+  const { value, warnings } = decodeResponse({
+    id: "resp_s",
+    status: "completed",
+    output: [
+      {
+        id: "ws_1",
+        type: "web_search_call",
+        status: "completed",
+        action: {
+          type: "search",
+          query: "deno 2.9",
+          sources: [{ type: "url", url: "https://deno.com/blog/v2.9" }],
+        },
+      },
+      {
+        id: "ws_2",
+        type: "web_search_call",
+        status: "completed",
+        action: { type: "open_page", url: "https://deno.com/blog/v2.9" },
+      },
+      {
+        id: "msg_1",
+        type: "message",
+        role: "assistant",
+        content: [{
+          type: "output_text",
+          text: "Deno 2.9 is out.",
+          annotations: [
+            {
+              type: "url_citation",
+              start_index: 0,
+              end_index: 16,
+              url: "https://deno.com/blog/v2.9",
+              title: "Deno 2.9",
+            },
+            {
+              type: "url_citation",
+              start_index: 0,
+              end_index: 4,
+              url: "https://github.com/denoland/deno",
+              title: "denoland/deno",
+            },
+          ],
+        }],
+      },
+    ],
+    usage: { input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+  }, CONTEXT);
+  assert.deepEqual(value.content, [
+    { type: "web_search_call", id: "ws_1", query: "deno 2.9" },
+    {
+      type: "web_search_result",
+      callId: "ws_1",
+      sources: [
+        { url: "https://deno.com/blog/v2.9", title: "Deno 2.9" },
+        { url: "https://github.com/denoland/deno", title: "denoland/deno" },
+      ],
+    },
+    {
+      type: "text",
+      text: "Deno 2.9 is out.",
+      citations: [
+        { url: "https://deno.com/blog/v2.9", title: "Deno 2.9", start: 0, end: 16 },
+        { url: "https://github.com/denoland/deno", title: "denoland/deno", start: 0, end: 4 },
+      ],
+    },
+  ]);
+  assert.deepEqual(value.usage.serverToolUse, { webSearchRequests: 1 });
+  assert.equal(value.stopReason, "end_turn");
+  assert.deepEqual(warnings, [`Skipped an output item of type "web_search_call"`]);
 });

@@ -3,12 +3,12 @@
  * tools as they are, `custom` (freeform) tools as functions taking one string with their grammar
  * written into the description, `namespace` tools flattened (lib/responses/tool_routes.ts),
  * Codex's client-run `tool_search` as a function (Codex runs the search; it is how a session on
- * a model in Codex's catalog reaches its MCP and sub-agent tools), and built-in tools
- * (`web_search`, `local_shell`, the hosted `tool_search`…), which no other upstream runs, dropped
- * with a warning.
+ * a model in Codex's catalog reaches its MCP and sub-agent tools), `web_search` as the request's
+ * web search (served where the upstream can search), and other built-in tools (`local_shell`,
+ * the hosted `tool_search`…), which no other upstream runs, dropped with a warning.
  */
 import { invalidRequest } from "../errors.ts";
-import type { ToolChoice, ToolDefinition } from "../ir/types.ts";
+import type { ToolChoice, ToolDefinition, WebSearchTool } from "../ir/types.ts";
 import { perTool } from "../json/remembered_tools.ts";
 import {
   expectObject,
@@ -21,6 +21,7 @@ import {
   requiredString,
 } from "../json/fields.ts";
 import { isClientToolSearch, qualifiedToolName, TOOL_SEARCH } from "./tool_routes.ts";
+import { isWebSearchTool, webSearchToolOf } from "./web_search.ts";
 
 /** The schema a freeform tool's single string argument is declared with. */
 export const CUSTOM_TOOL_SCHEMA: Record<string, unknown> = Object.freeze({
@@ -70,7 +71,7 @@ export function decodeTools(lists: ToolList[], warnings: string[]): ToolDefiniti
       if (type === "function" || type === "custom") add(decodeTool(tool, type, toolPath));
       else if (type === "namespace") decodeNamespace(tool, toolPath).forEach(add);
       else if (isClientToolSearch(tool)) add(decodeToolSearch(tool, toolPath));
-      else builtIn.add(type);
+      else if (!isWebSearchTool(type)) builtIn.add(type); // a search is decodeWebSearch's
     });
   }
   if (builtIn.size > 0) {
@@ -79,6 +80,28 @@ export function decodeTools(lists: ToolList[], warnings: string[]): ToolDefiniti
     );
   }
   return out;
+}
+
+/**
+ * The web search the caller's tools allow, if one does. Codex's cached mode
+ * (`external_web_access: false`) asks for OpenAI's cached index, which no other upstream has:
+ * such a search is dropped with a warning rather than run live against the caller's choice.
+ */
+export function decodeWebSearch(lists: ToolList[], warnings: string[]): WebSearchTool | undefined {
+  for (const { tools } of lists) {
+    for (const tool of tools) {
+      if (!isObject(tool) || typeof tool.type !== "string" || !isWebSearchTool(tool.type)) continue;
+      if (tool.external_web_access === false) {
+        warnings.push(
+          "Dropped the web_search tool: it asks for cached results only " +
+            "(external_web_access: false), which no other upstream serves",
+        );
+        return undefined;
+      }
+      return webSearchToolOf(tool);
+    }
+  }
+  return undefined;
 }
 
 function decodeTool(

@@ -4,7 +4,7 @@ import { qualifiedToolName, routeOf, toolRoutes } from "./tool_routes.ts";
 
 const SCHEMA = { type: "object", properties: { q: { type: "string" } } };
 
-Deno.test("decodeTools() flattens namespaces, keeps names unique and drops built-ins", () => {
+Deno.test("decodeTools() flattens namespaces, keeps names unique, drops built-ins but the web search", () => {
   const warnings: string[] = [];
   const tools = decodeTools([{
     path: "tools",
@@ -39,7 +39,7 @@ Deno.test("decodeTools() flattens namespaces, keeps names unique and drops built
   assert.deepEqual(tools[1].inputSchema, empty);
   assert.deepEqual(warnings, [
     `Dropped a second tool named "shell"`,
-    "Dropped built-in tool(s) web_search, local_shell: the upstream cannot run them",
+    "Dropped built-in tool(s) local_shell: the upstream cannot run them",
   ]);
 });
 

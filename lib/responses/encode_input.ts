@@ -16,6 +16,7 @@ import type {
   ToolResultPart,
 } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
+import { webSearchText } from "../ir/web_search.ts";
 import { urlOfSource } from "../openai/_media.ts";
 import type { InputContentOut, InputItemOut } from "./types.ts";
 
@@ -116,6 +117,11 @@ function encodeAssistant(
   for (const part of content) {
     if (part.type === "text") {
       if (part.text.trim()) texts.push({ type: "output_text", text: part.text });
+      continue;
+    }
+    if (part.type === "web_search_call" || part.type === "web_search_result") {
+      // a search goes back as text: an item needs the upstream's stored state to be read
+      texts.push({ type: "output_text", text: webSearchText(part) });
       continue;
     }
     flush();

@@ -3,8 +3,8 @@
  * `store: false` (the proxy sends the whole conversation every time), and when thinking is asked
  * for, `reasoning: {effort, summary: "auto"}` with `include: ["reasoning.encrypted_content"]` so
  * that the upstream's reasoning can be replayed on the next turn. Tool names are fitted to 64
- * characters; what has no counterpart (`stop`, `top_k`, `seed`, penalties) is dropped with a
- * warning.
+ * characters; a web search is its `web_search` tool; what has no counterpart (`stop`, `top_k`,
+ * `seed`, penalties) is dropped with a warning.
  */
 import type { UpstreamRequest, UpstreamTarget } from "../ir/codec.ts";
 import { fitIdentifier, fitToolNames } from "../ir/ids.ts";
@@ -14,6 +14,8 @@ import { allToolNames, clampTemperature, MAX_TOOL_NAME } from "../openai/encode_
 import { reasoningEffortOf } from "../openai/reasoning_effort.ts";
 import { perTool } from "../json/remembered_tools.ts";
 import { encodeInput } from "./encode_input.ts";
+import { otherServerTools } from "../ir/web_search.ts";
+import { encodeWebSearch, SEARCH_SOURCES } from "./web_search.ts";
 import type { FunctionToolOut, ToolChoiceOut } from "./types.ts";
 
 const MAX_USER = 64;
@@ -31,7 +33,13 @@ export function encodeRequest(
   if (instructions) body.instructions = instructions;
   body.input = input;
   const hasTools = request.tools.length > 0;
-  if (hasTools) body.tools = request.tools.map((tool) => encodeTool(tool, toolName(tool.name)));
+  const tools: unknown[] = request.tools.map((tool) => encodeTool(tool, toolName(tool.name)));
+  if (request.webSearch) {
+    const search = encodeWebSearch(request.webSearch, warnings);
+    tools.push(search.tool);
+    Object.assign(body, search.fields);
+  }
+  if (tools.length > 0) body.tools = tools;
   if (hasTools && request.toolChoice) {
     body.tool_choice = encodeToolChoice(request.toolChoice, toolName);
   }
@@ -40,7 +48,10 @@ export function encodeRequest(
   const temperature = request.temperature ?? target.temperature;
   if (temperature !== undefined) body.temperature = clampTemperature(temperature, warnings);
   if (request.topP !== undefined) body.top_p = request.topP;
-  Object.assign(body, encodeReasoning(request, target));
+  const reasoning = encodeReasoning(request, target);
+  if (reasoning.reasoning) body.reasoning = reasoning.reasoning;
+  const include = [...reasoning.include, ...(request.webSearch ? [SEARCH_SOURCES] : [])];
+  if (include.length > 0) body.include = include;
   if (request.responseFormat) body.text = { format: encodeFormat(request.responseFormat) };
   if (request.user) body.user = fitIdentifier(request.user, MAX_USER);
   body.store = false;
@@ -56,12 +67,15 @@ export function encodeRequest(
  * `reasoning` and `include`, when thinking is asked for (or models.yaml fixes an effort); nothing
  * when it is disabled or not mentioned, or when the model's `thinking_style` is `none`.
  */
-function encodeReasoning(request: Request, target: UpstreamTarget): Record<string, unknown> {
-  if (target.thinkingStyle === "none") return {};
+function encodeReasoning(
+  request: Request,
+  target: UpstreamTarget,
+): { reasoning?: Record<string, unknown>; include: string[] } {
+  if (target.thinkingStyle === "none") return { include: [] };
   const effort = reasoningEffortOf(request.thinking, target.reasoningEffort);
   const asked = effort !== undefined ||
     (request.thinking !== undefined && request.thinking.mode !== "disabled");
-  if (!asked) return {};
+  if (!asked) return { include: [] };
   return {
     reasoning: { ...(effort ? { effort } : {}), summary: "auto" },
     include: ["reasoning.encrypted_content"],
@@ -112,10 +126,9 @@ function encodeFormat(format: ResponseFormat): Record<string, unknown> {
 /** Warnings for the settings a Responses upstream has no field for. */
 function unsupported(request: Request): string[] {
   const out: string[] = [];
-  if (request.serverTools?.length) {
-    out.push(
-      `Dropped ${request.serverTools.length} server tool(s): only Anthropic upstreams run them`,
-    );
+  const server = otherServerTools(request);
+  if (server.length) {
+    out.push(`Dropped ${server.length} server tool(s): only Anthropic upstreams run them`);
   }
   if (request.stopSequences?.length) out.push(`Dropped "stop": Responses upstreams have none`);
   if (request.topK !== undefined) out.push(`Dropped "top_k": Responses upstreams have none`);

@@ -206,7 +206,7 @@ Deno.test("encodeRequest() writes text.format flat and drops what Responses has 
     topK: 40,
     seed: 7,
     presencePenalty: 0.1,
-    serverTools: [{ type: "web_search_20250305", name: "web_search" }],
+    serverTools: [{ type: "web_fetch_20250910", name: "web_fetch" }],
     user: "u".repeat(100),
     messages: [{
       role: "user",
@@ -269,4 +269,69 @@ Deno.test("encodeRequest() sends 200,000 calls and results without overflowing t
   const input = value.body.input as Array<{ type: string }>;
   assert.equal(input.filter((i) => i.type === "function_call").length, n);
   assert.equal(input.filter((i) => i.type === "function_call_output").length, n);
+});
+
+Deno.test("encodeRequest() sends a search in the history as assistant text, no item id needed", () => {
+  const { value, warnings } = encode({
+    messages: [
+      { role: "user", content: [{ type: "text", text: "News?" }] },
+      {
+        role: "assistant",
+        content: [
+          { type: "web_search_call", id: "srvtoolu_1", query: "news" },
+          {
+            type: "web_search_result",
+            callId: "srvtoolu_1",
+            sources: [],
+            errorCode: "unavailable",
+          },
+          { type: "text", text: "I could not search." },
+        ],
+      },
+    ],
+  });
+  assert.deepEqual((value.body.input as unknown[])[1], {
+    type: "message",
+    role: "assistant",
+    content: [
+      { type: "output_text", text: 'Searched the web for "news".' },
+      { type: "output_text", text: "The web search failed (unavailable)." },
+      { type: "output_text", text: "I could not search." },
+    ],
+  });
+  assert.deepEqual(warnings, []);
+});
+
+Deno.test("encodeRequest() asks a Responses upstream for a search with its pages listed", () => {
+  const { value, warnings } = encode({
+    tools: [{ name: "Read", inputSchema: { type: "object" } }],
+    thinking: { mode: "enabled", effort: "high" },
+    serverTools: [{ type: "web_search_20250305", name: "web_search", max_uses: 4 }],
+    webSearch: {
+      maxUses: 4,
+      allowedDomains: ["deno.com"],
+      blockedDomains: ["spam.example"],
+      userLocation: { country: "NO" },
+    },
+  });
+  assert.deepEqual(value.body.tools, [
+    { type: "function", name: "Read", parameters: { type: "object" } },
+    {
+      type: "web_search",
+      filters: { allowed_domains: ["deno.com"] },
+      user_location: { type: "approximate", country: "NO" },
+    },
+  ]);
+  assert.equal(value.body.max_tool_calls, 4);
+  assert.deepEqual(value.body.include, [
+    "reasoning.encrypted_content",
+    "web_search_call.action.sources",
+  ]);
+  assert.deepEqual(warnings, [
+    "Dropped blocked_domains: the Responses web search takes only allowed domains",
+  ]);
+  const plain = encode({ webSearch: {} });
+  assert.deepEqual(plain.value.body.tools, [{ type: "web_search" }]);
+  assert.deepEqual(plain.value.body.include, ["web_search_call.action.sources"]);
+  assert.equal(plain.value.body.tool_choice, undefined);
 });

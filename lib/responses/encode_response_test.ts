@@ -193,3 +193,72 @@ Deno.test("encodeResponse() without the request answers calls as plain function 
   }]);
   assert.equal(body.tools, undefined);
 });
+
+Deno.test("encodeResponse() writes a search as a web_search_call item with its query and pages", () => {
+  const body = encodeResponse(
+    answer([
+      { type: "web_search_call", id: "srvtoolu_1", query: "deno 2.9" },
+      {
+        type: "web_search_result",
+        callId: "srvtoolu_1",
+        sources: [{ url: "https://deno.com", title: "Deno" }],
+      },
+      { type: "web_search_call", id: "srvtoolu_2", query: "deno 3" },
+      { type: "web_search_result", callId: "srvtoolu_2", sources: [], errorCode: "unavailable" },
+      { type: "text", text: "Deno 2.9 is out." },
+    ]),
+    OPTIONS,
+    REQUEST,
+  );
+  assert.deepEqual(body.output, [
+    {
+      id: "ws_msg_01X_0",
+      type: "web_search_call",
+      status: "completed",
+      action: {
+        type: "search",
+        query: "deno 2.9",
+        sources: [{ type: "url", url: "https://deno.com" }],
+      },
+    },
+    {
+      id: "ws_msg_01X_1",
+      type: "web_search_call",
+      status: "failed",
+      action: { type: "search", query: "deno 3" },
+    },
+    {
+      id: "msg_msg_01X_2",
+      type: "message",
+      status: "completed",
+      role: "assistant",
+      content: [{ type: "output_text", text: "Deno 2.9 is out.", annotations: [] }],
+    },
+  ]);
+});
+
+Deno.test("encodeResponse() annotates the message with url_citations at their place in it", () => {
+  const body = encodeResponse(
+    answer([
+      { type: "text", text: "Yes. " },
+      {
+        type: "text",
+        text: "Deno 2.9 is out.",
+        citations: [{ url: "https://deno.com/blog", title: "Deno blog", start: 0, end: 8 }],
+      },
+    ]),
+    OPTIONS,
+    REQUEST,
+  );
+  assert.deepEqual((body.output as Array<{ content: unknown }>)[0].content, [{
+    type: "output_text",
+    text: "Yes. Deno 2.9 is out.",
+    annotations: [{
+      type: "url_citation",
+      start_index: 5,
+      end_index: 13,
+      url: "https://deno.com/blog",
+      title: "Deno blog",
+    }],
+  }]);
+});

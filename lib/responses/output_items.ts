@@ -2,18 +2,18 @@
  * The output items a Responses caller receives, whole or streamed: `message` for answer text,
  * `reasoning` for thinking (its proof in `encrypted_content`), `function_call` (with its
  * `namespace` for a namespaced tool), for the caller's freeform tools `custom_tool_call` with the
- * raw `input`, and for Codex's client-run search `tool_search_call` with its arguments as an
- * object. Item ids are made from the response id and the item's position; they are never sent
- * upstream.
+ * raw `input`, for Codex's client-run search `tool_search_call` with its arguments as an
+ * object, and `web_search_call` for a search the upstream ran. Item ids are made from the
+ * response id and the item's position; they are never sent upstream.
  */
 import type { StreamEncoderOptions } from "../ir/codec.ts";
 import { callerCallId } from "../ir/ids.ts";
-import type { Signature } from "../ir/types.ts";
+import type { Signature, WebSearchResultPart } from "../ir/types.ts";
 import { unreachable } from "../ir/types.ts";
 import { isObject } from "../json/fields.ts";
 import { encryptedContentOf } from "./reasoning_proof.ts";
 import { routeOf, type ToolRoute } from "./tool_routes.ts";
-import type { ItemStatus, OutputItemOut, SummaryTextOut } from "./types.ts";
+import type { ItemStatus, OutputItemOut, SummaryTextOut, UrlCitationOut } from "./types.ts";
 
 /** `resp_<upstream id>`, so the caller's id still leads back to the upstream's. */
 export function responseIdOf(id: string, options: StreamEncoderOptions): string {
@@ -28,13 +28,18 @@ export function itemIdOf(prefix: string, responseId: string, index: number): str
   return `${prefix}_${responseId.slice(responseId.startsWith("resp_") ? 5 : 0)}_${index}`;
 }
 
-export function messageItem(id: string, text: string, status: ItemStatus): OutputItemOut {
+export function messageItem(
+  id: string,
+  text: string,
+  status: ItemStatus,
+  annotations: UrlCitationOut[] = [],
+): OutputItemOut {
   return {
     id,
     type: "message",
     status,
     role: "assistant",
-    content: status === "in_progress" ? [] : [{ type: "output_text", text, annotations: [] }],
+    content: status === "in_progress" ? [] : [{ type: "output_text", text, annotations }],
   };
 }
 
@@ -42,6 +47,26 @@ export function messageItem(id: string, text: string, status: ItemStatus): Outpu
 export function reasoningItem(id: string, text: string, proof?: string): OutputItemOut {
   const summary: SummaryTextOut[] = text ? [{ type: "summary_text", text }] : [];
   return { id, type: "reasoning", summary, ...(proof ? { encrypted_content: proof } : {}) };
+}
+
+/**
+ * A search the upstream ran, as OpenAI writes one: an action `search` with its query and, once
+ * known, the pages it found (OpenAI lists them when asked to; a client that did not ask skips
+ * them). A search that failed is `failed`.
+ */
+export function webSearchItem(
+  id: string,
+  query: string,
+  result?: Pick<WebSearchResultPart, "sources" | "errorCode">,
+): OutputItemOut {
+  const status = !result ? "in_progress" : result.errorCode !== undefined ? "failed" : "completed";
+  const sources = result?.sources.map((s) => ({ type: "url" as const, url: s.url }));
+  return {
+    id,
+    type: "web_search_call",
+    status,
+    action: { type: "search", query, ...(sources?.length ? { sources } : {}) },
+  };
 }
 
 /** The `encrypted_content` for a thinking signature, if there is one. */

@@ -2,7 +2,9 @@
  * A Responses upstream's SSE stream, fed to the Assembler as loose facts. Each output item is a
  * block of its own; reasoning summary parts become paragraphs of one thinking block whose
  * signature is the item's final `encrypted_content` (only `output_item.done` carries it);
- * function-call arguments arrive as deltas, or (some compatible servers) only whole in `.done`.
+ * function-call arguments arrive as deltas, or (some compatible servers) only whole in `.done`;
+ * a `web_search_call` is a search with its result when it is done (pages only the answer's
+ * citations name follow the answer's text, which is never held back for them).
  * `response.completed` / `.incomplete` give the stop reason and usage; `response.failed` and
  * `error` events end the stream as an error. Unknown events are skipped.
  */
@@ -17,6 +19,8 @@ import { upstreamFailure } from "./errors.ts";
 import { stopReasonOfIncomplete } from "./status.ts";
 import type { OutputItemIn, ResponseIn, StreamEventIn } from "./types.ts";
 import { usageOfResponses } from "./usage.ts";
+import { addCited, citedSources, searchOfItem } from "./web_search.ts";
+import type { WebSearchResultPart } from "../ir/types.ts";
 
 /** Makes the decoder for one upstream stream. */
 export function createStreamDecoder(assembler: Assembler, context: DecodeContext): StreamDecoder {
@@ -38,6 +42,9 @@ class ResponsesStreamDecoder implements StreamDecoder {
   #items = new Map<string, ItemState>();
   #refused = false;
   #ended = false;
+  /** The result of the latest search, which pages cited later join; how many searches ran. */
+  #search: WebSearchResultPart | undefined;
+  #searches = 0;
 
   constructor(assembler: Assembler, context: DecodeContext) {
     this.#assembler = assembler;
@@ -178,7 +185,9 @@ class ResponsesStreamDecoder implements StreamDecoder {
             a.text(part?.text ?? part?.refusal ?? "");
           }
         }
-        return;
+        return this.#cited(item);
+      case "web_search_call":
+        return this.#webSearch(item);
       case "function_call":
         if (!state) {
           this.#items.set(key, { type: "function_call", sent: "" });
@@ -193,6 +202,25 @@ class ResponsesStreamDecoder implements StreamDecoder {
         });
         return;
     }
+  }
+
+  #webSearch(item: OutputItemIn): void {
+    const search = searchOfItem(item, this.#context.newId);
+    if (!search) return;
+    const [call, result] = search;
+    const a = this.#assembler;
+    a.webSearchCall(call.id, call.query);
+    a.webSearchResult(result.callId, result.sources, result.errorCode);
+    // a copy: the pages told are the caller's now, and later citations must not change them
+    this.#search = { ...result, sources: result.sources.map((source) => ({ ...source })) };
+    a.addUsage({ serverToolUse: { webSearchRequests: ++this.#searches } });
+  }
+
+  /** Pages a message cites that its search did not list: a result of their own, after it. */
+  #cited(item: OutputItemIn): void {
+    if (!this.#search) return;
+    const added = addCited(this.#search, citedSources(item));
+    if (added.length > 0) this.#assembler.webSearchResult(this.#search.callId, added);
   }
 
   #finish(response: ResponseIn): void {

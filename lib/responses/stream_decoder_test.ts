@@ -305,3 +305,62 @@ Deno.test("createStreamDecoder() is ended by response.completed and reads nothin
   );
   assert.deepEqual(texts, ["Hi"]);
 });
+
+Deno.test("createStreamDecoder() reads a web_search_call as a search, cited pages after the text", () => {
+  const search = {
+    id: "ws_1",
+    type: "web_search_call",
+    status: "completed",
+    action: { type: "search", query: "deno", sources: [{ type: "url", url: "https://deno.com/" }] },
+  };
+  const text = "Deno is a runtime.";
+  const message = {
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    content: [{
+      type: "output_text",
+      text,
+      annotations: [
+        { type: "url_citation", start_index: 0, end_index: 4, url: "https://deno.com/" },
+        { type: "url_citation", start_index: 0, end_index: 4, url: "https://docs.deno.com/" },
+      ],
+    }],
+  };
+  const events = run(sse(
+    created,
+    {
+      type: "response.output_item.added",
+      output_index: 0,
+      item: { ...search, status: "in_progress", action: { type: "search" } },
+    },
+    { type: "response.web_search_call.searching", output_index: 0, item_id: "ws_1" },
+    { type: "response.output_item.done", output_index: 0, item: search },
+    {
+      type: "response.output_item.added",
+      output_index: 1,
+      item: { ...message, content: [] },
+    },
+    { type: "response.output_text.delta", output_index: 1, content_index: 0, delta: text },
+    { type: "response.output_item.done", output_index: 1, item: message },
+    completed(),
+  ));
+  assert.deepEqual(events.flatMap((e) => e.type === "block_start" ? [e.block] : []), [
+    { type: "web_search_call", id: "ws_1", query: "deno" },
+    {
+      type: "web_search_result",
+      callId: "ws_1",
+      sources: [{ url: "https://deno.com/", title: "deno.com" }],
+    },
+    { type: "text" },
+    {
+      type: "web_search_result",
+      callId: "ws_1",
+      sources: [{ url: "https://docs.deno.com/", title: "docs.deno.com" }],
+    },
+  ]);
+  const end = events.find((e) => e.type === "message_delta");
+  assert.ok(end?.type === "message_delta");
+  assert.equal(end.stopReason, "end_turn");
+  assert.deepEqual(end.usage.serverToolUse, { webSearchRequests: 1 });
+});

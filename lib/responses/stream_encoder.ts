@@ -6,6 +6,8 @@
  * after the first byte, or an upstream that stopped early (the Assembler reports it as an
  * error), is `response.failed` with a code Codex acts on: never `completed`.
  *
+ * A search is a `web_search_call` item, done with the pages of the result that follows it.
+ *
  * Codex keeps every item it sees done and runs every call among them even when the response then
  * fails (its retry carries on from them), so a call is reported done only once the next event
  * shows the upstream went on: a call the failure cut short, whose arguments the Assembler closed
@@ -34,6 +36,7 @@ import {
   messageItem,
   reasoningItem,
   responseIdOf,
+  webSearchItem,
 } from "./output_items.ts";
 import { encryptedContentOf, encryptedContentOfRedacted } from "./reasoning_proof.ts";
 import { type ResponseHead, responseJson } from "./response_object.ts";
@@ -49,10 +52,13 @@ export function createStreamEncoder(
   return new ResponsesStreamEncoder(request, options);
 }
 
+type WebSearchResultBlock = Extract<BlockStart, { type: "web_search_result" }>;
+
 type OpenItem =
   | { kind: "message"; id: string; index: number; text: string }
   | { kind: "reasoning"; id: string; index: number; text: string; proof?: string }
-  | { kind: "call"; id: string; index: number; call: CallFacts };
+  | { kind: "call"; id: string; index: number; call: CallFacts }
+  | { kind: "search"; id: string; index: number; callId: string; query: string };
 
 class ResponsesStreamEncoder implements StreamEncoder {
   readonly contentType = "text/event-stream";
@@ -66,6 +72,8 @@ class ResponsesStreamEncoder implements StreamEncoder {
   #open: OpenItem | undefined;
   /** A call whose block has closed, reported done when the next event is not a failure. */
   #held: Extract<OpenItem, { kind: "call" }> | undefined;
+  /** A search whose block has closed, reported done with the result that follows it. */
+  #heldSearch: Extract<OpenItem, { kind: "search" }> | undefined;
   #stop: { reason: StopReason; usage: Usage } | undefined;
   #ended = false;
   /** The caller's model name, for a failure before `message_start`. */
@@ -89,6 +97,9 @@ class ResponsesStreamEncoder implements StreamEncoder {
   encode(event: StreamEvent): string {
     if (this.#ended) return "";
     if (event.type === "error") return this.#fail(event.error);
+    if (event.type === "block_start" && event.block.type === "web_search_result") {
+      return this.#releaseHeld(event.block); // its pages go on the search's item
+    }
     return this.#releaseHeld() + this.#encodeEvent(event);
   }
 
@@ -162,6 +173,18 @@ class ResponsesStreamEncoder implements StreamEncoder {
           item: callItem(id, call, "in_progress"),
         });
       }
+      case "web_search_call": {
+        const id = itemIdOf("ws", responseId, index);
+        this.#open = { kind: "search", id, index, callId: block.id, query: block.query };
+        const at = { output_index: index, item_id: id };
+        return this.#event("response.output_item.added", {
+          output_index: index,
+          item: webSearchItem(id, block.query),
+        }) + this.#event("response.web_search_call.in_progress", at) +
+          this.#event("response.web_search_call.searching", at);
+      }
+      case "web_search_result":
+        return ""; // told on the search's item (see encode)
       default:
         return unreachable(block);
     }
@@ -215,6 +238,10 @@ class ResponsesStreamEncoder implements StreamEncoder {
       this.#held = open;
       return "";
     }
+    if (open.kind === "search") {
+      this.#heldSearch = open;
+      return "";
+    }
     const at = { item_id: open.id, output_index: open.index };
     let out = "";
     let item: OutputItemOut;
@@ -246,8 +273,22 @@ class ResponsesStreamEncoder implements StreamEncoder {
     return out + this.#itemDone(open.index, item);
   }
 
-  /** The held call's closing events, now that the stream has gone on past it. */
-  #releaseHeld(): string {
+  /**
+   * The held call's or search's closing events, now that the stream has gone on past it; a
+   * search's pages when `result` answers it.
+   */
+  #releaseHeld(result?: WebSearchResultBlock): string {
+    const search = this.#heldSearch;
+    if (search) {
+      this.#heldSearch = undefined;
+      const found: Pick<WebSearchResultBlock, "sources" | "errorCode"> =
+        result?.callId === search.callId ? result : { sources: [] };
+      const item = webSearchItem(search.id, search.query, found);
+      const at = { output_index: search.index, item_id: search.id };
+      return (found.errorCode === undefined
+        ? this.#event("response.web_search_call.completed", at)
+        : "") + this.#itemDone(search.index, item);
+    }
     const held = this.#held;
     if (!held) return "";
     this.#held = undefined;
@@ -308,6 +349,7 @@ class ResponsesStreamEncoder implements StreamEncoder {
     const start = this.#head ? "" : this.#start("", this.#model);
     this.#ended = true;
     this.#held = undefined; // cut short, or at least never confirmed: Codex must not run it
+    this.#heldSearch = undefined;
     const failed: ResponseHead = { ...this.#head!, status: "failed", error: failureOf(error) };
     return start + this.#lifecycle("response.failed", failed);
   }

@@ -435,3 +435,63 @@ Deno.test("createStreamEncoder() opens the response before a failure that came f
     },
   ]);
 });
+
+Deno.test("createStreamEncoder() writes a search as a web_search_call, done with its pages", () => {
+  const events = parse(encode([
+    start(),
+    block(0, { type: "web_search_call", id: "srvtoolu_1", query: "deno" }),
+    stop(0),
+    block(1, {
+      type: "web_search_result",
+      callId: "srvtoolu_1",
+      sources: [{ url: "https://deno.com", title: "Deno" }],
+    }),
+    stop(1),
+    block(2, { type: "web_search_call", id: "srvtoolu_2", query: "deno 3" }),
+    stop(2),
+    block(3, { type: "text" }),
+    delta(3, { type: "text", text: "Yes." }),
+    stop(3),
+    ...end(),
+  ]));
+  const searched = {
+    id: "ws_abc_0",
+    type: "web_search_call",
+    status: "completed",
+    action: { type: "search", query: "deno", sources: [{ type: "url", url: "https://deno.com" }] },
+  };
+  const unanswered = {
+    id: "ws_abc_1",
+    type: "web_search_call",
+    status: "completed",
+    action: { type: "search", query: "deno 3" },
+  };
+  assert.deepEqual(events.slice(2, 12), [
+    {
+      type: "response.output_item.added",
+      output_index: 0,
+      item: {
+        id: "ws_abc_0",
+        type: "web_search_call",
+        status: "in_progress",
+        action: { type: "search", query: "deno" },
+      },
+    },
+    { type: "response.web_search_call.in_progress", output_index: 0, item_id: "ws_abc_0" },
+    { type: "response.web_search_call.searching", output_index: 0, item_id: "ws_abc_0" },
+    { type: "response.web_search_call.completed", output_index: 0, item_id: "ws_abc_0" },
+    { type: "response.output_item.done", output_index: 0, item: searched },
+    {
+      type: "response.output_item.added",
+      output_index: 1,
+      item: { ...unanswered, status: "in_progress" },
+    },
+    { type: "response.web_search_call.in_progress", output_index: 1, item_id: "ws_abc_1" },
+    { type: "response.web_search_call.searching", output_index: 1, item_id: "ws_abc_1" },
+    { type: "response.web_search_call.completed", output_index: 1, item_id: "ws_abc_1" },
+    { type: "response.output_item.done", output_index: 1, item: unanswered },
+  ]);
+  const completed = events.at(-1) as { response: { output: Array<{ type: string }> } };
+  assert.deepEqual(completed.response.output.slice(0, 2), [searched, unanswered]);
+  assert.equal(completed.response.output[2].type, "message");
+});

@@ -32,7 +32,7 @@ export interface OutputItemIn {
   status?: string | null;
   // message
   role?: string | null;
-  content?: Array<{ type?: string | null; text?: string | null; refusal?: string | null }> | null;
+  content?: Array<OutputContentIn> | null;
   // reasoning
   summary?: Array<{ type?: string | null; text?: string | null }> | null;
   encrypted_content?: string | null;
@@ -42,6 +42,33 @@ export interface OutputItemIn {
   namespace?: string | null;
   arguments?: string | null;
   input?: string | null;
+  // web_search_call
+  action?: WebSearchActionIn | null;
+}
+
+/** A part of a message item's content. */
+export interface OutputContentIn {
+  type?: string | null;
+  text?: string | null;
+  refusal?: string | null;
+  annotations?: AnnotationIn[] | null;
+}
+
+/** An annotation on output text; a `url_citation` names a page a search found. */
+export interface AnnotationIn {
+  type?: string | null;
+  url?: string | null;
+  title?: string | null;
+  start_index?: number | null;
+  end_index?: number | null;
+}
+
+/** What a `web_search_call` did: a `search` (its pages with `include`), or opening a page. */
+export interface WebSearchActionIn {
+  type?: string | null;
+  query?: string | null;
+  queries?: string[] | null;
+  sources?: Array<{ type?: string | null; url?: string | null }> | null;
 }
 
 /** A response object as an upstream sends it (whole, or inside a stream event). */
@@ -116,7 +143,16 @@ export type ToolChoiceOut = "auto" | "required" | "none" | { type: "function"; n
 export interface OutputTextOut {
   type: "output_text";
   text: string;
-  annotations: [];
+  annotations: UrlCitationOut[];
+}
+
+/** A page that supports part of a message's text, by character offsets into it. */
+export interface UrlCitationOut {
+  type: "url_citation";
+  start_index: number;
+  end_index: number;
+  url: string;
+  title: string;
 }
 
 /** An output item the proxy writes for a Responses caller. */
@@ -160,6 +196,12 @@ export type OutputItemOut =
     execution: "client";
     /** The search's arguments as an object (`{query, limit}`), not JSON text. */
     arguments: unknown;
+  }
+  | {
+    id: string;
+    type: "web_search_call";
+    status: "in_progress" | "completed" | "failed";
+    action: { type: "search"; query: string; sources?: Array<{ type: "url"; url: string }> };
   };
 
 export type ItemStatus = "in_progress" | "completed" | "incomplete";

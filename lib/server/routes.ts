@@ -148,11 +148,6 @@ function found({ dialect, route }: Mounted, model: string | undefined): Match {
 /** The registry's routes. */
 const TABLE = new RouteTable(DIALECTS.map((d) => [d, CODECS[d].routes] as const));
 
-/** The dialect a canonical path (or, off every prefix, its auth header style) implies. */
-export function dialectOfPath(path: string, headers: Headers): Dialect {
-  return TABLE.dialectOf(path, headers);
-}
-
 /** Folds the accepted aliases into canonical paths. */
 export function canonicalPath(path: string, headers: Headers): string {
   return TABLE.canonical(path, headers);
@@ -169,7 +164,7 @@ export function matchRoute(method: string, path: string, headers: Headers): Matc
   if (!own) return TABLE.match(method, path, headers);
   return method === "GET"
     ? { ok: true, endpoint: own }
-    : { ok: false, status: 405, dialect: dialectOfPath(path, headers), allow: "GET" };
+    : { ok: false, status: 405, dialect: TABLE.dialectOf(path, headers), allow: "GET" };
 }
 
 /** The server's own endpoints, which belong to no dialect (all GET). */

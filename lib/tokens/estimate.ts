@@ -7,6 +7,7 @@ import type { ImagePricing } from "../ir/endpoint.ts";
 import type { Part, Request, ToolDefinition } from "../ir/types.ts";
 import { isShared } from "../json/remembered_tools.ts";
 import { unreachable } from "../ir/types.ts";
+import { webSearchText } from "../ir/web_search.ts";
 import { imageTokens } from "./image_tokens.ts";
 
 /** Per-message and per-tool framing the chat templates add. */
@@ -104,6 +105,9 @@ function partTokens(
       for (const inner of part.content) n += partTokens(inner, count, images);
       return n;
     }
+    case "web_search_call":
+    case "web_search_result":
+      return 8 + count(webSearchText(part));
     default:
       return unreachable(part);
   }

@@ -182,6 +182,14 @@ export function checkAnswer(answer: Answer, ctx: Context, reply: Reply | Failure
   expected.forEach((want, i) => {
     const got = answer.blocks[i];
     if (want.type === "text" && got.type === "text") assert.equal(got.text, want.text);
+    if (want.type === "web_search" && got.type === "web_search") {
+      assert.equal(got.query, want.query);
+      const titled = ck.sourceTitles !== false &&
+        (uk.sourceTitles !== "whole" || ctx.mode === "whole");
+      const pages = (sources: typeof want.sources) =>
+        sources.map(({ url, title }) => titled ? { url, title } : { url });
+      assert.deepEqual(pages(got.sources), pages(want.sources));
+    }
     if (want.type === "thinking" && got.type === "thinking") {
       assert.equal(got.text, want.text);
       if (!own && !uk.signature.thinking) unsigned.push(want.text);

@@ -8,6 +8,7 @@ import { broken, endings, failures } from "./endings.ts";
 import { basics, media } from "./messages.ts";
 import { replayTo } from "./replay.ts";
 import { tools } from "./tools.ts";
+import { webSearch } from "./web_search.ts";
 
 export const SCENARIOS: Scenario[] = [
   ...basics(),
@@ -16,5 +17,6 @@ export const SCENARIOS: Scenario[] = [
   ...endings(),
   ...failures(),
   ...broken(),
+  ...webSearch(),
   ...DIALECTS.map(replayTo),
 ];

@@ -14,6 +14,7 @@ import {
   pieces,
   plainSchema,
   type Reply,
+  type SearchBlock,
   type Sent,
   type SentPart,
   sseText,
@@ -56,6 +57,9 @@ const STOP_BACK: Record<string, Stop> = {
 
 /** Thinking budgets that stand for each effort. */
 const BUDGET = { low: 1024, high: 31999 };
+
+/** Anthropic's web search as Claude Code declares it. */
+const WEB_SEARCH_TOOL = { type: "web_search_20250305", name: "web_search", max_uses: 8 };
 
 // ---- caller ----
 
@@ -124,6 +128,7 @@ function readUsage(u: any): Partial<Usage> {
     output: u.output_tokens,
     cacheRead,
     cacheWrite,
+    ...(u.server_tool_use ? { searches: u.server_tool_use.web_search_requests } : {}),
   };
 }
 
@@ -135,7 +140,40 @@ function blockOf(b: any): AnswerBlock | undefined {
       return { type: "thinking", text: b.thinking, signature: b.signature };
     case "tool_use":
       return { type: "tool_call", id: b.id, name: b.name, args: b.input };
+    case "server_tool_use":
+      assert.equal(b.name, "web_search");
+      assert.match(b.id, /^srvtoolu_/);
+      return { type: "web_search", query: b.input.query, sources: [] };
   }
+}
+
+/**
+ * The answer's blocks; a search's result joins its `server_tool_use`, which it must answer and
+ * follow at once, as Anthropic writes them.
+ */
+function blocksOf(content: any[]): AnswerBlock[] {
+  const out: AnswerBlock[] = [];
+  content.forEach((b, i) => {
+    if (b.type !== "web_search_tool_result") {
+      const block = blockOf(b);
+      if (block) out.push(block);
+      return;
+    }
+    const search = out.at(-1);
+    assert.ok(search?.type === "web_search", "a search result follows its search");
+    assert.equal(b.tool_use_id, content[i - 1].id, "the result answers the search before it");
+    for (const page of b.content) {
+      assert.deepEqual(Object.keys(page).sort(), [
+        "encrypted_content",
+        "page_age",
+        "title",
+        "type",
+        "url",
+      ]);
+      search.sources.push({ url: page.url, title: page.title });
+    }
+  });
+  return out;
 }
 
 /**
@@ -220,7 +258,7 @@ export function foldStream(events: Array<{ event?: string; data: any }>): Answer
         break;
       }
       case "content_block_stop":
-        if (content[data.index].type === "tool_use") {
+        if (["tool_use", "server_tool_use"].includes(content[data.index].type)) {
           content[data.index].input = parsedArguments(json[data.index] || "{}");
         }
         break;
@@ -241,7 +279,7 @@ export function foldStream(events: Array<{ event?: string; data: any }>): Answer
     headers: new Headers(),
     text: "",
     model,
-    blocks: content.map(blockOf).filter((b) => b !== undefined),
+    blocks: blocksOf(content),
     stop,
     usage: usage && readUsage(usage),
     error,
@@ -276,6 +314,9 @@ const caller: CallerKit = {
         input_schema: t.schema ?? { type: "object", properties: {} },
       }));
     }
+    if (c.webSearch) {
+      body.tools = [...(body.tools as unknown[] ?? []), { ...WEB_SEARCH_TOOL }];
+    }
     if (toolChoice(c)) body.tool_choice = toolChoice(c);
     if (c.temperature !== undefined) body.temperature = c.temperature;
     if (c.topP !== undefined) body.top_p = c.topP;
@@ -307,7 +348,7 @@ const caller: CallerKit = {
       return {
         ...result,
         model: body.model,
-        blocks: body.content.map(blockOf).filter((b: unknown) => b !== undefined),
+        blocks: blocksOf(body.content),
         stop: STOP_BACK[body.stop_reason],
         usage: readUsage(body.usage),
         finished: true,
@@ -329,7 +370,7 @@ const caller: CallerKit = {
   errorMessage,
   errorKind: (status) => ERROR_TYPE[status] ?? "api_error",
   signatures: "always",
-  usage: ["input", "output", "cacheRead", "cacheWrite"],
+  usage: ["input", "output", "cacheRead", "cacheWrite", "searches"],
   lacks: {
     "no output limit": "Anthropic requests always carry max_tokens",
     "blank text": "Anthropic refuses a whitespace-only text block sent back",
@@ -395,7 +436,7 @@ function read(request: Received): Sent {
         ? [{ type: "text", text: m.content }]
         : m.content.map(sentContent).filter((p: unknown) => p !== undefined),
     })),
-    tools: (b.tools ?? []).map((t: any) => ({
+    tools: (b.tools ?? []).filter((t: any) => !t.type).map((t: any) => ({
       name: t.name,
       ...(t.description ? { description: t.description } : {}),
       schema: plainSchema(t.input_schema),
@@ -411,17 +452,39 @@ function read(request: Received): Sent {
     topP: b.top_p,
     stop: b.stop_sequences,
     effort: effortOf(b.thinking),
+    webSearch: (b.tools ?? []).some((t: any) => /^web_search_\d+$/.test(t.type ?? "")),
     body: b,
   };
 }
 
-function usage(u: Usage): Record<string, number> {
+function usage(u: Usage): Record<string, unknown> {
   return {
     input_tokens: u.input - (u.cacheRead ?? 0) - (u.cacheWrite ?? 0),
     output_tokens: u.output,
     ...(u.cacheRead !== undefined ? { cache_read_input_tokens: u.cacheRead } : {}),
     ...(u.cacheWrite !== undefined ? { cache_creation_input_tokens: u.cacheWrite } : {}),
+    ...(u.searches !== undefined ? { server_tool_use: { web_search_requests: u.searches } } : {}),
   };
+}
+
+const SEARCH_ID = "srvtoolu_01WebSearch";
+
+/** A search as Anthropic answers one: the call, then its result with encrypted pages. */
+function searchBlocks(block: SearchBlock): [Record<string, unknown>, Record<string, unknown>] {
+  return [
+    { type: "server_tool_use", id: SEARCH_ID, name: "web_search", input: { query: block.query } },
+    {
+      type: "web_search_tool_result",
+      tool_use_id: SEARCH_ID,
+      content: block.sources.map((page) => ({
+        type: "web_search_result",
+        url: page.url,
+        title: page.title,
+        encrypted_content: "EqgfCioIARgBIiQ3YTIwNjA0",
+        page_age: "2 days ago",
+      })),
+    },
+  ];
 }
 
 function message(reply: Reply, content: unknown[], stop: string | null): Record<string, unknown> {
@@ -443,6 +506,16 @@ function blockEvents(block: Reply["blocks"][number], index: number, cut: boolean
   const start = (b: unknown) => ({ type: "content_block_start", index, content_block: b });
   const stop = { type: "content_block_stop", index };
   switch (block.type) {
+    case "web_search": {
+      const [call, result] = searchBlocks(block);
+      return [
+        start({ ...call, input: {} }),
+        delta({ type: "input_json_delta", partial_json: JSON.stringify(call.input) }),
+        stop,
+        { type: "content_block_start", index: index + 1, content_block: result },
+        { type: "content_block_stop", index: index + 1 },
+      ];
+    }
     case "text":
       return [
         start({ type: "text", text: "" }),
@@ -482,8 +555,10 @@ const upstream: UpstreamKit = {
     assert.equal(request.json.stream_options, undefined);
   },
   json(reply) {
-    const content = reply.blocks.map((b) => {
+    const content = reply.blocks.flatMap((b) => {
       switch (b.type) {
+        case "web_search":
+          return searchBlocks(b);
         case "text":
           return { type: "text", text: b.text };
         case "thinking":
@@ -499,9 +574,14 @@ const upstream: UpstreamKit = {
     start.usage = { ...usage(reply.usage), output_tokens: 1 };
     const cutAt = reply.cut === "inside-arguments" ? cutCall(reply) : -1;
     const blocks = cutAt >= 0 ? reply.blocks.slice(0, cutAt + 1) : reply.blocks;
+    let index = 0; // a search is two blocks
     const events = [
       { type: "message_start", message: start },
-      ...blocks.flatMap((b, i) => blockEvents(b, i, i === cutAt)),
+      ...blocks.flatMap((b, i) => {
+        const at = index;
+        index += b.type === "web_search" ? 2 : 1;
+        return blockEvents(b, at, i === cutAt);
+      }),
     ];
     if (reply.midError !== undefined) {
       events.push({ type: "error", error: { type: "overloaded_error", message: reply.midError } });
@@ -510,7 +590,12 @@ const upstream: UpstreamKit = {
         {
           type: "message_delta",
           delta: { stop_reason: reply.finish ?? STOP[reply.stop], stop_sequence: null },
-          usage: { output_tokens: reply.usage.output },
+          usage: {
+            output_tokens: reply.usage.output,
+            ...(reply.usage.searches !== undefined
+              ? { server_tool_use: { web_search_requests: reply.usage.searches } }
+              : {}),
+          },
         },
         { type: "message_stop" },
       );
@@ -530,7 +615,7 @@ const upstream: UpstreamKit = {
   },
   signature: { thinking: SIGNATURE, call: "" },
   callIds: true,
-  usage: ["input", "output", "cacheRead", "cacheWrite"],
+  usage: ["input", "output", "cacheRead", "cacheWrite", "searches"],
   finishes: [
     { raw: "end_turn", stop: "end" },
     { raw: "stop_sequence", stop: "end" },

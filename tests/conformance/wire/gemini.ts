@@ -16,6 +16,7 @@ import {
   pieces,
   plainSchema,
   type Reply,
+  type SearchBlock,
   type Sent,
   type SentPart,
   type Stop,
@@ -173,6 +174,20 @@ function fold(parts: any[]): { blocks: AnswerBlock[]; replay: unknown } {
   return { blocks, replay: { role: "model", parts: replay } };
 }
 
+/** A grounding's searches: one per query, the pages with the last (Gemini does not say which). */
+function searchesOf(metadata: any): SearchBlock[] {
+  const queries: string[] = metadata.webSearchQueries ?? [];
+  const pages = (metadata.groundingChunks ?? []).map((c: any) => ({
+    url: c.web.uri,
+    title: c.web.title,
+  }));
+  return queries.map((query, i) => ({
+    type: "web_search",
+    query,
+    sources: i === queries.length - 1 ? pages : [],
+  }));
+}
+
 /**
  * Exactly one `data: <one-line JSON>` line per event, events apart by blank lines (LF from the
  * proxy, or the upstream's own line ends in pass-through); returns the chunks.
@@ -234,6 +249,7 @@ const caller: CallerKit = {
         })),
       }];
     }
+    if (c.webSearch) body.tools = [...(body.tools as unknown[] ?? []), { googleSearch: {} }];
     if (c.toolChoice) {
       const choice = c.toolChoice;
       body.toolConfig = {
@@ -278,6 +294,9 @@ const caller: CallerKit = {
     if (errors.length) assert.equal(chunks.at(-1), errors[0], "nothing may follow an error");
     const candidates = chunks.flatMap((c) => c.candidates?.[0] ? [c.candidates[0]] : []);
     const { blocks, replay } = fold(candidates.flatMap((c) => c.content?.parts ?? []));
+    // Grounding has no place among the parts: its searches read as coming first.
+    const grounding = candidates.filter((c) => c.groundingMetadata).map((c) => c.groundingMetadata);
+    blocks.unshift(...grounding.flatMap(searchesOf));
     const finish = candidates.findLast((c) => c.finishReason)?.finishReason;
     const usage = chunks.findLast((c) => c.usageMetadata)?.usageMetadata;
     const stop: Stop | undefined = finish === undefined
@@ -395,6 +414,7 @@ function read(request: Received): Sent {
     topP: config.topP,
     stop: config.stopSequences,
     effort: effortOf(config.thinkingConfig),
+    webSearch: (b.tools ?? []).some((t: any) => t.googleSearch !== undefined),
     body: b,
   };
 }
@@ -409,8 +429,22 @@ function usage(u: Usage): Record<string, number> {
   };
 }
 
+/** The grounding of a reply's searches (the pages all told once, after the queries). */
+function groundingOf(reply: Reply): Record<string, unknown> | undefined {
+  const searches = reply.blocks.filter((b): b is SearchBlock => b.type === "web_search");
+  if (searches.length === 0) return undefined;
+  return {
+    webSearchQueries: searches.map((b) => b.query),
+    groundingChunks: searches.flatMap((b) => b.sources)
+      .map((page) => ({ web: { uri: page.url, title: page.title } })),
+    searchEntryPoint: { renderedContent: "<div>Google Search</div>" },
+  };
+}
+
 function replyParts(block: Reply["blocks"][number], split: boolean): any[] {
   switch (block.type) {
+    case "web_search":
+      return []; // told in the grounding metadata
     case "thinking": {
       // The signature comes with the last part of the thought, as Gemini streams it.
       const texts = split ? pieces(block.text, 4) : [block.text];
@@ -435,7 +469,14 @@ function streamChunks(reply: Reply): Array<{ json: string; cut?: true }> {
   const cutAt = reply.cut === "inside-arguments" ? cutCall(reply) : -1;
   const prompt = { promptTokenCount: reply.usage.input, totalTokenCount: reply.usage.input };
   const out: Array<{ json: string; cut?: true }> = [];
+  const grounding = groundingOf(reply);
   for (const [i, block] of reply.blocks.entries()) {
+    // The grounding comes where the first search is: with no parts, before the text.
+    if (block === reply.blocks.find((b) => b.type === "web_search")) {
+      const chunk = candidate([]);
+      (chunk.candidates as any[])[0].groundingMetadata = grounding;
+      out.push({ json: JSON.stringify(chunk) });
+    }
     for (const part of replyParts(block, true)) {
       const json = JSON.stringify({ ...candidate([part]), usageMetadata: prompt });
       // Gemini sends a call whole: a stream cut inside one ends in the middle of it.
@@ -514,13 +555,13 @@ const upstream: UpstreamKit = {
     }
   },
   json(reply) {
-    return {
-      ...candidate(
-        reply.blocks.flatMap((b) => replyParts(b, false)),
-        reply.finish ?? FINISH[reply.stop],
-      ),
-      usageMetadata: usage(reply.usage),
-    };
+    const answer = candidate(
+      reply.blocks.flatMap((b) => replyParts(b, false)),
+      reply.finish ?? FINISH[reply.stop],
+    );
+    const grounding = groundingOf(reply);
+    if (grounding) (answer.candidates as any[])[0].groundingMetadata = grounding;
+    return { ...answer, usageMetadata: usage(reply.usage) };
   },
   stream(reply, request) {
     const chunks = streamChunks(reply);
@@ -545,7 +586,8 @@ const upstream: UpstreamKit = {
   signature: { thinking: THOUGHT_SIGNATURE, call: CALL_SIGNATURE },
   callIds: false,
   unsignedCall: PLACEHOLDER_SIGNATURE,
-  usage: ["input", "output", "cacheRead", "reasoning"],
+  // the searches are counted by the queries of the grounding
+  usage: ["input", "output", "cacheRead", "reasoning", "searches"],
   finishes: [
     { raw: "STOP", stop: "end" },
     { raw: "STOP", stop: "tool" },

@@ -57,6 +57,8 @@ export interface Conversation {
   topP?: number;
   stop?: string[];
   effort?: Effort;
+  /** The caller lets the model search the web (its dialect's own search tool). */
+  webSearch?: boolean;
 }
 
 // ---- what the upstream received, read back --------------------------------------------------
@@ -89,6 +91,8 @@ export interface Sent {
   topP?: number;
   stop?: string[];
   effort?: "low" | "medium" | "high" | "adaptive";
+  /** The upstream was asked for a web search (its dialect's own search tool). */
+  webSearch: boolean;
   /** The parsed body, for checks of one dialect's own fields. */
   body: any;
 }
@@ -104,6 +108,8 @@ export interface Usage {
   cacheRead?: number;
   cacheWrite?: number;
   reasoning?: number;
+  /** Web searches the upstream ran. */
+  searches?: number;
 }
 
 /** How an upstream's dialect says one stop reason; `calls: false` with `tool` is a tool finish
@@ -114,7 +120,15 @@ export interface Finish {
   calls?: false;
 }
 
+/** A web search with the pages it found (a dialect may write it as several blocks). */
+export interface SearchBlock {
+  type: "web_search";
+  query: string;
+  sources: Array<{ url: string; title: string }>;
+}
+
 export type ReplyBlock =
+  | SearchBlock
   | { type: "text"; text: string }
   /** Signed with the upstream dialect's own signature, where it has one. */
   | { type: "thinking"; text: string }
@@ -149,6 +163,7 @@ export interface Failure {
 // ---- what the caller got, read back -------------------------------------------------------------
 
 export type AnswerBlock =
+  | SearchBlock
   | { type: "text"; text: string }
   | { type: "thinking"; text: string; signature?: string }
   | { type: "tool_call"; id: string; name: string; args: unknown; signature?: string };
@@ -187,7 +202,8 @@ export type Feature =
   | "error results"
   | "blank text"
   | "document names"
-  | "stop sequences";
+  | "stop sequences"
+  | "web search";
 
 export interface CallOptions {
   model: string;
@@ -222,6 +238,8 @@ export interface CallerKit {
    * its own dialect made, verbatim ("own"), or none ("none").
    */
   signatures: "always" | "own" | "none";
+  /** False when the pages of its searches carry no titles (Responses': URLs only). */
+  sourceTitles?: false;
   /**
    * The signature on the first call after thinking that an upstream signed none of, carrying that
    * thinking, for a dialect whose clients replay a call's signature but drop thoughts.
@@ -266,6 +284,11 @@ export interface UpstreamKit {
   usage: Array<keyof Usage>;
   /** Every stop reason its answers can carry, with what it means. */
   finishes: Finish[];
+  /**
+   * "whole" when its searches' pages have titles only in a whole answer (Responses names them in
+   * citations, which a streamed search's result does not wait for).
+   */
+  sourceTitles?: "whole";
   /**
    * The status its mid-stream error event (`Reply.midError`) stands for, in the terms of the
    * callers' error kinds: 503 (overloaded) unless the dialect can only say another.

@@ -307,6 +307,7 @@ const caller: CallerKit = {
   lacks: {
     "media in tool results": "OpenAI tool messages carry text only",
     "error results": "OpenAI tool messages have no error flag",
+    "web search": "Chat Completions has no web search tool",
   },
 };
 
@@ -399,6 +400,7 @@ function read(request: Received): Sent {
     topP: b.top_p,
     stop: typeof b.stop === "string" ? [b.stop] : b.stop,
     effort: b.reasoning_effort,
+    webSearch: false,
     body: b,
   };
 }
@@ -431,7 +433,7 @@ function streamChunks(reply: Reply): unknown[] {
       out.push(...pieces(b.text, 4).map((t) => chunk({ reasoning_content: t })));
     } else if (b.type === "text") {
       out.push(...pieces(b.text, 4).map((t) => chunk({ content: t })));
-    } else {
+    } else if (b.type === "tool_call") {
       const index = call++;
       const args = argumentPieces(b.args);
       out.push(chunk({
@@ -526,7 +528,10 @@ const upstream: UpstreamKit = {
     { raw: "content_filter", stop: "refusal" },
   ],
   limits: { toolName: 64, callId: 40 },
-  lacks: { "error results": "OpenAI tool messages have no error flag" },
+  lacks: {
+    "error results": "OpenAI tool messages have no error flag",
+    "web search": "OpenAI-dialect upstreams cannot search",
+  },
 };
 
 export const openai: WireKit = { dialect: "openai", caller, upstream };

@@ -136,6 +136,13 @@ function textsOf(parts: any[] | null | undefined): string {
 /** An output item as a block: what a client keeps of it. */
 function blockOf(item: any): AnswerBlock | undefined {
   switch (item.type) {
+    case "web_search_call":
+      // a search's own pages have no titles (its answer's citations may name them)
+      return {
+        type: "web_search",
+        query: item.action.query,
+        sources: (item.action.sources ?? []).map((s: any) => ({ url: s.url, title: "" })),
+      };
     case "reasoning":
       return {
         type: "thinking",
@@ -286,6 +293,7 @@ const caller: CallerKit = {
     if (c.temperature !== undefined) body.temperature = c.temperature;
     if (c.topP !== undefined) body.top_p = c.topP;
     if (c.effort) body.reasoning = { effort: c.effort };
+    if (c.webSearch) body.tools = [...(body.tools as unknown[] ?? []), { type: "web_search" }];
     body.store = false;
     if (mode !== "whole") body.stream = true;
     return caller.call(body, { model, mode, key });
@@ -332,6 +340,7 @@ const caller: CallerKit = {
   errorMessage,
   errorKind: failureCode,
   signatures: "always",
+  sourceTitles: false,
   usage: ["input", "output", "cacheRead", "reasoning"],
   lacks: {
     "error results": "Responses call outputs have no error flag",
@@ -405,6 +414,9 @@ function itemTurn(item: any): { role: "user" | "assistant" | "system"; parts: Se
         }],
       };
     }
+    case "web_search_call":
+      // a search the model ran: its turn's, with no part of the neutral kinds
+      return { role: "assistant", parts: [] };
     default: {
       const role = item.role === "developer" || item.role === "system" ? "system" : item.role;
       return { role, parts: sentParts(item.content) };
@@ -437,11 +449,12 @@ function read(request: Received): Sent {
     stream: b.stream === true,
     system: system.join("\n\n"),
     turns,
-    tools: (b.tools ?? []).map((t: any) => ({
+    tools: (b.tools ?? []).filter((t: any) => t.type === "function").map((t: any) => ({
       name: t.name,
       ...(t.description ? { description: t.description } : {}),
       schema: plainSchema(t.parameters),
     })),
+    webSearch: (b.tools ?? []).some((t: any) => t.type === "web_search"),
     toolChoice: choice === undefined
       ? undefined
       : typeof choice === "object"
@@ -470,8 +483,21 @@ function usage(u: Usage): Record<string, unknown> {
 
 /** The output items of a reply, as `response.output` and `output_item.done` carry them. */
 function outputItems(reply: Reply): any[] {
+  // the pages' titles come only in the answer's citations, as OpenAI writes them
+  const cited = reply.blocks.flatMap((b) => b.type === "web_search" ? b.sources : []);
   return reply.blocks.map((b, i) => {
     switch (b.type) {
+      case "web_search":
+        return {
+          id: `ws_up_${i}`,
+          type: "web_search_call",
+          status: "completed",
+          action: {
+            type: "search",
+            query: b.query,
+            sources: b.sources.map((source) => ({ type: "url", url: source.url })),
+          },
+        };
       case "thinking":
         return {
           id: `rs_up_${i}`,
@@ -485,7 +511,17 @@ function outputItems(reply: Reply): any[] {
           type: "message",
           status: "completed",
           role: "assistant",
-          content: [{ type: "output_text", text: b.text, annotations: [] }],
+          content: [{
+            type: "output_text",
+            text: b.text,
+            annotations: cited.map(({ url, title }) => ({
+              type: "url_citation",
+              start_index: 0,
+              end_index: b.text.length,
+              url,
+              title,
+            })),
+          }],
         };
       case "tool_call":
         return {
@@ -574,6 +610,18 @@ function itemEvents(item: any, index: number, cut: boolean): Array<Record<string
         { type: "response.output_item.done", output_index: index, item },
       ];
     }
+    case "web_search_call":
+      return [
+        {
+          type: "response.output_item.added",
+          output_index: index,
+          item: { ...item, status: "in_progress", action: { type: "search" } },
+        },
+        { type: "response.web_search_call.in_progress", ...at },
+        { type: "response.web_search_call.searching", ...at },
+        { type: "response.web_search_call.completed", ...at },
+        { type: "response.output_item.done", output_index: index, item },
+      ];
     default: {
       const args = argumentPieces(JSON.parse(item.arguments));
       const sent = cut ? args.slice(0, Math.ceil(args.length / 2)) : args;
@@ -659,7 +707,10 @@ const upstream: UpstreamKit = {
   },
   signature: { thinking: SIGNATURE, call: "" },
   callIds: true,
-  usage: ["input", "output", "cacheRead", "reasoning"],
+  // its pages' titles come only in the answer's citations, after a streamed search's result
+  sourceTitles: "whole",
+  // searches are counted by the `web_search_call` items
+  usage: ["input", "output", "cacheRead", "reasoning", "searches"],
   finishes: [
     { raw: "completed", stop: "end" },
     { raw: "completed", stop: "tool" },
