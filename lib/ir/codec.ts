@@ -98,6 +98,11 @@ export interface CallerOptions {
   model?: string;
   /** Gemini: streaming is decided by the method, not the body. */
   stream?: boolean;
+  /**
+   * The body passes through to an upstream of its own dialect, which holds whatever state it
+   * names (Responses' `previous_response_id`): nothing is refused for needing stored state.
+   */
+  passThrough?: boolean;
 }
 
 export interface StreamEncoderOptions {

@@ -132,7 +132,7 @@ function toldAsStream(
   const request = guardConversion(
     ex,
     "Reading the request",
-    () => codec.decodeRequest(body, { model: name, stream: true }).value,
+    () => codec.decodeRequest(body, { model: name, stream: true, passThrough: true }).value,
   );
   const decoded = readAnswer(codec, answer, ex);
   if (!decoded) throw new ProxyError("bad_gateway", "Upstream answer could not be read");

@@ -45,7 +45,8 @@ export function editForModel(
   const decoded = () => {
     if (request !== undefined) return request ?? undefined;
     try {
-      request = codec.decodeRequest(out, { model: model.modelId, stream: false }).value;
+      const options = { model: model.modelId, stream: false, passThrough: true };
+      request = codec.decodeRequest(out, options).value;
     } catch {
       request = null; // the upstream judges a body the proxy's decoder cannot read
     }
