@@ -21,6 +21,11 @@ const MODELS = `
   api_base: https://api.openai.example/v1
   format: responses
   thinking_style: none
+- model_id: whole-codex
+  model_name: gpt-5-codex
+  api_base: https://api.openai.example/v1
+  format: responses
+  can_stream: false
 - model_id: deepseek
   model_name: deepseek-chat
   api_base: https://api.deepseek.example/v1
@@ -109,7 +114,7 @@ Deno.test("GET /openai/v1/models carries Codex's models beside OpenAI's data, th
       new Request(`http://127.0.0.1:8082${path}`, { headers: { authorization: "Bearer k" } }),
     );
     const body = await answer.json();
-    const ids = ["codex", "quiet-codex", "deepseek", "claude"];
+    const ids = ["codex", "quiet-codex", "whole-codex", "deepseek", "claude"];
     assert.deepEqual(body.data.map((m: any) => m.id), ids, path);
     assert.deepEqual(body.models.map((m: any) => m.slug), ids, path);
   }
@@ -173,6 +178,22 @@ Deno.test("a Responses upstream holds the state: previous_response_id and store 
   assert.deepEqual(sent[0].json, { ...body, model: "gpt-5-codex", max_output_tokens: 16000 });
   const text = await answer.text();
   assert.equal(text, JSON.stringify({ ...responseAnswer(), model: "codex" }), "only renamed");
+});
+
+Deno.test("a Responses model that cannot stream still takes previous_response_id, told as a stream", async () => {
+  const { handle, sent } = handlerWith(MODELS, () => json(responseAnswer()));
+  const body = {
+    model: "whole-codex",
+    input: [{ type: "item_reference", id: "msg_1" }, { role: "user", content: "And then?" }],
+    previous_response_id: "resp_abc",
+  };
+  const answer = await handle(post("/openai/v1/responses", { ...body, stream: true }));
+  assert.equal(answer.status, 200, await answer.clone().text());
+  assert.equal(answer.headers.get("content-type"), "text/event-stream");
+  assert.match(await answer.text(), /event: response\.completed\n/);
+  assert.equal(sent[0].json.previous_response_id, "resp_abc");
+  assert.deepEqual(sent[0].json.input, body.input);
+  assert.equal(sent[0].json.stream, false);
 });
 
 Deno.test("a relayed Responses stream is renamed in each response, and its usage read at the end", async () => {

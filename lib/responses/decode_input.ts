@@ -39,9 +39,12 @@ export interface DecodedInput {
   toolLists: ToolList[];
 }
 
-/** Decodes and validates `input`; throws a 400 naming the first bad item. */
-export function decodeInput(raw: unknown, warnings: string[]): DecodedInput {
-  const conversation = new Conversation();
+/**
+ * Decodes and validates `input`; throws a 400 naming the first bad item. `stored`: the upstream
+ * holds stored items (a pass-through), so an `item_reference` is no error, only nothing to read.
+ */
+export function decodeInput(raw: unknown, warnings: string[], stored = false): DecodedInput {
+  const conversation = new Conversation(stored);
   if (typeof raw === "string") {
     if (raw) conversation.user([{ type: "text", text: raw }]);
   } else if (Array.isArray(raw)) {
@@ -66,6 +69,11 @@ class Conversation {
   /** The message model-side items or call outputs are being added to, if still the last one. */
   #open: Message | undefined;
   #leading = true;
+  #stored: boolean;
+
+  constructor(stored: boolean) {
+    this.#stored = stored;
+  }
 
   item(item: JsonObject, path: string): void {
     const type = item.type ?? (item.role !== undefined ? "message" : undefined);
@@ -96,6 +104,7 @@ class Conversation {
         return;
       }
       case "item_reference":
+        if (this.#stored) break;
         throw invalidRequest(
           `${path}: "item_reference" needs stored responses, and this proxy keeps none for ` +
             `this model: send the referenced items themselves`,

@@ -25,12 +25,13 @@ import { decodeToolChoice, decodeTools, decodeWebSearch } from "./decode_tools.t
 /** Decodes and validates a Responses request body (also an `input_tokens` body). */
 export function decodeRequest(body: unknown, options: CallerOptions = {}): Converted<Request> {
   if (!isObject(body)) throw invalidRequest("Request body must be a JSON object");
-  refuseStoredState(body);
+  // a Responses upstream holds the state such a body names
+  if (!options.passThrough) refuseStoredState(body);
   const warnings: string[] = [];
   const model = optionalString(body, "model", "") ?? options.model;
   if (!model) throw fieldError("", "model", "is required");
   const instructions = optionalString(body, "instructions", "");
-  const input = decodeInput(body.input, warnings);
+  const input = decodeInput(body.input, warnings, options.passThrough);
   const tools = optionalArray(body, "tools", "") ?? [];
   const request: Request = {
     model,
@@ -52,7 +53,9 @@ export function decodeRequest(body: unknown, options: CallerOptions = {}): Conve
   set("thinking", decodeReasoning(optionalObject(body, "reasoning", ""), warnings));
   set("responseFormat", decodeTextFormat(optionalObject(body, "text", "")));
   set("user", optionalString(body, "user", "") ?? optionalString(body, "safety_identifier", ""));
-  if (body.store === true) warnings.push(`"store": true was answered as false: nothing is stored`);
+  if (body.store === true && !options.passThrough) {
+    warnings.push(`"store": true was answered as false: nothing is stored`);
+  }
   if (body.truncation === "auto") warnings.push(`"truncation": "auto" is not supported`);
   if (body.max_tool_calls !== undefined && body.max_tool_calls !== null) {
     warnings.push(`"max_tool_calls" is not supported and was ignored`);
