@@ -12,6 +12,7 @@ import {
   type Content,
   type Conversation,
   cutCall,
+  type HttpResult,
   parsedArguments,
   pieces,
   plainSchema,
@@ -216,6 +217,13 @@ export function foldStream(events: Array<{ event?: string; data: any }>): Answer
   };
 }
 
+/** An error answer in the OpenAI envelope (Chat Completions' and Responses'), read back. */
+export function errorAnswer(result: HttpResult): Answer {
+  const body = JSON.parse(result.text);
+  const message = errorMessage(body, result.status);
+  return { ...result, blocks: [], finished: false, error: { message, kind: body.error.type } };
+}
+
 /** Checks an error body against the OpenAI envelope for a status; returns its message. */
 export function errorMessage(body: any, status: number): string {
   assert.equal(typeof body?.error?.message, "string", `openai: ${JSON.stringify(body)}`);
@@ -266,11 +274,7 @@ const caller: CallerKit = {
   auth: (key) => ({ authorization: `Bearer ${key}` }),
   read(result, mode) {
     const type = result.headers.get("content-type") ?? "";
-    if (result.status !== 200) {
-      const body = JSON.parse(result.text);
-      const message = errorMessage(body, result.status);
-      return { ...result, blocks: [], finished: false, error: { message, kind: body.error.type } };
-    }
+    if (result.status !== 200) return errorAnswer(result);
     if (mode === "whole") {
       assert.match(type, /application\/json/);
       const body = JSON.parse(result.text);

@@ -26,7 +26,7 @@ import {
   type Usage,
   type WireKit,
 } from "./kit.ts";
-import { errorMessage, errorType } from "./openai.ts";
+import { errorAnswer, errorMessage, errorType } from "./openai.ts";
 
 /** The failure code of a stream that fails: what Codex acts on. */
 function failureCode(status: number): string {
@@ -306,11 +306,7 @@ const caller: CallerKit = {
   auth: (key) => ({ authorization: `Bearer ${key}` }),
   read(result, mode) {
     const type = result.headers.get("content-type") ?? "";
-    if (result.status !== 200) {
-      const body = JSON.parse(result.text);
-      const message = errorMessage(body, result.status);
-      return { ...result, blocks: [], finished: false, error: { message, kind: body.error.type } };
-    }
+    if (result.status !== 200) return errorAnswer(result);
     if (mode === "whole") {
       assert.match(type, /application\/json/);
       const body = JSON.parse(result.text);
