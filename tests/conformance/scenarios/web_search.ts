@@ -77,5 +77,40 @@ export function webSearch(): Scenario[] {
         }
       },
     }],
+  }, {
+    // A router (or the user) sends the next turn to Anthropic, which reads back only its own
+    // searches: another upstream's pages carry no encrypted content it could read.
+    name: "a web search sent back to Anthropic on the next turn",
+    ...needs,
+    steps: [{ request: ask, reply: SEARCHED }, {
+      upstream: "anthropic",
+      request: (ctx) => ({
+        turns: [
+          { role: "user", parts: [text(QUESTION)] },
+          { role: "assistant", replay: ctx.previous[0].replay },
+          { role: "user", parts: [text("And 3.0?")] },
+        ],
+        webSearch: true,
+      }),
+      reply: { blocks: [text("Not yet.")], stop: "end", usage: { input: 60, output: 3 } },
+      checkSent: (sent, { caller, pairUpstream }) => {
+        const blocks = sent.body.messages.flatMap((m: any) =>
+          Array.isArray(m.content) ? m.content : []
+        );
+        const results = blocks.filter((b: any) => b.type === "web_search_tool_result");
+        for (const result of results) {
+          assert.ok(
+            result.content.every((page: any) => page.encrypted_content),
+            `Anthropic refuses pages it did not encrypt: ${JSON.stringify(result)}`,
+          );
+        }
+        const said = JSON.stringify(sent.turns[1]);
+        assert.ok(said.includes(ANSWER), said);
+        if (caller === "anthropic" && pairUpstream !== "anthropic") {
+          assert.deepEqual(results, []);
+          assert.ok(said.includes(`Searched the web for \\"${QUERY}\\"`), said);
+        }
+      },
+    }],
   }];
 }
