@@ -201,6 +201,70 @@ clientTest(
 );
 
 clientTest(
+  "claude",
+  "Claude Code → proxy router: the session on an OpenAI upstream, WebSearch's request on Gemini",
+  async (found) => {
+    const nonce = crypto.randomUUID().slice(0, 8);
+    const page = { uri: `https://grounding.example/redirect/${nonce}`, title: "deno.com" };
+    const query = `deno release ${nonce}`;
+    const trip = await roundTrip(
+      found,
+      "openai",
+      {
+        script: {
+          tool: "WebSearch",
+          input: { query },
+          finalText: `Deno's release notes are at deno.com (${nonce}).`,
+          thinking: "Search the web for the release.",
+          search: { query, pages: [page], text: `Deno ${nonce} is out.` },
+        },
+        expectedResult: page.uri,
+      },
+      {
+        model: "claude-code",
+        modelName: "deepseek-chat",
+        aliases: ["claude-*"],
+        routed: {
+          dialect: "gemini",
+          when: "{server_tool: web_search}",
+          modelName: "gemini-2.5-flash",
+        },
+      },
+      (o) => {
+        const setup = claudeCode(o, "ANTHROPIC_AUTH_TOKEN", "WebSearch");
+        setup.env.ENABLE_TOOL_SEARCH = "false";
+        return setup;
+      },
+    );
+    assertCleanRun(trip);
+    const result = claudeResult(trip.run.stdout);
+    assert.equal(result?.is_error, false, describeRun(trip.run));
+    assert.equal(result.result, trip.script.finalText);
+    // Only the search request, the one declaring the server tool, went to Gemini.
+    assert.equal(trip.routed.length, 1, summary(trip.routed));
+    assert.equal(turnOf("gemini", trip.routed[0], "WebSearch"), "search");
+    assert.deepEqual(trip.routed[0].json.tools, [{ googleSearch: {} }]);
+    assert.equal(trip.routed[0].headers.get("x-goog-api-key"), "sk-routed-own-key");
+    // Everything else (the tool call, its result, any title or check) stayed on the session's model.
+    const { final } = turns(trip, "openai");
+    assert.ok(trip.upstream.every((req) => turnOf("openai", req, "WebSearch") !== "search"));
+    assert.ok(
+      trip.upstream.every((req) =>
+        req.headers.get("authorization") === trip.client[0].headers.get("authorization")
+      ),
+      "the caller's key went to the session's host only",
+    );
+    assertToolResult(trip, "openai", final);
+    const used = claudeEvents(trip.run.stdout).flatMap((event) =>
+      event.tool_use_result ? [event.tool_use_result] : []
+    );
+    assert.equal(used.length, 1, describeRun(trip.run));
+    assert.equal(used[0].searchCount, 1);
+    assert.deepEqual(used[0].results.at(-1).content, [{ title: page.title, url: page.uri }]);
+  },
+);
+
+clientTest(
   "gemini",
   "Gemini CLI → proxy → OpenAI upstream: run_shell_command round trip after its JSON routing call",
   async (found) => {
