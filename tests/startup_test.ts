@@ -114,6 +114,12 @@ Deno.test("main.ts stops with one line and a non-zero exit on each broken config
       "- model_id: a\n  api_base: http://x\n  max_tokens: lots",
       /"max_tokens" is not a token count/,
     ],
+    [
+      "a router without a default",
+      "- model_id: a\n  api_base: http://x\n" +
+      "- model_id: r\n  route:\n    - {when: {images: true}, to: a}",
+      /entry 2 \("r"\): no default: the last rule must have a "to" and no "when"/,
+    ],
   ];
   for (const [name, yaml, expected] of cases) {
     await t.step(name, async () => {

@@ -1,5 +1,6 @@
 /** A request sent to a router, through the handler: who serves it, and what says so. */
 import assert from "node:assert/strict";
+import { CODECS } from "../dialects.ts";
 import { chatCompletion, handlerWith, json, post, type Sent, sse } from "./_fake_upstream.ts";
 
 const MODELS = `
@@ -209,4 +210,25 @@ Deno.test("an unknown model's 404 lists the routers too", async () => {
   assert.equal(response.status, 404);
   assert.match((await response.json()).error.message, /available: .*gem, router/);
   assert.equal(response.headers.get("x-proxy-model"), null);
+});
+
+Deno.test("a routed request is decoded once, for the rules and the conversion alike; a model's too", async () => {
+  const codec = CODECS.anthropic;
+  const decode = codec.decodeRequest;
+  let decoded = 0;
+  codec.decodeRequest = (body, context) => (decoded++, decode(body, context));
+  try {
+    const { handle } = handlerWith(MODELS, upstreams);
+    const converted = await handle(ask("claude-sonnet-4-5")); // the images rule read it
+    assert.equal(converted.headers.get("x-proxy-model"), "chat");
+    assert.equal(decoded, 1);
+    const direct = await handle(ask("chat"));
+    assert.equal(direct.status, 200);
+    assert.equal(decoded, 2, "a request to a model is decoded once, as before");
+    const passed = await handle(ask("claude-haiku-4-5")); // the name alone picked Claude
+    assert.equal(passed.headers.get("x-proxy-model"), "claude");
+    assert.equal(decoded, 2, "nothing decoded for a pass-through picked by its name");
+  } finally {
+    codec.decodeRequest = decode;
+  }
 });
