@@ -4,7 +4,7 @@
  * upstream takes. Pairs where either side cannot search are skipped by their kits' reasons.
  */
 import assert from "node:assert/strict";
-import type { Scenario } from "../_scenario.ts";
+import type { Context, Scenario } from "../_scenario.ts";
 import type { Conversation, Reply } from "../wire/kit.ts";
 import { text } from "./_common.ts";
 
@@ -33,6 +33,18 @@ const ask = (): Conversation => ({
   webSearch: true,
 });
 
+/** The next turn, the searching answer sent back as its client keeps it. */
+const askAgain = (ctx: Context): Conversation => ({
+  turns: [
+    { role: "user", parts: [text(QUESTION)] },
+    { role: "assistant", replay: ctx.previous[0].replay },
+    { role: "user", parts: [text("And 3.0?")] },
+  ],
+  webSearch: true,
+});
+
+const NOT_YET: Reply = { blocks: [text("Not yet.")], stop: "end", usage: { input: 60, output: 3 } };
+
 const needs = { callerNeeds: ["web search" as const], upstreamNeeds: ["web search" as const] };
 
 export function webSearch(): Scenario[] {
@@ -51,15 +63,8 @@ export function webSearch(): Scenario[] {
     name: "a web search sent back in the history",
     ...needs,
     steps: [{ request: ask, reply: SEARCHED }, {
-      request: (ctx) => ({
-        turns: [
-          { role: "user", parts: [text(QUESTION)] },
-          { role: "assistant", replay: ctx.previous[0].replay },
-          { role: "user", parts: [text("And 3.0?")] },
-        ],
-        webSearch: true,
-      }),
-      reply: { blocks: [text("Not yet.")], stop: "end", usage: { input: 60, output: 3 } },
+      request: askAgain,
+      reply: NOT_YET,
       checkSent: (sent, { caller, upstream }) => {
         assert.equal(sent.turns.length, 3);
         const assistant = JSON.stringify(sent.turns[1]) + JSON.stringify(sent.body);
@@ -84,15 +89,8 @@ export function webSearch(): Scenario[] {
     ...needs,
     steps: [{ request: ask, reply: SEARCHED }, {
       upstream: "anthropic",
-      request: (ctx) => ({
-        turns: [
-          { role: "user", parts: [text(QUESTION)] },
-          { role: "assistant", replay: ctx.previous[0].replay },
-          { role: "user", parts: [text("And 3.0?")] },
-        ],
-        webSearch: true,
-      }),
-      reply: { blocks: [text("Not yet.")], stop: "end", usage: { input: 60, output: 3 } },
+      request: askAgain,
+      reply: NOT_YET,
       checkSent: (sent, { caller, pairUpstream }) => {
         const blocks = sent.body.messages.flatMap((m: any) =>
           Array.isArray(m.content) ? m.content : []
