@@ -81,6 +81,17 @@ Deno.test("main.ts prints one start-up line with the address and the number of m
   }
 });
 
+Deno.test("main.ts counts routers apart from models in its start-up line", async () => {
+  const router = "- model_id: r\n  route:\n    - to: a\n";
+  const models = await tempFile(GOOD_MODELS + router, ".yaml");
+  const server = await startMain(["--port", "0", "--models", models]);
+  try {
+    assert.match(server.line, /, serving 2 models and 1 router; /);
+  } finally {
+    await server.stop();
+  }
+});
+
 Deno.test("main.ts: flags win over environment, environment over config.json", async () => {
   const models = await tempFile(GOOD_MODELS, ".yaml");
   const config = await tempFile(JSON.stringify({ host: "0.0.0.0", port: 1 }), ".json");
