@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { DIALECTS } from "../dialects.ts";
 import { ConfigError } from "./config_error.ts";
 import { parseModels } from "./models.ts";
 import { isRouter } from "./router.ts";
@@ -162,7 +163,9 @@ Deno.test("parseModels() stops at a bad router with one line naming the entry an
     ],
     [
       router("    - {when: {caller: claude}, to: deepseek-chat}\n    - to: deepseek-chat\n"),
-      'entry 6 ("r"): rule 1: "caller" must be anthropic, openai or gemini, not "claude"',
+      `entry 6 ("r"): rule 1: "caller" must be ${DIALECTS.slice(0, -1).join(", ")} or ${
+        DIALECTS.at(-1)
+      }, not "claude"`,
     ],
     [
       router(
