@@ -63,8 +63,15 @@ export function webSearch(): Scenario[] {
     name: "a web search sent back in the history",
     ...needs,
     steps: [{ request: ask, reply: SEARCHED }, {
-      request: askAgain,
-      reply: NOT_YET,
+      request: (ctx) => ({
+        turns: [
+          { role: "user", parts: [text(QUESTION)] },
+          { role: "assistant", replay: ctx.previous[0].replay },
+          { role: "user", parts: [text("And 3.0?")] },
+        ],
+        webSearch: true,
+      }),
+      reply: { blocks: [text("Not yet.")], stop: "end", usage: { input: 60, output: 3 } },
       checkSent: (sent, { caller, upstream }) => {
         assert.equal(sent.turns.length, 3);
         const assistant = JSON.stringify(sent.turns[1]) + JSON.stringify(sent.body);
