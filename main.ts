@@ -119,11 +119,14 @@ if (import.meta.main && !underDenoServe()) {
     onListen: ({ hostname, port }, limited) => {
       const host = hostname.includes(":") ? `[${hostname}]` : hostname;
       const count = models.entries.length;
+      const routers = models.routers.length;
+      const routing = routers ? ` and ${routers} router${routers === 1 ? "" : "s"}` : "";
       const connections = limited
         ? `at most ${budget.connections} connections`
         : "connections not limited (this Deno lacks serveHttpOnConnection)";
       console.error(
-        `Listening on http://${host}:${port}, serving ${count} model${count === 1 ? "" : "s"}; ` +
+        `Listening on http://${host}:${port}, serving ${count} model${count === 1 ? "" : "s"}` +
+          `${routing}; ` +
           `open-file limit raised to the hard limit, ${describeDescriptors(descriptors)}, ` +
           connections,
       );

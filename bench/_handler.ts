@@ -14,7 +14,16 @@ const handler = createHandler({
   settings: resolveSettings({}, () => undefined, {}, "config.json"),
   models: parseModels(
     `- model_id: o\n  api_base: ${UPSTREAM}/v1\n  format: openai\n  max_tokens: 64K\n` +
-      `- model_id: a\n  api_base: ${UPSTREAM}\n  format: anthropic\n  max_tokens: 64K\n`,
+      `- model_id: a\n  api_base: ${UPSTREAM}\n  format: anthropic\n  max_tokens: 64K\n` +
+      // The documented Claude Code router's rules (one target, as the caller's key allows): a
+      // request with thinking reaches the fifth.
+      `- model_id: r\n  route:\n` +
+      `    - {when: {model: "claude-*haiku*"}, to: o}\n` +
+      `    - {when: {server_tool: web_search}, to: o}\n` +
+      `    - {when: {images: true}, to: o}\n` +
+      `    - {when: {input_tokens_over: 100000}, to: o}\n` +
+      `    - {when: {thinking: true}, to: o}\n` +
+      `    - {to: o}\n`,
     "models.yaml",
     () => undefined,
   ),
@@ -118,6 +127,10 @@ function fakeUpstream(input: RequestInfo | URL, init?: RequestInit): Promise<Res
 const CLAUDE_CODE = JSON.parse(fixtureText("requests/claude_code_request.json"));
 // Bytes, as Deno.serve hands a body over: the benchmark does not pay for encoding it.
 export const BIG = encoder.encode(JSON.stringify({ ...CLAUDE_CODE, model: "o", stream: false }));
+/** The same request sent to the router, which picks `o` by its thinking. */
+export const BIG_ROUTED = encoder.encode(
+  JSON.stringify({ ...CLAUDE_CODE, model: "r", stream: false }),
+);
 export const BIG_STREAM = encoder.encode(
   JSON.stringify({ ...CLAUDE_CODE, model: "o", stream: true }),
 );

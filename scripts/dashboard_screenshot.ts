@@ -50,6 +50,7 @@ function madeUpRows(now: number): LedgerRow[] {
       warnings: [],
       key_tail: "…7f3a",
       cost_usd: (input * pi + output * po + cached * pr) / 1e6,
+      web_search_requests: 0,
     });
   }
   return rows;

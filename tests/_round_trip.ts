@@ -4,7 +4,7 @@
  * tripwire that keeps where else it tried to go. Everything runs on 127.0.0.1.
  */
 import { startProxyProcess } from "../bench/_processes.ts";
-import type { Received } from "./_harness.ts";
+import type { Mock, Received } from "./_harness.ts";
 import { type ClientSetup, type SetupOptions } from "./_client_setups.ts";
 import { baseEnv, type ClientRun, type Program, run, startTripwire } from "./_clients.ts";
 import { type Relayed, startRecordingRelay } from "./_recording_relay.ts";
@@ -19,6 +19,8 @@ export interface RoundTrip {
   client: Relayed[];
   /** What the proxy sent the mock upstream. */
   upstream: Received[];
+  /** What the proxy sent the second upstream, that of a router's rule (`route.routed`). */
+  routed: Received[];
   /** Requests the client tried to make off this machine (through its HTTP(S) proxy). */
   offMachine: string[];
   script: Script;
@@ -46,6 +48,18 @@ export function shellScript(shellTool: string): Scripted {
   };
 }
 
+/** Where the client's model name goes. */
+export interface Route {
+  model: string;
+  modelName?: string;
+  aliases?: string[];
+  /**
+   * `model` is a router instead: the requests its one rule (`when`, YAML) takes go to a second
+   * scripted upstream of `dialect` (on its own key), the others to the first.
+   */
+  routed?: { dialect: Dialect; when: string; modelName: string };
+}
+
 /**
  * Runs `setup` (built for the proxy's address) against a proxy whose models.yaml routes
  * `model` (and `aliases`) to a mock upstream of `dialect` playing `scripted`.
@@ -54,23 +68,15 @@ export async function roundTrip(
   program: Program,
   dialect: Dialect,
   scripted: Scripted,
-  route: { model: string; modelName?: string; aliases?: string[] },
+  route: Route,
   setup: (options: SetupOptions) => ClientSetup,
 ): Promise<RoundTrip> {
   const { script, expectedResult } = scripted;
   const upstream = startScriptedUpstream(dialect, script);
-  const base = dialect === "openai"
-    ? `${upstream.url}/v1`
-    : dialect === "gemini"
-    ? `${upstream.url}/v1beta`
-    : upstream.url;
-  const models = `- model_id: ${route.model}
-  model_name: ${route.modelName ?? route.model}
-  api_base: ${base}
-  format: ${dialect}
-  aliases: ${JSON.stringify(route.aliases ?? [])}
-`;
-  const proxy = await startProxyProcess(models, { log_level: "warning" });
+  const second = route.routed && startScriptedUpstream(route.routed.dialect, script);
+  const proxy = await startProxyProcess(modelsYaml(route, dialect, upstream, second), {
+    log_level: "warning",
+  });
   const relay = startRecordingRelay(proxy.url);
   const tripwire = startTripwire();
   const home = await Deno.makeTempDir({ prefix: "real-client-home-" });
@@ -93,6 +99,7 @@ export async function roundTrip(
       run: result,
       client: relay.received,
       upstream: upstream.received,
+      routed: second?.received ?? [],
       offMachine: tripwire.attempts,
       script,
       expectedResult,
@@ -105,9 +112,45 @@ export async function roundTrip(
     await relay.close();
     await proxy.stop();
     await upstream.close();
+    await second?.close();
     await Deno.remove(home, { recursive: true });
     await Deno.remove(work, { recursive: true });
   }
+}
+
+function apiBase(dialect: Dialect, upstream: Mock): string {
+  return dialect === "openai"
+    ? `${upstream.url}/v1`
+    : dialect === "gemini"
+    ? `${upstream.url}/v1beta`
+    : upstream.url;
+}
+
+/** The entry for `route`, or a router and its two entries. */
+function modelsYaml(route: Route, dialect: Dialect, upstream: Mock, second?: Mock): string {
+  const entry = (id: string, modelName: string, d: Dialect, mock: Mock) =>
+    `- model_id: ${id}
+  model_name: ${modelName}
+  api_base: ${apiBase(d, mock)}
+  format: ${d}
+`;
+  const aliases = JSON.stringify(route.aliases ?? []);
+  if (!route.routed || !second) {
+    return `${
+      entry(route.model, route.modelName ?? route.model, dialect, upstream)
+    }  aliases: ${aliases}\n`;
+  }
+  const { routed } = route;
+  return `- model_id: ${route.model}
+  aliases: ${aliases}
+  route:
+    - when: ${routed.when}
+      to: routed
+    - to: main
+${entry("main", route.modelName ?? route.model, dialect, upstream)}${
+    entry("routed", routed.modelName, routed.dialect, second)
+  }  api_key: sk-routed-own-key
+`;
 }
 
 /**

@@ -7,6 +7,8 @@
 import assert from "node:assert/strict";
 import postgres from "postgres";
 import { PostgresStore } from "../lib/ledger/postgres_store.ts";
+import { sampleRow } from "../lib/ledger/_sample_row.ts";
+import { foldRows } from "../lib/ledger/tally.ts";
 import {
   chatCompletion,
   freePort,
@@ -191,6 +193,38 @@ Deno.test({
     } finally {
       await proxy.close();
       await mock.close();
+      await pg.remove();
+    }
+  },
+});
+
+Deno.test({
+  name: "a PostgreSQL ledger made before web searches were counted gets the column, and counts",
+  ignore: missing !== undefined,
+  fn: async () => {
+    const pg = await startPostgres();
+    try {
+      const first = new PostgresStore(pg.url);
+      await first.open();
+      await first.close();
+      const sql = postgres(pg.url, { onnotice: () => {} });
+      for (const table of ["proxy_requests", "proxy_usage_hourly", "proxy_usage_totals"]) {
+        await sql.unsafe(`ALTER TABLE ${table} DROP COLUMN web_search_requests`);
+      }
+      await sql.end();
+      const store = new PostgresStore(pg.url);
+      await store.open();
+      try {
+        const row = sampleRow({ web_search_requests: 3 });
+        const { cells, counters } = foldRows([row]);
+        await store.write([row], cells, counters);
+        assert.equal((await store.latest(1))[0].web_search_requests, 3);
+        assert.equal((await store.counters())[0].web_search_requests, 3);
+        assert.equal((await store.hours(0, Number.MAX_SAFE_INTEGER))[0].web_search_requests, 3);
+      } finally {
+        await store.close();
+      }
+    } finally {
       await pg.remove();
     }
   },

@@ -267,6 +267,7 @@ Deno.test("GET /anthropic/v1/stats counts real usage per model, streamed and not
       cache_read_input_tokens: 90,
       cache_creation_input_tokens: 0,
       reasoning_tokens: 21,
+      web_search_requests: 0,
       cost_usd: 0,
     });
     // Two converted answers and one pass-through stream, plus the count request.
@@ -278,6 +279,7 @@ Deno.test("GET /anthropic/v1/stats counts real usage per model, streamed and not
       cache_read_input_tokens: 60,
       cache_creation_input_tokens: 30,
       reasoning_tokens: 0,
+      web_search_requests: 0,
       cost_usd: 0,
     });
     assert.equal(body.models["rejecting"].errors, 1);

@@ -14,7 +14,15 @@ import {
   type Installed,
   type Program,
 } from "./_clients.ts";
-import { claudeCode, claudeEvents, claudeResult, geminiCli, opencode } from "./_client_setups.ts";
+import {
+  claudeCode,
+  claudeEvents,
+  claudeResult,
+  type ClientSetup,
+  geminiCli,
+  opencode,
+  type SetupOptions,
+} from "./_client_setups.ts";
 import { describeRun, type RoundTrip, roundTrip, shellScript } from "./_round_trip.ts";
 import {
   assertCleanRun,
@@ -45,6 +53,35 @@ function clientTest(
     ignore: !("path" in found) || options.ignore === true,
     fn: () => fn(found as Program),
   });
+}
+
+/** The model calls WebSearch for a query only this run knows; Gemini finds one page for it. */
+function webSearchScript() {
+  const nonce = crypto.randomUUID().slice(0, 8);
+  const page = { uri: `https://grounding.example/redirect/${nonce}`, title: "deno.com" };
+  const query = `deno release ${nonce}`;
+  return {
+    query,
+    page,
+    script: {
+      tool: "WebSearch",
+      input: { query },
+      finalText: `Deno's release notes are at deno.com (${nonce}).`,
+      thinking: "Search the web for the release.",
+      search: { query, pages: [page], text: `Deno ${nonce} is out.` },
+    },
+    expectedResult: page.uri,
+  };
+}
+
+/** Claude Code allowed WebSearch, which tool search would otherwise defer (found first). */
+function claudeCodeSearching(
+  options: SetupOptions,
+  keyVariable: "ANTHROPIC_API_KEY" | "ANTHROPIC_AUTH_TOKEN",
+): ClientSetup {
+  const setup = claudeCode(options, keyVariable, "WebSearch");
+  setup.env.ENABLE_TOOL_SEARCH = "false";
+  return setup;
 }
 
 /** Claude Code's requests, first and second turn. */
@@ -149,29 +186,14 @@ clientTest(
   "claude",
   "Claude Code → proxy → Gemini upstream: WebSearch served by Google Search, its pages in the result",
   async (found) => {
-    const nonce = crypto.randomUUID().slice(0, 8);
-    const page = { uri: `https://grounding.example/redirect/${nonce}`, title: "deno.com" };
-    const query = `deno release ${nonce}`;
+    const scripted = webSearchScript();
+    const { query, page } = scripted;
     const trip = await roundTrip(
       found,
       "gemini",
-      {
-        script: {
-          tool: "WebSearch",
-          input: { query },
-          finalText: `Deno's release notes are at deno.com (${nonce}).`,
-          thinking: "Search the web for the release.",
-          search: { query, pages: [page], text: `Deno ${nonce} is out.` },
-        },
-        expectedResult: page.uri,
-      },
+      scripted,
       { model: "gemini-3-pro", modelName: "gemini-3-pro-preview", aliases: ["claude-*"] },
-      (o) => {
-        const setup = claudeCode(o, "ANTHROPIC_API_KEY", "WebSearch");
-        // with tool search on, WebSearch is deferred: the model would have to find it first
-        setup.env.ENABLE_TOOL_SEARCH = "false";
-        return setup;
-      },
+      (o) => claudeCodeSearching(o, "ANTHROPIC_API_KEY"),
     );
     assertCleanRun(trip);
     const result = claudeResult(trip.run.stdout);
@@ -197,6 +219,56 @@ clientTest(
     assert.equal(used[0].searchCount, 1);
     assert.deepEqual(used[0].results.at(-1).content, [{ title: page.title, url: page.uri }]);
     assert.equal(result.modelUsage["gemini-3-pro"].webSearchRequests, 1);
+  },
+);
+
+clientTest(
+  "claude",
+  "Claude Code → proxy router: the session on an OpenAI upstream, WebSearch's request on Gemini",
+  async (found) => {
+    const scripted = webSearchScript();
+    const { page } = scripted;
+    const trip = await roundTrip(
+      found,
+      "openai",
+      scripted,
+      {
+        model: "claude-code",
+        modelName: "deepseek-chat",
+        aliases: ["claude-*"],
+        routed: {
+          dialect: "gemini",
+          when: "{server_tool: web_search}",
+          modelName: "gemini-2.5-flash",
+        },
+      },
+      (o) => claudeCodeSearching(o, "ANTHROPIC_AUTH_TOKEN"),
+    );
+    assertCleanRun(trip);
+    const result = claudeResult(trip.run.stdout);
+    assert.equal(result?.is_error, false, describeRun(trip.run));
+    assert.equal(result.result, trip.script.finalText);
+    // Only the search request, the one declaring the server tool, went to Gemini.
+    assert.equal(trip.routed.length, 1, summary(trip.routed));
+    assert.equal(turnOf("gemini", trip.routed[0], "WebSearch"), "search");
+    assert.deepEqual(trip.routed[0].json.tools, [{ googleSearch: {} }]);
+    assert.equal(trip.routed[0].headers.get("x-goog-api-key"), "sk-routed-own-key");
+    // Everything else (the tool call, its result, any title or check) stayed on the session's model.
+    const { final } = turns(trip, "openai");
+    assert.ok(trip.upstream.every((req) => turnOf("openai", req, "WebSearch") !== "search"));
+    assert.ok(
+      trip.upstream.every((req) =>
+        req.headers.get("authorization") === trip.client[0].headers.get("authorization")
+      ),
+      "the caller's key went to the session's host only",
+    );
+    assertToolResult(trip, "openai", final);
+    const used = claudeEvents(trip.run.stdout).flatMap((event) =>
+      event.tool_use_result ? [event.tool_use_result] : []
+    );
+    assert.equal(used.length, 1, describeRun(trip.run));
+    assert.equal(used[0].searchCount, 1);
+    assert.deepEqual(used[0].results.at(-1).content, [{ title: page.title, url: page.uri }]);
   },
 );
 

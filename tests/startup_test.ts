@@ -81,6 +81,17 @@ Deno.test("main.ts prints one start-up line with the address and the number of m
   }
 });
 
+Deno.test("main.ts counts routers apart from models in its start-up line", async () => {
+  const router = "- model_id: r\n  route:\n    - to: a\n";
+  const models = await tempFile(GOOD_MODELS + router, ".yaml");
+  const server = await startMain(["--port", "0", "--models", models]);
+  try {
+    assert.match(server.line, /, serving 2 models and 1 router; /);
+  } finally {
+    await server.stop();
+  }
+});
+
 Deno.test("main.ts: flags win over environment, environment over config.json", async () => {
   const models = await tempFile(GOOD_MODELS, ".yaml");
   const config = await tempFile(JSON.stringify({ host: "0.0.0.0", port: 1 }), ".json");
@@ -113,6 +124,12 @@ Deno.test("main.ts stops with one line and a non-zero exit on each broken config
       "bad max_tokens",
       "- model_id: a\n  api_base: http://x\n  max_tokens: lots",
       /"max_tokens" is not a token count/,
+    ],
+    [
+      "a router without a default",
+      "- model_id: a\n  api_base: http://x\n" +
+      "- model_id: r\n  route:\n    - {when: {images: true}, to: a}",
+      /entry 2 \("r"\): no default: the last rule must have a "to" and no "when"/,
     ],
   ];
   for (const [name, yaml, expected] of cases) {

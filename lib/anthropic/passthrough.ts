@@ -1,10 +1,13 @@
 /**
  * A Messages body passed through to an Anthropic upstream: the upstream's model name, the output
- * cap, a thinking budget that still fits under it, and no signature another upstream made.
+ * cap, a thinking budget that still fits under it, and nothing another upstream made that
+ * Anthropic refuses (a signature, a search without Anthropic's encrypted pages).
  */
 import type { PassthroughWire } from "../ir/endpoint.ts";
 import { capped } from "../ir/output_cap.ts";
 import { signatureFromString } from "../ir/signature.ts";
+import { webSearchText } from "../ir/web_search.ts";
+import { searchCallOf, searchResultOf } from "./web_search.ts";
 import { restyleThinking } from "./restyle_thinking.ts";
 import { withoutMedia } from "./text_only.ts";
 
@@ -16,7 +19,7 @@ export const passthrough: PassthroughWire = {
     if (!target.stream && out.stream === true) out.stream = false;
     const max = capped(out.max_tokens, target.maxTokens);
     out.max_tokens = max;
-    const messages = withoutForeignThinking(out.messages);
+    const messages = withoutForeignBlocks(out.messages);
     if (messages !== out.messages) {
       out.messages = messages;
       // Anthropic refuses thinking when the last tool turn no longer starts with thinking.
@@ -38,27 +41,61 @@ export const passthrough: PassthroughWire = {
   modelPaths: { answer: ["model"], event: ["message", "model"] },
 };
 
-type Block = { type?: string; signature?: unknown; text?: unknown };
+type Block = {
+  type?: string;
+  signature?: unknown;
+  text?: unknown;
+  id?: unknown;
+  tool_use_id?: unknown;
+  content?: unknown;
+};
 
 /**
- * An Anthropic upstream never receives a signature it did not make: thinking blocks the proxy
- * signed for another upstream (the session switched models) are dropped, and so is the
- * whitespace-only text such turns carry, which Anthropic rejects. Untouched turns stay as sent.
+ * An Anthropic upstream never receives what it did not make. Thinking blocks the proxy signed
+ * for another upstream (the session switched models, or a router sent a turn elsewhere) are
+ * dropped, and so is the whitespace-only text such turns carry, which Anthropic rejects. A
+ * search another upstream ran (its pages have no encrypted content for Anthropic to read back)
+ * goes as the text other upstreams get. Untouched turns stay as sent.
  */
-function withoutForeignThinking(messages: unknown): unknown {
+function withoutForeignBlocks(messages: unknown): unknown {
   if (!Array.isArray(messages)) return messages;
   let changed = false;
   const out = messages.map((m) => {
     if (!m || typeof m !== "object" || !Array.isArray(m.content)) return m;
-    const foreign = (b: Block) =>
-      b?.type === "thinking" && typeof b.signature === "string" &&
-      signatureFromString(b.signature).origin !== "anthropic";
-    if (!m.content.some(foreign)) return m;
+    const content: Block[] = m.content;
+    if (!content.some((b) => foreignThinking(b) || foreignSearch(b))) return m;
     changed = true;
+    const searches = new Set(content.filter(foreignSearch).map((b) => b.tool_use_id));
     const blank = (b: Block) => b?.type === "text" && String(b.text ?? "").trim() === "";
-    return { ...m, content: m.content.filter((b: Block) => !foreign(b) && !blank(b)) };
+    return {
+      ...m,
+      content: content.flatMap((b) => {
+        if (foreignThinking(b) || blank(b)) return [];
+        const search = b?.type === "server_tool_use" && searches.has(b.id)
+          ? searchCallOf(b as Record<string, unknown>)
+          : foreignSearch(b)
+          ? searchResultOf(b as Record<string, unknown>)
+          : undefined;
+        return [search ? { type: "text", text: webSearchText(search) } : b];
+      }),
+    };
   });
   return changed ? out : messages;
+}
+
+function foreignThinking(b: Block): boolean {
+  return b?.type === "thinking" && typeof b.signature === "string" &&
+    signatureFromString(b.signature).origin !== "anthropic";
+}
+
+/**
+ * A search result no Anthropic search made: a page without encrypted content (another
+ * upstream's, as the proxy writes it for Anthropic callers), or none at all.
+ */
+function foreignSearch(b: Block): boolean {
+  if (b?.type !== "web_search_tool_result" || !Array.isArray(b.content)) return false;
+  return b.content.length === 0 ||
+    b.content.some((page) => !page || typeof page !== "object" || !page.encrypted_content);
 }
 
 /** True when the last assistant turn calls tools but does not start with thinking. */

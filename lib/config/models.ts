@@ -1,6 +1,7 @@
 /**
  * models.yaml: a top-level list, one entry per model name a client may send, parsed into
- * `ModelEntry` values with every default applied (looked up in model_registry.ts).
+ * `ModelEntry` values with every default applied, and routers (router.ts) that pick one of them
+ * per request; looked up in model_registry.ts.
  */
 import { parse as parseYaml } from "yaml";
 import type { ThinkingStyle } from "../ir/codec.ts";
@@ -19,6 +20,7 @@ import {
 import { ModelRegistry } from "./model_registry.ts";
 import { promptCacheFor, thinkingStyleFor } from "./format_keys.ts";
 import { parsePrice, type Price } from "./price.ts";
+import { parseRouter, resolveRouter, type RouterEntry } from "./router.ts";
 
 /** One model as the proxy uses it: every default applied. */
 export interface ModelEntry {
@@ -118,23 +120,25 @@ export function parseModels(
   }
   if (doc === null || doc === undefined) doc = [];
   if (!Array.isArray(doc)) throw new ConfigError(`Cannot parse ${path}: expected a list of models`);
-  const entries = doc.map((raw, i) => parseEntry(raw, `${path}: entry ${i + 1}`, env));
-  const seen = new Set<string>();
-  for (const [i, entry] of entries.entries()) {
-    if (seen.has(entry.modelId)) {
-      throw new ConfigError(`${path}: entry ${i + 1}: duplicate model_id "${entry.modelId}"`);
+  const where = (i: number) => `${path}: entry ${i + 1}`;
+  const parsed = doc.map((raw, i) => parseEntry(raw, where(i), env));
+  const byId = new Map<string, ModelEntry | RouterEntry<string>>();
+  for (const [i, entry] of parsed.entries()) {
+    if (byId.has(entry.modelId)) {
+      throw new ConfigError(`${where(i)}: duplicate model_id "${entry.modelId}"`);
     }
-    seen.add(entry.modelId);
+    byId.set(entry.modelId, entry);
   }
-  for (const [i, entry] of entries.entries()) {
+  const entries = parsed.map((entry, i) => {
+    const at = `${where(i)} ("${entry.modelId}")`;
+    if ("route" in entry) return resolveRouter(entry, at, byId);
     for (const fallback of entry.fallbacks) {
-      if (!seen.has(fallback)) {
-        throw new ConfigError(
-          `${path}: entry ${i + 1} ("${entry.modelId}"): fallback "${fallback}" is not a model_id`,
-        );
-      }
+      const target = byId.get(fallback);
+      if (!target) throw new ConfigError(`${at}: fallback "${fallback}" is not a model_id`);
+      if ("route" in target) throw new ConfigError(`${at}: fallback "${fallback}" is a router`);
     }
-  }
+    return entry;
+  });
   return new ModelRegistry(entries);
 }
 
@@ -142,7 +146,7 @@ function parseEntry(
   raw: unknown,
   where: string,
   env: (name: string) => string | undefined,
-): ModelEntry {
+): ModelEntry | RouterEntry<string> {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${where}: expected a mapping of keys`);
   }
@@ -150,6 +154,7 @@ function parseEntry(
   const id = o.model_id;
   if (typeof id !== "string" || id === "") throw new ConfigError(`${where}: no "model_id"`);
   const at = `${where} ("${id}")`;
+  if (o.route !== undefined) return parseRouter(o, at);
   for (const key of Object.keys(o)) {
     if (!KNOWN_KEYS.has(key)) throw new ConfigError(`${at}: unknown key "${key}"`);
   }

@@ -20,8 +20,8 @@ Deno.test("parseModels() applies defaults, api_key_env, aliases and fallbacks", 
     "models.yaml",
     env,
   );
-  const a = registry.resolve("claude-3-5-haiku-latest")!;
-  assert.equal(a.modelId, "a");
+  assert.equal(registry.resolve("claude-3-5-haiku-latest")?.modelId, "a");
+  const a = registry.get("a")!;
   assert.equal(a.dialect, "anthropic");
   assert.equal(a.apiBase, "https://api.anthropic.com");
   assert.equal(a.apiKey, "sk-env");

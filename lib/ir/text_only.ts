@@ -38,7 +38,8 @@ export function withoutMedia(request: Request): Converted<Request> {
   return { value: { ...request, messages }, warnings: [mediaWarning(replaced)] };
 }
 
-function holdsMedia(part: Part): boolean {
+/** True for an image or document part, or a tool result holding one. */
+export function holdsMedia(part: Part): boolean {
   if (part.type === "image" || part.type === "document") return true;
   return part.type === "tool_result" && part.content.some((p) => p.type !== "text");
 }

@@ -24,6 +24,7 @@ export function sampleRow(over: Partial<LedgerRow> = {}): LedgerRow {
     warnings: [],
     key_tail: "…abcd",
     cost_usd: 0.5,
+    web_search_requests: 0,
     ...over,
   };
 }

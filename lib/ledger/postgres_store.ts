@@ -7,6 +7,8 @@ import type { Sql } from "postgres";
 import { redactUrl } from "../config/ledger_setting.ts";
 import type { LedgerRow } from "./row.ts";
 import {
+  addColumnSql,
+  ADDED_COLUMNS,
   insertRowsSql,
   schemaStatements,
   SELECT_ROW,
@@ -56,6 +58,7 @@ export class PostgresStore implements LedgerStore {
     await sql.begin(async (tx) => {
       await tx.unsafe(`SELECT pg_advisory_xact_lock(${SCHEMA_LOCK})`);
       for (const statement of schemaStatements("postgres")) await tx.unsafe(statement);
+      for (const added of ADDED_COLUMNS) await tx.unsafe(addColumnSql("postgres", added));
     });
   }
 

@@ -48,6 +48,7 @@ function statsTally(t: Tally): Record<string, number> {
     cache_read_input_tokens: t.cache_read_input_tokens,
     cache_creation_input_tokens: t.cache_creation_input_tokens,
     reasoning_tokens: t.reasoning_tokens,
+    web_search_requests: t.web_search_requests,
     cost_usd: roundUsd(t.cost_usd),
   };
 }
@@ -93,6 +94,11 @@ export function prometheusText(view: LedgerView): string {
   lines.push("# TYPE proxy_cost_usd_total counter");
   for (const [model, t] of perModel) {
     lines.push(`proxy_cost_usd_total{${labels({ model })}} ${roundUsd(t.cost_usd)}`);
+  }
+  lines.push("# HELP proxy_web_search_requests_total Web searches upstreams ran, by model.");
+  lines.push("# TYPE proxy_web_search_requests_total counter");
+  for (const [model, t] of perModel) {
+    lines.push(`proxy_web_search_requests_total{${labels({ model })}} ${t.web_search_requests}`);
   }
   const histograms = byModelAndCaller(counters);
   writeHistograms(lines, "proxy_request_duration_seconds", "Request duration.", histograms, "lat");

@@ -38,6 +38,8 @@ export interface LedgerRow {
   key_tail: string;
   /** USD, from the serving entry's price; null without one. */
   cost_usd: number | null;
+  /** Web searches the upstream ran (billed apart from tokens). */
+  web_search_requests: number;
 }
 
 /** The row of a finished request; `now` is when it finished. */
@@ -69,6 +71,7 @@ export function rowOf(
     warnings: r.warnings.length ? r.warnings.map(maskKeyShapes) : [],
     key_tail: r.keyTail,
     cost_usd: price ? costOf(u, price) : null,
+    web_search_requests: u?.serverToolUse?.webSearchRequests ?? 0,
   };
 }
 

@@ -82,3 +82,11 @@ Deno.test("rowIds() are unique within a worker and between workers", () => {
   const ids = new Set([a(), a(), a(), b(), b()]);
   assert.equal(ids.size, 5);
 });
+
+Deno.test("rowOf() counts the web searches the upstream ran, none when it ran none", () => {
+  assert.equal(rowOf(record(), "id-1", 1_000_000, PRICE).web_search_requests, 0);
+  const searched = record({
+    usage: { ...record().usage!, serverToolUse: { webSearchRequests: 2 } },
+  });
+  assert.equal(rowOf(searched, "id-2", 1_000_000, PRICE).web_search_requests, 2);
+});

@@ -32,7 +32,26 @@ export const ROW_COLUMNS: ReadonlyArray<readonly [string, ColumnType, "null" | "
   ["warnings", "text", "not null"],
   ["key_tail", "text", "not null"],
   ["cost_usd", "real", "null"],
+  ["web_search_requests", "bigint", "not null"],
 ];
+
+/**
+ * Columns added since the ledger's first schema, which `CREATE TABLE IF NOT EXISTS` does not add
+ * to an older database: each store adds the missing ones when it opens (`addColumnSql`).
+ */
+export const ADDED_COLUMNS: ReadonlyArray<{ table: string; column: string }> = [
+  { table: "proxy_requests", column: "web_search_requests" },
+  { table: "proxy_usage_hourly", column: "web_search_requests" },
+  { table: "proxy_usage_totals", column: "web_search_requests" },
+];
+
+/** Adds one of ADDED_COLUMNS (PostgreSQL: only if missing; SQLite: the caller checks first). */
+export function addColumnSql(d: SqlDialect, added: { table: string; column: string }): string {
+  const ifMissing = d === "postgres" ? "IF NOT EXISTS " : "";
+  return `ALTER TABLE ${added.table} ADD COLUMN ${ifMissing}${added.column} ${
+    TYPES[d].bigint
+  } NOT NULL DEFAULT 0`;
+}
 
 export const ROW_NAMES = ROW_COLUMNS.map(([name]) => name);
 

@@ -6,6 +6,8 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { LedgerRow } from "./row.ts";
 import {
+  addColumnSql,
+  ADDED_COLUMNS,
   insertRowsSql,
   schemaStatements,
   SELECT_ROW,
@@ -56,6 +58,10 @@ export class SqliteStore implements LedgerStore {
     db.exec("PRAGMA synchronous = NORMAL");
     this.#transaction(() => {
       for (const statement of schemaStatements("sqlite")) db.exec(statement);
+      for (const added of ADDED_COLUMNS) {
+        const columns = db.prepare(`PRAGMA table_info(${added.table})`).all();
+        if (!columns.some((c) => c.name === added.column)) db.exec(addColumnSql("sqlite", added));
+      }
     });
     this.#statements = prepare(db);
     return Promise.resolve();

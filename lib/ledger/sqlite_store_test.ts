@@ -97,3 +97,28 @@ Deno.test("SqliteStore.write() fails, and keeps nothing, while another writer ho
     await store.close();
   }
 });
+
+Deno.test("SqliteStore opens a ledger made before web searches were counted, and counts them", async () => {
+  const { path, store } = await tempStore();
+  await store.close();
+  // The file as an earlier release left it: no web_search_requests anywhere.
+  const db = new DatabaseSync(path);
+  for (const table of ["proxy_requests", "proxy_usage_hourly", "proxy_usage_totals"]) {
+    db.exec(`ALTER TABLE ${table} DROP COLUMN web_search_requests`);
+  }
+  db.close();
+  const reopened = new SqliteStore(path);
+  await reopened.open();
+  try {
+    await write(reopened, [sampleRow({ web_search_requests: 2 }), sampleRow()]);
+    assert.deepEqual((await reopened.latest(10)).map((r) => r.web_search_requests), [0, 2]);
+    const [cell] = await reopened.hours(0, Number.MAX_SAFE_INTEGER);
+    assert.equal(cell.web_search_requests, 2);
+    assert.equal((await reopened.counters())[0].web_search_requests, 2);
+  } finally {
+    await reopened.close();
+  }
+  const again = new SqliteStore(path);
+  await again.open(); // the column is there now: nothing to add
+  await again.close();
+});

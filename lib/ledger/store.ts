@@ -57,6 +57,7 @@ export function rowFromColumns(record: Record<string, unknown>): LedgerRow {
       "cache_creation_input_tokens",
       "output_tokens",
       "reasoning_tokens",
+      "web_search_requests",
       "ttfb_ms",
       "total_ms",
     ] as const
@@ -97,6 +98,7 @@ export function rowValues(row: LedgerRow, booleans: "int" | "bool"): unknown[] {
     JSON.stringify(row.warnings),
     row.key_tail,
     row.cost_usd,
+    row.web_search_requests,
   ];
 }
 
@@ -114,5 +116,6 @@ export function cellFromColumns(record: Record<string, unknown>): HourCell {
     output_tokens: Number(record.output_tokens),
     reasoning_tokens: Number(record.reasoning_tokens),
     cost_usd: Number(record.cost_usd),
+    web_search_requests: Number(record.web_search_requests ?? 0),
   };
 }

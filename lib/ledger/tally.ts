@@ -35,6 +35,7 @@ export interface Tally {
   output_tokens: number;
   reasoning_tokens: number;
   cost_usd: number;
+  web_search_requests: number;
 }
 
 /** The fields of a Tally, in column order. */
@@ -47,6 +48,7 @@ export const TALLY_FIELDS = [
   "output_tokens",
   "reasoning_tokens",
   "cost_usd",
+  "web_search_requests",
 ] as const satisfies readonly (keyof Tally)[];
 
 /** One hour of one model and caller. `hour` is the hour's start, in ms since the epoch. */
@@ -88,6 +90,7 @@ export function emptyTally(): Tally {
     output_tokens: 0,
     reasoning_tokens: 0,
     cost_usd: 0,
+    web_search_requests: 0,
   };
 }
 
@@ -101,6 +104,7 @@ export function addRow(t: Tally, row: LedgerRow): void {
   t.output_tokens += row.output_tokens;
   t.reasoning_tokens += row.reasoning_tokens;
   if (row.cost_usd !== null) t.cost_usd += row.cost_usd;
+  t.web_search_requests += row.web_search_requests;
 }
 
 /** Adds one tally to another. */

@@ -63,6 +63,7 @@ const COLUMNS: Array<[string, keyof Tally]> = [
   ["cache write", "cache_creation_input_tokens"],
   ["output", "output_tokens"],
   ["reasoning", "reasoning_tokens"],
+  ["searches", "web_search_requests"],
   ["cost (USD)", "cost_usd"],
 ];
 

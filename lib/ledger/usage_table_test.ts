@@ -42,7 +42,7 @@ Deno.test("usageTable() aligns the groups and their total, costs to a hundredth 
   assert.equal(lines.length, 6);
   assert.match(
     lines[0],
-    /^model +requests +errors +input +cache read +cache write +output +reasoning +cost \(USD\)$/,
+    /^model +requests +errors +input +cache read +cache write +output +reasoning +searches +cost \(USD\)$/,
   );
   assert.match(lines[2], /^deepseek-chat +1,234 +0 +5,000,000 .* 1\.2346$/);
   assert.match(lines[5], /^total +1,235 +1 +5,000,000 /);

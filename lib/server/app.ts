@@ -8,6 +8,8 @@ import { ProxyError } from "../errors.ts";
 import { unreachable } from "../ir/types.ts";
 import { CODECS, DEFAULT_DIALECT, type Dialect } from "../dialects.ts";
 import type { ModelEntry } from "../config/models.ts";
+import type { NamedEntry } from "../config/model_registry.ts";
+import { isRouter } from "../config/router.ts";
 import type { ModelInfo } from "../ir/codec.ts";
 import { redact } from "../redact.ts";
 import { originRefusal, requestUrl } from "./access.ts";
@@ -85,6 +87,8 @@ async function serve(
     response = errorResponse(ex.caller, failure);
   }
   ex.record.status = response.status;
+  // The entry that served the request (or failed it last): a router's pick, a fallback.
+  if (ex.record.modelId) response.headers.set("x-proxy-model", ex.record.modelId);
   if (!ex.deferred) ex.finish();
   return response;
 }
@@ -164,13 +168,17 @@ function modelList(ex: Exchange, one?: string): Response {
     maxOutputTokens: m.maxTokens,
     created,
   });
+  // A router is listed with the limits of its default model.
+  const limitsOf = (entry: NamedEntry) => isRouter(entry) ? entry.route.at(-1)!.to : entry;
+  const { models } = ex.deps;
   if (one === undefined) {
-    return jsonResponse(codec.modelList(ex.deps.models.entries.map((m) => info(m))));
+    const listed = [...models.entries, ...models.routers];
+    return jsonResponse(codec.modelList(listed.map((m) => info(limitsOf(m), m.modelId))));
   }
   const name = one.replace(/^models\//, "");
-  const model = ex.deps.models.resolve(name);
+  const model = models.resolve(name);
   if (!model) throw new ProxyError("not_found", `Model "${name.slice(0, 256)}" is not configured`);
-  return jsonResponse(codec.modelInfo(info(model, name)));
+  return jsonResponse(codec.modelInfo(info(limitsOf(model), name)));
 }
 
 /**
@@ -213,7 +221,7 @@ function withCors(deps: ServerDeps, request: Request, response: Response): Respo
   headers.append("vary", "origin");
   if (origin && (allowed.includes("*") || allowed.includes(origin))) {
     headers.set("access-control-allow-origin", allowed.includes("*") ? "*" : origin);
-    headers.set("access-control-expose-headers", "x-proxy-warnings, retry-after");
+    headers.set("access-control-expose-headers", "x-proxy-warnings, x-proxy-model, retry-after");
     if (request.method === "OPTIONS") {
       const asked = request.headers.get("access-control-request-headers");
       headers.set("access-control-allow-methods", "GET, POST, HEAD, OPTIONS");

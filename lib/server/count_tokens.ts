@@ -5,6 +5,7 @@
  * `x-proxy-token-count: estimated` says so.
  */
 import type { ModelEntry } from "../config/models.ts";
+import { isRouter } from "../config/router.ts";
 import { CODECS } from "../dialects.ts";
 import { ProxyError } from "../errors.ts";
 import type { CountTokensWire } from "../ir/endpoint.ts";
@@ -25,6 +26,7 @@ import {
 import { requestedModel, requireKey, requireSomeKey, resolveModel } from "./generate.ts";
 import { passthrough } from "./passthrough.ts";
 import { requestForModel } from "./request_for_model.ts";
+import { routeRequest } from "./choose_route.ts";
 import { withinLimit } from "./translate.ts";
 
 /** Serves a count request from a caller whose dialect counts. */
@@ -37,17 +39,23 @@ export async function handleCountTokens(
   requireSomeKey(ex);
   const json = await readJsonObject(ex.http, bodyLimits(ex));
   const name = requestedModel(json, endpoint.model);
-  const model = resolveModel(ex, name);
+  const named = resolveModel(ex, name);
+  let decoded: Request | undefined;
+  const read = () =>
+    decoded ??= guardConversion(
+      ex,
+      "Reading the request",
+      () =>
+        CODECS[ex.caller].decodeRequest(counting.request(json), { model: name, stream: false })
+          .value,
+    );
+  // Counted by the model that would serve the same request.
+  const model = isRouter(named) ? routeRequest(ex, named, name, read) : named;
   const key = requireKey(ex, model);
   if (model.dialect === ex.caller) {
     return passthrough(ex, model, key, json, false, "count_tokens");
   }
-  const decoded = guardConversion(
-    ex,
-    "Reading the request",
-    () => CODECS[ex.caller].decodeRequest(counting.request(json), { model: name, stream: false }),
-  );
-  const request = requestForModel(decoded.value, model).value;
+  const request = requestForModel(read(), model).value;
   ex.record.upstreamDialect = model.dialect;
   const counter = CODECS[model.dialect].countTokens.upstream;
   let tokens: number | undefined;

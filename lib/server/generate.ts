@@ -4,7 +4,8 @@
  * retries and fallbacks for failures that happen before the caller has received a byte.
  */
 import type { ModelEntry } from "../config/models.ts";
-import { MAX_MODEL_NAME } from "../config/model_registry.ts";
+import { MAX_MODEL_NAME, type NamedEntry } from "../config/model_registry.ts";
+import { isRouter } from "../config/router.ts";
 import { invalidRequest, ProxyError } from "../errors.ts";
 import type { Request } from "../ir/types.ts";
 import { retryAfterMs } from "../upstream/retry_after.ts";
@@ -15,6 +16,7 @@ import { bodyLimits, type Exchange, guardConversion } from "./exchange.ts";
 import { passthrough } from "./passthrough.ts";
 import { translate } from "./translate.ts";
 import { usableKey } from "./keys.ts";
+import { routeRequest } from "./choose_route.ts";
 
 /** Serves one generate request. */
 export async function handleGenerate(
@@ -45,7 +47,9 @@ interface Plan {
 
 /**
  * The model, the key and the stream flag of a request whose body passed its dialect's shape
- * check. The body is let go when no candidate will pass it through (lib/held.ts).
+ * check; for a router's name, the model its rules pick (the body decoded at most once, and
+ * only for a rule on its content). The body is let go when no candidate will pass it through
+ * (lib/held.ts).
  */
 function planRequest(
   ex: Exchange,
@@ -54,15 +58,22 @@ function planRequest(
 ): Plan {
   const json = body.get();
   const name = requestedModel(json, endpoint.model);
-  const primary = resolveModel(ex, name);
+  const named = resolveModel(ex, name);
   // The path decides for a dialect whose routes say so; the body's `stream` for the others.
   const stream = endpoint.stream ?? json.stream === true;
   ex.record.stream = stream;
+  let decoded: Plan["decoded"];
+  const routed = isRouter(named);
+  // A router reads the body, so it is checked first; a model's key is checked before its body.
+  if (routed) CODECS[ex.caller].checkShape(json);
+  const primary = routed
+    ? routeRequest(ex, named, name, () => (decoded ??= decode(ex, json, name, stream)).request)
+    : named;
   const key = requireKey(ex, primary);
-  CODECS[ex.caller].checkShape(json);
-  const plan: Plan = { name, primary, stream, key };
+  if (!routed) CODECS[ex.caller].checkShape(json);
+  const plan: Plan = { name, primary, stream, key, decoded };
   if (primary.dialect === ex.caller) return plan;
-  plan.decoded = decode(ex, json, name, stream);
+  plan.decoded ??= decode(ex, json, name, stream);
   if (!modelsTried(ex, primary).some((model) => model.dialect === ex.caller)) body.release();
   return plan;
 }
@@ -115,8 +126,8 @@ export function requestedModel(json: Record<string, unknown>, fromPath?: string)
   return checkModelName(json.model);
 }
 
-/** The entry for a name, or a 404 that lists what is configured. */
-export function resolveModel(ex: Exchange, name: string): ModelEntry {
+/** The model or router for a name, or a 404 that lists what is configured. */
+export function resolveModel(ex: Exchange, name: string): NamedEntry {
   ex.record.requestedModel = name;
   const model = ex.deps.models.resolve(name);
   if (!model) {
@@ -125,7 +136,7 @@ export function resolveModel(ex: Exchange, name: string): ModelEntry {
       `Model "${name}" is not configured; available: ${ex.deps.models.ids().join(", ")}`,
     );
   }
-  ex.record.modelId = model.modelId;
+  if (!isRouter(model)) ex.record.modelId = model.modelId;
   return model;
 }
 

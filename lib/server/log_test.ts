@@ -43,3 +43,18 @@ Deno.test("createLogger() escapes every field of a text line: nothing splits it"
   assert.match(lines[0], / odd\\u000dmodel .* key=…0\\u000aX\\u0020y error="two\\nlines"$/);
   assert.match(lines[1], /ERROR a message\\u000aINFO forged$/);
 });
+
+Deno.test("createLogger() names the entry that served a routed request, and the router's rule", () => {
+  const lines: string[] = [];
+  const text = createLogger({ level: "info", format: "text", sink: (l) => lines.push(l) });
+  const json = createLogger({ level: "info", format: "json", sink: (l) => lines.push(l) });
+  const routed = record({ status: 200, modelId: "deepseek-chat", route: "claude-code#6" });
+  text.request(routed);
+  json.request(routed);
+  text.request(record({ status: 200, modelId: "deepseek-chat" }));
+  assert.match(lines[0], / openai→- deepseek-chat route=claude-code#6 json /);
+  const logged = JSON.parse(lines[1]);
+  assert.equal(logged.model, "deepseek-chat");
+  assert.equal(logged.route, "claude-code#6");
+  assert.doesNotMatch(lines[2], /route=/);
+});

@@ -18,6 +18,8 @@ export interface RequestRecord {
   requestedModel?: string;
   /** The models.yaml entry that served it. */
   modelId?: string;
+  /** For a request sent to a router: the router and the rule that picked the entry (`r#2`). */
+  route?: string;
   upstreamDialect?: Dialect;
   stream: boolean;
   status: number;

@@ -4,7 +4,7 @@
  * upstream takes. Pairs where either side cannot search are skipped by their kits' reasons.
  */
 import assert from "node:assert/strict";
-import type { Scenario } from "../_scenario.ts";
+import type { Context, Scenario } from "../_scenario.ts";
 import type { Conversation, Reply } from "../wire/kit.ts";
 import { text } from "./_common.ts";
 
@@ -32,6 +32,18 @@ const ask = (): Conversation => ({
   turns: [{ role: "user", parts: [text(QUESTION)] }],
   webSearch: true,
 });
+
+/** The next turn, the searching answer sent back as its client keeps it. */
+const askAgain = (ctx: Context): Conversation => ({
+  turns: [
+    { role: "user", parts: [text(QUESTION)] },
+    { role: "assistant", replay: ctx.previous[0].replay },
+    { role: "user", parts: [text("And 3.0?")] },
+  ],
+  webSearch: true,
+});
+
+const NOT_YET: Reply = { blocks: [text("Not yet.")], stop: "end", usage: { input: 60, output: 3 } };
 
 const needs = { callerNeeds: ["web search" as const], upstreamNeeds: ["web search" as const] };
 
@@ -76,6 +88,34 @@ export function webSearch(): Scenario[] {
             "Web search results:\n" + pages.map((p) => `- ${p.title}: ${p.url}`).join("\n"),
             ANSWER,
           ]);
+        }
+      },
+    }],
+  }, {
+    // A router (or the user) sends the next turn to Anthropic, which reads back only its own
+    // searches: another upstream's pages carry no encrypted content it could read.
+    name: "a web search sent back to Anthropic on the next turn",
+    ...needs,
+    steps: [{ request: ask, reply: SEARCHED }, {
+      upstream: "anthropic",
+      request: askAgain,
+      reply: NOT_YET,
+      checkSent: (sent, { caller, pairUpstream }) => {
+        const blocks = sent.body.messages.flatMap((m: any) =>
+          Array.isArray(m.content) ? m.content : []
+        );
+        const results = blocks.filter((b: any) => b.type === "web_search_tool_result");
+        for (const result of results) {
+          assert.ok(
+            result.content.every((page: any) => page.encrypted_content),
+            `Anthropic refuses pages it did not encrypt: ${JSON.stringify(result)}`,
+          );
+        }
+        const said = JSON.stringify(sent.turns[1]);
+        assert.ok(said.includes(ANSWER), said);
+        if (caller === "anthropic" && pairUpstream !== "anthropic") {
+          assert.deepEqual(results, []);
+          assert.ok(said.includes(`Searched the web for \\"${QUERY}\\"`), said);
         }
       },
     }],
