@@ -39,10 +39,10 @@ export function createLogger(
   },
 ): Logger {
   const json = options.format === "json" || options.level === "debug";
-  const messageLine = (level: LogLevel, text: string) =>
+  const messageLine = (level: LogLevel, text: string, at = Date.now()) =>
     json
-      ? JSON.stringify({ time: new Date().toISOString(), level, message: cut(text, MAX_LINE / 2) })
-      : `${new Date().toISOString()} ${level.toUpperCase()} ${escaped(text, false)}`;
+      ? JSON.stringify({ time: isoTime(at), level, message: cut(text, MAX_LINE / 2) })
+      : `${isoTime(at)} ${level.toUpperCase()} ${escaped(text, false)}`;
   let queue: LogQueue | undefined;
   if (!options.sink) {
     const writer = options.filePath ? openLogFile(options.filePath) : Deno.stderr;
@@ -52,21 +52,22 @@ export function createLogger(
     );
   }
   const sink = options.sink;
-  const write = (line: string) => {
-    const whole = cut(line, MAX_LINE);
-    if (sink) sink(whole);
-    else queue!.push(whole);
+  // A line is formatted when its batch is written (the time it names is taken now).
+  const write = (format: (at: number) => string) => {
+    const at = Date.now();
+    if (sink) sink(cut(format(at), MAX_LINE));
+    else queue!.push(() => cut(format(at), MAX_LINE));
   };
   const enabled = (level: LogLevel) => RANK[level] >= RANK[options.level];
   return {
     request(r) {
       const level: LogLevel = r.status >= 500 ? "error" : r.status >= 400 ? "warning" : "info";
       if (!enabled(level)) return;
-      write(json ? JSON.stringify(jsonRecord(level, r)) : textRecord(r));
+      write((at) => json ? JSON.stringify(jsonRecord(level, r, at)) : textRecord(r, at));
     },
     message(level, text) {
       if (!enabled(level)) return;
-      write(messageLine(level, text));
+      write((at) => messageLine(level, text, at));
     },
     flush: () => queue?.flush() ?? Promise.resolve(),
   };
@@ -99,7 +100,7 @@ export function scrubbing(logger: Logger, secrets: readonly string[]): Logger {
       logger.request({
         ...r,
         path: scrub(r.path),
-        warnings: r.warnings.map(scrub),
+        warnings: r.warnings.length ? r.warnings.map(scrub) : r.warnings,
         ...(r.error === undefined ? {} : { error: scrub(r.error) }),
       });
     },
@@ -108,9 +109,9 @@ export function scrubbing(logger: Logger, secrets: readonly string[]): Logger {
   };
 }
 
-function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> {
+function jsonRecord(level: LogLevel, r: RequestRecord, at: number): Record<string, unknown> {
   return {
-    time: new Date().toISOString(),
+    time: isoTime(at),
     level,
     caller: r.callerDialect,
     method: r.method,
@@ -134,9 +135,9 @@ function jsonRecord(level: LogLevel, r: RequestRecord): Record<string, unknown> 
   };
 }
 
-function textRecord(r: RequestRecord): string {
+function textRecord(r: RequestRecord, at: number): string {
   const parts = [
-    new Date().toISOString(),
+    isoTime(at),
     `${escaped(r.method)} ${escaped(cut(r.path, MAX_FIELD))}`,
     r.status,
     `${r.callerDialect}→${r.upstreamDialect ?? "-"}`,
@@ -170,6 +171,10 @@ function escaped(text: string, inField = true): string {
 const LINE_BREAKS = /[\x00-\x1f\x7f\u2028\u2029]/g;
 // deno-lint-ignore no-control-regex -- and, in a field, spaces too
 const FIELD_BREAKS = /[\x00-\x20\x7f\u2028\u2029]/g;
+
+function isoTime(at: number): string {
+  return new Date(at).toISOString();
+}
 
 function round(ms: number): number {
   return Math.round(ms * 10) / 10;

@@ -82,3 +82,54 @@ Deno.test("LogQueue: lines pushed one after another go out in one write, not a w
   assert.equal(writes.length, 1);
   assert.equal(writes[0], Array.from({ length: 10 }, (_, i) => `line ${i}\n`).join(""));
 });
+
+Deno.test("LogQueue: unformatted lines are formatted when their batch is written, in one write", async () => {
+  const writes: string[] = [];
+  const queue = new LogQueue({
+    write: (bytes: Uint8Array) => {
+      writes.push(new TextDecoder().decode(bytes));
+      return Promise.resolve(bytes.length);
+    },
+  }, String);
+  let formatted = 0;
+  for (let i = 0; i < 3; i++) queue.push(() => `line ${i} (${++formatted})`);
+  queue.push("plain");
+  assert.equal(formatted, 0);
+  await queue.flush();
+  assert.deepEqual(writes, ["line 0 (1)\nline 1 (2)\nline 2 (3)\nplain\n"]);
+});
+
+Deno.test("LogQueue: behind a stalled write, unformatted lines are formatted at once and bounded", async () => {
+  const sink = stalledWriter();
+  const queue = new LogQueue(sink.writer, (n) => `dropped ${n}`, 100);
+  queue.push("first");
+  queue.flush(); // the write of "first" starts and stalls
+  let formatted = 0;
+  for (let i = 0; i < 50; i++) queue.push(() => `line ${i} ${++formatted}`);
+  assert.equal(formatted, 50);
+  assert.equal(queue.dropped > 0, true);
+  sink.open();
+  await queue.flush();
+  const lines = sink.written.join("").trimEnd().split("\n");
+  assert.equal(lines[0], "first");
+  assert.equal(lines.at(-1), `dropped ${queue.dropped}`);
+  assert.equal(lines.length, 1 + (50 - queue.dropped) + 1);
+});
+
+Deno.test("LogQueue: a formatter that throws leaves a line saying so, and the rest are written", async () => {
+  const writes: string[] = [];
+  const queue = new LogQueue({
+    write: (bytes: Uint8Array) => {
+      writes.push(new TextDecoder().decode(bytes));
+      return Promise.resolve(bytes.length);
+    },
+  }, String);
+  queue.push(() => {
+    throw new TypeError("boom");
+  });
+  queue.push("after");
+  await queue.flush();
+  const lines = writes.join("").trimEnd().split("\n");
+  assert.match(lines[0], /ERROR A log line could not be formatted: TypeError: boom$/);
+  assert.equal(lines[1], "after");
+});
