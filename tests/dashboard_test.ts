@@ -197,3 +197,29 @@ Deno.test({
     }
   },
 });
+
+Deno.test("/ui lists a router beside the models, with the models its rules pick", async () => {
+  const mock = upstream();
+  const proxy = startProxy(`${modelsYaml(mock)}
+- model_id: claude-code
+  aliases: ["claude-code-*"]
+  route:
+    - {when: {thinking: true}, to: kimi-k2}
+    - to: deepseek-chat
+`);
+  try {
+    const html = await (await fetch(`${proxy.url}/ui`)).text();
+    const config = JSON.parse(
+      /<script type="application\/json" id="config">(.*?)<\/script>/s.exec(html)![1],
+    );
+    assert.deepEqual(config.models.at(-1), {
+      model_id: "claude-code",
+      aliases: ["claude-code-*"],
+      route: ["kimi-k2", "deepseek-chat"],
+      price: null,
+    });
+  } finally {
+    await proxy.close();
+    await mock.close();
+  }
+});

@@ -175,14 +175,30 @@ export function resolveRouter(
     }
     return { ...rule, to: target };
   });
-  oneHostForCallerKeys(route.map((rule) => rule.to), at);
+  const targets = route.map((rule) => rule.to);
+  oneHostForCallerKeys([...targets, ...targets.flatMap((t) => sameHostFallbacks(t, byId))], at);
   return { ...router, route };
+}
+
+/** A model's fallbacks on its own api_base: those without a key get the caller's. */
+function sameHostFallbacks(
+  model: ModelEntry,
+  byId: ReadonlyMap<string, ModelEntry | RouterEntry<string>>,
+): ModelEntry[] {
+  return model.fallbacks.flatMap((id) => {
+    const fallback = byId.get(id);
+    // an unknown fallback, or a router, is refused with its own entry
+    return fallback && !("route" in fallback) && fallback.apiBase === model.apiBase
+      ? [fallback]
+      : [];
+  });
 }
 
 /**
  * A caller's key goes only to the api_base it was sent for. Sent to a router, it goes to the
- * target a rule picks, so the targets without a key of their own must share one api_base: else
- * what a request holds (an image, a search) would decide which host receives the caller's key.
+ * target a rule picks (or a fallback of it on the same api_base), so the targets and such
+ * fallbacks without a key of their own must share one api_base: else what a request holds (an
+ * image, a search) would decide which host receives the caller's key.
  */
 function oneHostForCallerKeys(targets: readonly ModelEntry[], at: string): void {
   const keyless = targets.filter((target) => target.apiKey === undefined);

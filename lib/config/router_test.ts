@@ -242,3 +242,28 @@ Deno.test("parseModels() refuses a router that would send the caller's key to tw
     "{to: deepseek-chat}]}";
   assert.ok(parseModels(TARGETS + oneHost, "models.yaml", () => undefined));
 });
+
+Deno.test("parseModels() refuses a router whose target's fallback would take the caller's key elsewhere", () => {
+  // A fallback without a key on its model's api_base is given the caller's key.
+  const models = `
+- model_id: gemini-keyed
+  api_base: https://generativelanguage.googleapis.com/v1beta
+  api_key_env: GEMINI_API_KEY
+  fallbacks: [gemini-keyless, deepseek-reasoner]
+- model_id: gemini-keyless
+  api_base: https://generativelanguage.googleapis.com/v1beta
+- model_id: r
+  route:
+    - {when: {server_tool: web_search}, to: gemini-keyed}
+    - to: deepseek-chat
+`;
+  assert.throws(() => parseModels(TARGETS + models, "models.yaml", env), {
+    message: 'models.yaml: entry 8 ("r"): routes to "deepseek-chat" (https://api.deepseek.com) ' +
+      'and "gemini-keyless" (https://generativelanguage.googleapis.com/v1beta) with the ' +
+      "caller's key: give the models on all but one api_base an api_key, or an api_key_env " +
+      "that is set",
+  });
+  // a keyless fallback on another api_base gets no key at all: nothing to refuse
+  const elsewhere = models.replace("gemini-keyless, ", "");
+  assert.ok(parseModels(TARGETS + elsewhere, "models.yaml", env));
+});

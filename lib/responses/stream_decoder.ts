@@ -19,7 +19,7 @@ import { upstreamFailure } from "./errors.ts";
 import { stopReasonOfIncomplete } from "./status.ts";
 import type { OutputItemIn, ResponseIn, StreamEventIn } from "./types.ts";
 import { usageOfResponses } from "./usage.ts";
-import { addCited, citedSources, searchOfItem } from "./web_search.ts";
+import { addCited, citedSources, searchesIn, searchOfItem } from "./web_search.ts";
 import type { WebSearchResultPart } from "../ir/types.ts";
 
 /** Makes the decoder for one upstream stream. */
@@ -227,6 +227,12 @@ class ResponsesStreamDecoder implements StreamDecoder {
     const a = this.#assembler;
     if (isObject(response.usage)) {
       a.addUsage(usageOfResponses(response.usage, (message) => a.warn(message)));
+    }
+    // A relayed stream is read from its end alone: its searches are those the answer lists.
+    const listed = searchesIn(response.output);
+    if (listed > this.#searches) {
+      this.#searches = listed;
+      a.addUsage({ serverToolUse: { webSearchRequests: listed } });
     }
     const reason = response.status === "incomplete"
       ? stopReasonOfIncomplete(response.incomplete_details?.reason)

@@ -65,10 +65,8 @@ export function searchOfItem(
   item: OutputItemIn,
   newId: (prefix: string) => string,
 ): [WebSearchCallPart, WebSearchResultPart] | undefined {
+  if (!isSearch(item)) return undefined;
   const action = isObject(item.action) ? item.action : {};
-  if (action.type !== undefined && action.type !== null && action.type !== "search") {
-    return undefined;
-  }
   const id = typeof item.id === "string" && item.id ? item.id : newId("ws_");
   const queries = Array.isArray(action.queries) ? action.queries : [];
   const query = typeof action.query === "string" ? action.query : String(queries[0] ?? "");
@@ -79,6 +77,20 @@ export function searchOfItem(
     if (url) result.sources.push({ url, title: hostOf(url) });
   }
   return [{ type: "web_search_call", id, query }, result];
+}
+
+/** How many of an answer's `output` items are searches (not opening or reading a page). */
+export function searchesIn(output: unknown): number {
+  if (!Array.isArray(output)) return 0;
+  return output.filter((item) =>
+    isObject(item) && item.type === "web_search_call" && isSearch(item)
+  )
+    .length;
+}
+
+function isSearch(item: { action?: unknown }): boolean {
+  const type = isObject(item.action) ? item.action.type : undefined;
+  return type === undefined || type === null || type === "search";
 }
 
 /** The pages a message item's `url_citation` annotations name, in order, once each. */

@@ -23,6 +23,10 @@ const MODELS = `
   api_base: https://a.example
   format: anthropic
   max_tokens: 2048
+- model_id: resp
+  model_name: gpt-real
+  api_base: https://r.example/v1
+  format: responses
 - model_id: gem
   model_name: gemini-real
   api_base: https://g.example/v1beta
@@ -144,4 +148,45 @@ Deno.test("passthrough(): a can_stream: false model is asked whole; the caller s
   assert.match(text, /"prompt_tokens":11/);
   assert.ok(text.endsWith("data: [DONE]\n\n"), text);
   assert.deepEqual([records[0].usage?.inputTokens, records[0].usage?.outputTokens], [11, 3]);
+});
+
+Deno.test("passthrough(): a Responses stream's web searches are counted, as its whole answer's are", async () => {
+  const search = (n: number) => ({
+    id: `ws_${n}`,
+    type: "web_search_call",
+    status: "completed",
+    action: { type: "search", query: `q${n}` },
+  });
+  const message = {
+    id: "msg_1",
+    type: "message",
+    role: "assistant",
+    status: "completed",
+    content: [{ type: "output_text", text: "Found.", annotations: [] }],
+  };
+  const done = {
+    id: "resp_1",
+    object: "response",
+    model: "gpt-real-dated",
+    status: "completed",
+    output: [search(1), search(2), message],
+    usage: { input_tokens: 30, output_tokens: 4, total_tokens: 34 },
+  };
+  const events: Array<[string, unknown]> = [
+    ["response.created", { type: "response.created", response: { ...done, output: [] } }],
+    ...done.output.map((item, i): [string, unknown] => [
+      "response.output_item.done",
+      { type: "response.output_item.done", output_index: i, item },
+    ]),
+    ["response.completed", { type: "response.completed", response: done }],
+  ];
+  const body = { model: "resp", input: "news?", tools: [{ type: "web_search" }] };
+  for (const stream of [false, true]) {
+    const { handle, records } = handlerWith(MODELS, () => stream ? sse(events) : json(done));
+    const response = await handle(post("/openai/v1/responses", { ...body, stream }));
+    await response.text();
+    assert.equal(response.status, 200);
+    assert.equal(records[0].usage?.serverToolUse?.webSearchRequests, 2, `stream: ${stream}`);
+    assert.equal(records[0].usage?.outputTokens, 4);
+  }
 });

@@ -181,7 +181,10 @@ export function redactError(
   const message = redact(error.message, secrets);
   if (message === error.message) return error;
   const copy = new ProxyError(error.kind, message, error.status);
-  copy.retryAfter = error.retryAfter;
+  // what clients act on: Codex compacts on `context_length_exceeded`, Claude Code on the overflow
+  if (error.retryAfter !== undefined) copy.retryAfter = error.retryAfter;
+  if (error.code !== undefined) copy.code = error.code;
+  if (error.overflow !== undefined) copy.overflow = error.overflow;
   return copy;
 }
 

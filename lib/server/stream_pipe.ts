@@ -7,6 +7,7 @@ import type { Assembler } from "../ir/assembler.ts";
 import type { StreamDecoder, StreamEncoder } from "../ir/codec.ts";
 import type { StreamEvent } from "../ir/types.ts";
 import { SseParser } from "../sse/parser.ts";
+import { asOverflow } from "../upstream/context_overflow.ts";
 import type { ChunkSource } from "../bytes/chunk_source.ts";
 import { asProxyError, type PipeOptions, StreamLifecycle } from "./stream_lifecycle.ts";
 
@@ -137,7 +138,7 @@ class Translation {
     let chunk = "";
     for (const event of events) {
       if (event.type === "error") {
-        event.error = this.#life.safeError(event.error);
+        event.error = this.#life.safeError(asOverflow(event.error));
         this.#error = event.error;
       }
       try {

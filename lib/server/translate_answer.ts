@@ -8,6 +8,7 @@ import type { DecodeContext, DialectCodec, StreamEncoderOptions } from "../ir/co
 import { responseToEvents } from "../ir/replay.ts";
 import type { Request } from "../ir/types.ts";
 import { answerLimit, readUpstreamText, type UpstreamAnswer } from "../upstream/client.ts";
+import { asOverflow } from "../upstream/context_overflow.ts";
 import { type Exchange, jsonResponse, warningsHeader } from "./exchange.ts";
 import { asProxyError, redactError } from "./stream_lifecycle.ts";
 import { eventsToStream, translateStream } from "./stream_pipe.ts";
@@ -37,7 +38,7 @@ export async function translatedWhole(t: Translated): Promise<Response> {
   const text = await readUpstreamText(t.answer, answerLimit(ex.deps.settings.maxRequestBytes));
   const answer = parseAnswer(text, secrets);
   const failure = upstream.answerError(answer);
-  if (failure) throw redactError(failure, secrets);
+  if (failure) throw redactError(asOverflow(failure), secrets);
   let decoded: ReturnType<typeof upstream.decodeResponse>;
   try {
     decoded = upstream.decodeResponse(answer, decodeContext(t));

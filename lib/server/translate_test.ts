@@ -12,6 +12,10 @@ const MODELS = `
   api_base: https://up.example/v1
   format: openai
   can_stream: false
+- model_id: codex-model
+  model_name: gpt-codex-real
+  api_base: https://r.example/v1
+  format: responses
 `;
 
 const ASK = {
@@ -108,4 +112,37 @@ Deno.test("translate(): a converted request over max_request_bytes is refused, n
   assert.equal(response.status, 400);
   assert.match((await response.json()).error.message, /converted request would be \d+ bytes/);
   assert.equal(sent.length, 0);
+});
+
+Deno.test("translate(): a Responses upstream's overflow reaches each caller as its own overflow", async () => {
+  // OpenAI reports an input over the window inside the stream, in a `response.failed`
+  const error = {
+    code: "context_length_exceeded",
+    message: "Your input exceeds the context window of this model. Please adjust your input " +
+      "and try again.",
+  };
+  const started = { id: "resp_1", object: "response", status: "in_progress", output: [] };
+  const upstream = (sent: { json: { stream?: boolean } }) =>
+    !sent.json.stream ? json({ ...started, status: "failed", error }) : sse([
+      ["response.created", { type: "response.created", response: started }],
+      ["response.failed", {
+        type: "response.failed",
+        response: { ...started, status: "failed", error },
+      }],
+    ]);
+  const { handle } = handlerWith(MODELS, upstream);
+  const claude = await handle(
+    post("/anthropic/v1/messages", { ...ASK, model: "codex-model", stream: true }, ANTHROPIC),
+  );
+  // Claude Code compacts the conversation on Anthropic's words
+  assert.match(await claude.text(), /"message":"prompt is too long/);
+  const opencode = await handle(
+    post("/openai/v1/chat/completions", { ...ASK, model: "codex-model", stream: true }),
+  );
+  assert.match(await opencode.text(), /"code":"context_length_exceeded"/);
+  const whole = await handle(
+    post("/anthropic/v1/messages", { ...ASK, model: "codex-model" }, ANTHROPIC),
+  );
+  assert.equal(whole.status, 400);
+  assert.match((await whole.json()).error.message, /^prompt is too long/);
 });

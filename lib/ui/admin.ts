@@ -37,8 +37,10 @@ export async function handleAdmin(ex: Exchange, page: AdminPage): Promise<Respon
   const ledger = ex.deps.stats.ledger;
   try {
     switch (page) {
-      case "ui":
-        return new Response(dashboardHtml(ex.deps.models.entries, ledgerName(ledger.store.kind)), {
+      case "ui": {
+        const { models } = ex.deps;
+        const html = dashboardHtml(models.entries, models.routers, ledgerName(ledger.store.kind));
+        return new Response(html, {
           headers: {
             "content-type": "text/html; charset=utf-8",
             "content-security-policy": await contentSecurityPolicy(),
@@ -47,6 +49,7 @@ export async function handleAdmin(ex: Exchange, page: AdminPage): Promise<Respon
             "referrer-policy": "no-referrer",
           },
         });
+      }
       case "usage":
         return await usageResponse(ledger, ex.url);
       case "requests":

@@ -5,6 +5,7 @@
  * never a key, a header or a body field from models.yaml.
  */
 import type { ModelEntry } from "../config/models.ts";
+import type { RouterEntry } from "../config/router.ts";
 import { PAGE_SCRIPT } from "./page_script.ts";
 import { PAGE_STYLE } from "./page_style.ts";
 
@@ -24,6 +25,16 @@ export function modelView(m: ModelEntry): Record<string, unknown> {
         cache_write: m.price.cacheWrite,
       }
       : null,
+  };
+}
+
+/** What the page shows of a router: its names and the models its rules pick among. */
+export function routerView(r: RouterEntry): Record<string, unknown> {
+  return {
+    model_id: r.modelId,
+    aliases: r.aliases,
+    route: [...new Set(r.route.map((rule) => rule.to.modelId))],
+    price: null,
   };
 }
 
@@ -61,9 +72,14 @@ async function sha256(text: string): Promise<string> {
   return btoa(String.fromCharCode(...new Uint8Array(digest)));
 }
 
-/** The page, with the models and the ledger's kind in it. */
-export function dashboardHtml(models: readonly ModelEntry[], ledger: string): string {
-  const config = JSON.stringify({ ledger, models: models.map(modelView) })
+/** The page, with the models, the routers and the ledger's kind in it. */
+export function dashboardHtml(
+  models: readonly ModelEntry[],
+  routers: readonly RouterEntry[],
+  ledger: string,
+): string {
+  const listed = [...models.map(modelView), ...routers.map(routerView)];
+  const config = JSON.stringify({ ledger, models: listed })
     .replace(/</g, "\\u003c");
   const chart = (id: string, title: string, legend: string) =>
     `<section class="chart"><h2>${title}</h2><svg id="${id}" role="img" aria-label="${title}"></svg><div class="legend" id="${legend}"></div></section>`;

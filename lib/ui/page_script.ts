@@ -251,7 +251,7 @@ export const PAGE_SCRIPT = `"use strict";
     config.models.forEach(function (m) {
       var p = m.price;
       table.appendChild(row([el("td", m.model_id), el("td", m.aliases.join(", "), "muted"),
-        el("td", m.api_base || (m.route ? "router" : "")), el("td", m.format || ""),
+        el("td", m.route ? "router: " + m.route.join(", ") : m.api_base), el("td", m.format || ""),
         el("td", m.model_name || ""),
         el("td", p ? [p.input, p.output, p.cache_read, p.cache_write].join(" / ") : "\\u2014",
           "n")]));

@@ -3,7 +3,7 @@
  * provider's words (each dialect's `overflowWordings`: an OpenAI-compatible host may word it as
  * another provider does), with the request's tokens and the window when the message gives them.
  */
-import type { ContextOverflow } from "../errors.ts";
+import { type ContextOverflow, contextOverflow, type ProxyError } from "../errors.ts";
 import { OVERFLOW_WORDINGS } from "../dialects.ts";
 import type { OverflowWording } from "../ir/endpoint.ts";
 
@@ -22,6 +22,20 @@ export function contextOverflowIn(
     };
   }
   return undefined;
+}
+
+/**
+ * A failure an upstream told inside a 2xx answer or its stream (OpenAI's Responses API reports
+ * an input over the window in `response.failed`), as the overflow its words or code report, so
+ * that each caller reads it in its own dialect's words; any other failure as it is.
+ */
+export function asOverflow(error: ProxyError): ProxyError {
+  if (error.overflow || error.status !== 400) return error;
+  const overflow = contextOverflowIn(`${error.code ?? ""} ${error.message}`);
+  if (!overflow) return error;
+  const out = contextOverflow(overflow);
+  if (error.code !== undefined) out.code = error.code;
+  return out;
 }
 
 /** The first group of `pattern` in `text` as a number (`1048576`, `1,048,576`). */

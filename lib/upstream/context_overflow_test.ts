@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { contextOverflowIn } from "./context_overflow.ts";
+import { ProxyError } from "../errors.ts";
+import { asOverflow, contextOverflowIn } from "./context_overflow.ts";
 
 Deno.test("contextOverflowIn() reads each provider's overflow wording and its numbers", () => {
   const cases: Array<[string, unknown]> = [
@@ -30,4 +31,26 @@ Deno.test("contextOverflowIn() reads each provider's overflow wording and its nu
 Deno.test("contextOverflowIn() leaves other errors alone", () => {
   assert.equal(contextOverflowIn('{"error":{"message":"Invalid API key"}}'), undefined);
   assert.equal(contextOverflowIn("max_tokens: 100000 > 64000, the maximum allowed"), undefined);
+});
+
+Deno.test("asOverflow() reads an overflow a failure words or codes; leaves others as they are", () => {
+  const coded = new ProxyError("invalid_request", "Your input is too big");
+  coded.code = "context_length_exceeded";
+  const read = asOverflow(coded);
+  assert.equal(read.message, "prompt is too long");
+  assert.deepEqual([read.status, read.code, read.overflow], [400, "context_length_exceeded", {}]);
+  const worded = asOverflow(
+    new ProxyError(
+      "invalid_request",
+      "This model's maximum context length is 1000 tokens. " +
+        "However, you requested 1200 tokens",
+    ),
+  );
+  assert.equal(worded.message, "prompt is too long: 1200 tokens > 1000 maximum");
+  for (
+    const other of [
+      new ProxyError("invalid_request", "Invalid tool schema"),
+      new ProxyError("bad_gateway", "maximum context length of the proxy's buffer"),
+    ]
+  ) assert.equal(asOverflow(other), other);
 });
