@@ -21,6 +21,18 @@ function stalledWriter() {
   };
 }
 
+/** A queue in front of a writer that takes every write at once and keeps what each held. */
+function recordingQueue() {
+  const writes: string[] = [];
+  const queue = new LogQueue({
+    write: (bytes: Uint8Array) => {
+      writes.push(new TextDecoder().decode(bytes));
+      return Promise.resolve(bytes.length);
+    },
+  }, String);
+  return { writes, queue };
+}
+
 Deno.test("LogQueue: push() never waits; past the queue's size lines are dropped and counted", async () => {
   const sink = stalledWriter();
   const queue = new LogQueue(sink.writer, (n) => `dropped ${n}`, 100);
@@ -67,13 +79,7 @@ Deno.test("createLogger() cuts a line to MAX_LINE and keeps JSON lines whole", (
 });
 
 Deno.test("LogQueue: lines pushed one after another go out in one write, not a write each", async () => {
-  const writes: string[] = [];
-  const queue = new LogQueue({
-    write: (bytes: Uint8Array) => {
-      writes.push(new TextDecoder().decode(bytes));
-      return Promise.resolve(bytes.length);
-    },
-  }, String);
+  const { writes, queue } = recordingQueue();
   for (let i = 0; i < 10; i++) {
     queue.push(`line ${i}`);
     await Promise.resolve(); // as requests finish, each in a task of its own
@@ -84,13 +90,7 @@ Deno.test("LogQueue: lines pushed one after another go out in one write, not a w
 });
 
 Deno.test("LogQueue: unformatted lines are formatted when their batch is written, in one write", async () => {
-  const writes: string[] = [];
-  const queue = new LogQueue({
-    write: (bytes: Uint8Array) => {
-      writes.push(new TextDecoder().decode(bytes));
-      return Promise.resolve(bytes.length);
-    },
-  }, String);
+  const { writes, queue } = recordingQueue();
   let formatted = 0;
   for (let i = 0; i < 3; i++) queue.push(() => `line ${i} (${++formatted})`);
   queue.push("plain");
@@ -117,13 +117,7 @@ Deno.test("LogQueue: behind a stalled write, unformatted lines are formatted at 
 });
 
 Deno.test("LogQueue: a formatter that throws leaves a line saying so, and the rest are written", async () => {
-  const writes: string[] = [];
-  const queue = new LogQueue({
-    write: (bytes: Uint8Array) => {
-      writes.push(new TextDecoder().decode(bytes));
-      return Promise.resolve(bytes.length);
-    },
-  }, String);
+  const { writes, queue } = recordingQueue();
   queue.push(() => {
     throw new TypeError("boom");
   });
